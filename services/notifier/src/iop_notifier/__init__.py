@@ -1,0 +1,1 @@
+"""IOP notifier service."""

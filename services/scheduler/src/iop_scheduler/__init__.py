@@ -1,0 +1,1 @@
+"""IOP scheduler service."""

@@ -1,0 +1,1 @@
+"""Wire contracts and common plumbing shared by the IOP services."""

@@ -1,0 +1,169 @@
+"""Events published by clinic systems (or through the services' HTTP ingest)."""
+
+from __future__ import annotations
+
+from datetime import time
+from enum import StrEnum
+from typing import Self
+
+from pydantic import EmailStr, Field, HttpUrl, model_validator
+
+from .common import E164, Contract, EntityId, Revision, Timestamp, TimeZoneName
+
+
+class Locale(StrEnum):
+    en = "en"
+    es = "es"
+
+
+class Channel(StrEnum):
+    sms = "sms"
+    email = "email"
+
+
+class AgeGroup(StrEnum):
+    adult = "adult"
+    adolescent = "adolescent"
+
+
+class SessionKind(StrEnum):
+    group = "group"
+    individual = "individual"
+    family = "family"
+    medication = "medication"
+    assessment = "assessment"
+
+
+class AttendanceStatus(StrEnum):
+    present = "present"
+    late = "late"
+    left_early = "left_early"
+    absent = "absent"
+    excused = "excused"
+
+
+class AttendanceSource(StrEnum):
+    kiosk = "kiosk"
+    staff = "staff"
+    telehealth = "telehealth"
+    ehr = "ehr"
+
+
+class QuietHours(Contract):
+    """Local-time window in which messages may be sent: start inclusive, end exclusive."""
+
+    start: time
+    end: time
+
+
+class ClinicUpserted(Contract):
+    """iop.clinic.upserted.v1"""
+
+    clinic_id: EntityId
+    public_name: str = Field(min_length=1, max_length=40)
+    callback_phone: E164
+    timezone: TimeZoneName
+    default_locale: Locale = Locale.en
+    quiet_hours: QuietHours | None = None
+    revision: Revision
+
+
+class Consent(Contract):
+    sms: bool = False
+    email: bool = False
+    recorded_at: Timestamp
+    source: str = Field(min_length=1, max_length=64)
+
+
+class PatientUpserted(Contract):
+    """iop.patient.upserted.v1"""
+
+    patient_id: EntityId
+    clinic_id: EntityId
+    preferred_name: str | None = Field(default=None, max_length=60)
+    phone: E164 | None = None
+    email: EmailStr | None = None
+    timezone: TimeZoneName
+    locale: Locale = Locale.en
+    channels: list[Channel] = Field(default_factory=lambda: [Channel.sms, Channel.email], max_length=2)
+    consent: Consent
+    care_team_id: EntityId
+    age_group: AgeGroup = AgeGroup.adult
+    revision: Revision
+    discharged_at: Timestamp | None = None
+
+    @model_validator(mode="after")
+    def _channels_unique(self) -> Self:
+        if len(set(self.channels)) != len(self.channels):
+            raise ValueError("channels must not repeat")
+        return self
+
+
+class CareTeamMember(Contract):
+    member_id: EntityId
+    name: str = Field(min_length=1, max_length=120)
+    role: str = Field(min_length=1, max_length=60)
+    phone: E164 | None = None
+    email: EmailStr | None = None
+    on_call: bool = False
+
+
+class CareTeamUpserted(Contract):
+    """iop.care_team.upserted.v1"""
+
+    care_team_id: EntityId
+    clinic_id: EntityId
+    members: list[CareTeamMember]
+    revision: Revision
+
+
+class Location(Contract):
+    public_label: str = Field(min_length=1, max_length=60)
+    address: str | None = Field(default=None, max_length=200)
+
+
+class Telehealth(Contract):
+    join_url: HttpUrl
+
+
+class SessionUpserted(Contract):
+    """iop.session.upserted.v1"""
+
+    session_id: EntityId
+    clinic_id: EntityId
+    program_id: EntityId
+    kind: SessionKind
+    internal_title: str | None = Field(default=None, max_length=200)
+    starts_at: Timestamp
+    ends_at: Timestamp
+    timezone: TimeZoneName
+    location: Location | None = None
+    telehealth: Telehealth | None = None
+    attendees: list[EntityId] = Field(default_factory=list)
+    revision: Revision
+
+    @model_validator(mode="after")
+    def _times_in_order(self) -> Self:
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        if self.location is None and self.telehealth is None:
+            raise ValueError("a session needs a location or telehealth")
+        return self
+
+
+class SessionCancelled(Contract):
+    """iop.session.cancelled.v1"""
+
+    session_id: EntityId
+    reason: str | None = Field(default=None, max_length=200)
+    revision: Revision
+
+
+class AttendanceRecorded(Contract):
+    """iop.attendance.recorded.v1"""
+
+    session_id: EntityId
+    patient_id: EntityId
+    status: AttendanceStatus
+    recorded_at: Timestamp
+    source: AttendanceSource

@@ -1,0 +1,185 @@
+"""Events the services produce."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from .common import Contract, EntityId, Timestamp
+
+
+class ReminderPurpose(StrEnum):
+    upcoming_session = "upcoming_session"
+    weekly_schedule = "weekly_schedule"
+    session_changed = "session_changed"
+    session_cancelled = "session_cancelled"
+    checkin_prompt = "checkin_prompt"
+
+
+class ReminderDue(Contract):
+    """iop.reminder.due.v1: reminder_id is the idempotency key."""
+
+    reminder_id: EntityId
+    patient_id: EntityId
+    clinic_id: EntityId | None = None
+    purpose: ReminderPurpose
+    session_ids: list[EntityId] = Field(default_factory=list)
+    due_at: Timestamp
+    urgent: bool = False
+    expires_at: Timestamp | None = None
+
+
+class VisitMissed(Contract):
+    """iop.visit.missed.v1"""
+
+    visit_id: EntityId
+    session_id: EntityId
+    patient_id: EntityId
+    detected_at: Timestamp
+
+
+class VisitMissedRetracted(Contract):
+    """iop.visit.missed_retracted.v1"""
+
+    visit_id: EntityId
+    session_id: EntityId
+    patient_id: EntityId
+    detected_at: Timestamp
+
+
+class CheckinIntent(StrEnum):
+    confirm = "confirm"
+    reschedule_request = "reschedule_request"
+    mood = "mood"
+    craving = "craving"
+    opt_out = "opt_out"
+    opt_in = "opt_in"
+    help = "help"
+    crisis = "crisis"
+    other = "other"
+
+
+class CheckinReceived(Contract):
+    """iop.checkin.received.v1: never carries the raw text."""
+
+    checkin_id: EntityId
+    patient_id: EntityId
+    intent: CheckinIntent
+    value: int | None = Field(default=None, ge=0, le=27)
+    session_ids: list[EntityId] = Field(default_factory=list)
+    prompt_reminder_id: EntityId | None = None
+    received_at: Timestamp
+
+
+class Severity(StrEnum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+    critical = "critical"
+
+
+class RiskFlagged(Contract):
+    """iop.risk.flagged.v1"""
+
+    flag_id: EntityId
+    patient_id: EntityId
+    care_team_id: EntityId | None = None
+    severity: Severity
+    rule: str = Field(min_length=1, max_length=80)
+    rule_set_version: str | None = None
+    reasons: list[str] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=list)
+    raised_at: Timestamp
+
+
+class RiskAcknowledged(Contract):
+    """iop.risk.acknowledged.v1"""
+
+    flag_id: EntityId
+    patient_id: EntityId
+    care_team_id: EntityId | None = None
+    by: EntityId
+    note: str | None = Field(default=None, max_length=500)
+    acknowledged_at: Timestamp
+
+
+class RiskResolved(Contract):
+    """iop.risk.resolved.v1: by is absent when the pattern cleared by itself."""
+
+    flag_id: EntityId
+    patient_id: EntityId
+    care_team_id: EntityId | None = None
+    by: EntityId | None = None
+    note: str | None = Field(default=None, max_length=500)
+    resolved_at: Timestamp
+
+
+class RecipientKind(StrEnum):
+    patient = "patient"
+    care_team_member = "care_team_member"
+
+
+class NotificationChannel(StrEnum):
+    sms = "sms"
+    email = "email"
+    embedded = "embedded"
+
+
+class ReasonCode(StrEnum):
+    quiet_hours_deferred = "quiet_hours_deferred"
+    quiet_hours_expired = "quiet_hours_expired"
+    opted_out = "opted_out"
+    no_consent = "no_consent"
+    no_channel = "no_channel"
+    cap_reached = "cap_reached"
+    merged = "merged"
+    invalid_address = "invalid_address"
+    fallback_used = "fallback_used"
+    expired = "expired"
+    discharged = "discharged"
+    provider_error = "provider_error"
+    unknown_recipient = "unknown_recipient"
+
+
+class _Notification(Contract):
+    notification_id: EntityId
+    source_event_id: str = Field(min_length=1, max_length=128)
+    recipient_kind: RecipientKind
+    recipient_id: EntityId
+    channel: NotificationChannel | None = None
+    reason_code: ReasonCode | None = None
+    provider_message_id: str | None = None
+    occurred_at: Timestamp
+
+
+class NotificationSent(_Notification):
+    """iop.notification.sent.v1"""
+
+
+class NotificationDelivered(_Notification):
+    """iop.notification.delivered.v1"""
+
+
+class NotificationFailed(_Notification):
+    """iop.notification.failed.v1"""
+
+    error_code: str | None = None
+
+
+class NotificationSuppressed(_Notification):
+    """iop.notification.suppressed.v1"""
+
+
+class DeadLetter(Contract):
+    """iop.deadletter.v1: a message a consumer could never process, with why."""
+
+    source_topic: str
+    partition: int
+    offset: int
+    key: str | None = None
+    headers: dict[str, str] = Field(default_factory=dict)
+    value_b64: str
+    error: str
+    service: str
+    failed_at: Timestamp

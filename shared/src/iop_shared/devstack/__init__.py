@@ -1,0 +1,1 @@
+"""Real Kafka (KRaft, from Maven Central) and PostgreSQL on loopback, without Docker."""

@@ -1,0 +1,64 @@
+"""Structured JSON logs that never carry phone numbers, email addresses, names or message text."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import MutableMapping
+from typing import Any
+
+import structlog
+
+PERSONAL_KEYS = frozenset({
+    "name", "preferred_name", "phone", "email", "to", "from", "from_", "body", "text", "message",
+    "message_text", "address", "callback_phone", "raw", "raw_text",
+})
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_PHONE = re.compile(r"\+?\d[\d\s().-]{7,}\d")
+REDACTED = "[redacted]"
+
+
+def redact_text(text: str) -> str:
+    """Mask anything that looks like an email address or a phone number."""
+    return _PHONE.sub(REDACTED, _EMAIL.sub(REDACTED, text))
+
+
+def _redact(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    for key, value in list(event_dict.items()):
+        if key in PERSONAL_KEYS and key != "event":
+            event_dict[key] = REDACTED
+        elif isinstance(value, str):
+            event_dict[key] = redact_text(value)
+    return event_dict
+
+
+def configure_logging(service: str, level: str = "INFO") -> None:
+    """JSON lines on stderr with the service name, redacted; also routes the stdlib loggers through it."""
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.format_exc_info,
+        _redact,
+    ]
+    structlog.configure(
+        processors=[*shared, structlog.processors.JSONRenderer()],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        cache_logger_on_first_use=True,
+    )
+    structlog.contextvars.bind_contextvars(service=service)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
+        processor=structlog.processors.JSONRenderer(), foreign_pre_chain=shared))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    for noisy in ("aiokafka", "kafka", "uvicorn.access", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def get_logger(name: str) -> Any:
+    """A structlog logger; pass ids as keyword fields, never personal data."""
+    return structlog.get_logger(name)

@@ -1,0 +1,33 @@
+"""Settings base: environment variables read by pydantic-settings; secrets refuse placeholders outside development."""
+
+from __future__ import annotations
+
+from typing import Literal, Self
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDERS = frozenset({"", "changeme", "change-me", "placeholder", "secret", "xxx", "todo", "dev-token"})
+
+
+class BaseServiceSettings(BaseSettings):
+    """What every service reads; a service subclass adds its own fields under its env prefix."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    environment: Literal["development", "test", "production"] = Field(
+        default="development", validation_alias=AliasChoices("IOP_ENVIRONMENT", "ENVIRONMENT"))
+    kafka_bootstrap_servers: str = Field(
+        default="127.0.0.1:19092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
+    database_url: str = Field(
+        default="postgresql://postgres@127.0.0.1:15432/iop", validation_alias="DATABASE_URL")
+    log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
+
+    @model_validator(mode="after")
+    def _secrets_are_real(self) -> Self:
+        if self.environment == "development":
+            return self
+        for name, value in self:
+            if isinstance(value, SecretStr) and value.get_secret_value().strip().lower() in PLACEHOLDERS:
+                raise ValueError(f"{name} is missing or a placeholder; refusing to start in {self.environment}")
+        return self

@@ -1,0 +1,106 @@
+"""Read events back from real Kafka in tests."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from ..contracts import Contract, Envelope, decode, encode, headers_to_dict
+
+
+class TopicTail:
+    """Collects events appended to topics after it started (no consumer group, so it never disturbs one)."""
+
+    def __init__(self, bootstrap: str, *topics: str) -> None:
+        self._bootstrap = bootstrap
+        self._topics = topics
+        self._consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+                                          group_id=None, auto_offset_reset="earliest")
+        self.raw: list[tuple[str, dict[str, str], bytes]] = []
+
+    async def __aenter__(self) -> TopicTail:
+        await self._consumer.start()
+        tps = [TopicPartition(t, p) for t in self._topics
+               for p in (self._consumer.partitions_for_topic(t) or await self._partitions(t))]
+        self._consumer.assign(tps)
+        ends = await self._consumer.end_offsets(tps)
+        for tp in tps:
+            self._consumer.seek(tp, ends[tp])
+        return self
+
+    async def _partitions(self, topic: str) -> set[int]:
+        await self._consumer._client.force_metadata_update()
+        return self._consumer.partitions_for_topic(topic) or set()
+
+    async def __aexit__(self, *_: object) -> None:
+        await self._consumer.stop()
+
+    async def _drain(self, timeout_ms: int) -> None:
+        batch = await self._consumer.getmany(timeout_ms=timeout_ms)
+        for records in batch.values():
+            for r in records:
+                self.raw.append((r.topic, headers_to_dict(r.headers or []), r.value))
+
+    def events(self, predicate: Callable[[Envelope[Contract]], bool] = lambda _: True) -> list[Envelope[Contract]]:
+        found = []
+        for _, headers, value in self.raw:
+            try:
+                env = decode(headers, value)
+            except ValueError:
+                continue
+            if predicate(env):
+                found.append(env)
+        return found
+
+    async def wait_for(self, predicate: Callable[[Envelope[Contract]], bool], count: int = 1,
+                       timeout: float = 20.0) -> list[Envelope[Contract]]:
+        """Wait until `count` matching events arrived; fail the test with what was seen otherwise."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.events(predicate)
+            if len(found) >= count or time.monotonic() > deadline:
+                if len(found) < count:
+                    raise AssertionError(f"saw {len(found)} of {count} expected events in {timeout}s; "
+                                         f"types seen: {sorted({h.get('ce_type', '?') for _, h, _ in self.raw})}")
+                return found
+            await self._drain(200)
+
+    async def settle(self, seconds: float) -> None:
+        """Keep reading for a while, to be sure nothing more arrives."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            await self._drain(200)
+
+
+async def publish(bootstrap: str, *envelopes: Envelope[Contract]) -> None:
+    """Publish events the way a clinic system would: CloudEvents binary mode, keyed by entity id."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all")
+    await producer.start()
+    try:
+        for env in envelopes:
+            rec = encode(env)
+            await producer.send_and_wait(rec.topic, rec.value, key=rec.key, headers=rec.headers)
+    finally:
+        await producer.stop()
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+async def eventually(check: Callable[[], object], timeout: float = 20.0, interval: float = 0.2) -> None:
+    """Poll an async or sync check until it returns truthy."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        await asyncio.sleep(interval)

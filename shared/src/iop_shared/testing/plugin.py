@@ -1,0 +1,48 @@
+"""Pytest fixtures: real Kafka and PostgreSQL for integration and end-to-end tests, isolated per test."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import asyncpg
+import pytest
+
+from .infra import Infra, acquire
+
+
+@pytest.fixture(scope="session")
+def infra() -> Iterator[Infra]:
+    found = acquire()
+    yield found
+    found.close()
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(infra: Infra) -> str:
+    """The bootstrap address of a real Kafka broker with the v1 topics provisioned."""
+    return infra.kafka_bootstrap
+
+
+@pytest.fixture(scope="session")
+def database_url(infra: Infra) -> str:
+    """The URL of a real PostgreSQL database."""
+    return infra.database_url
+
+
+@pytest.fixture
+async def pg_schema(database_url: str) -> AsyncIterator[str]:
+    """A fresh, empty schema name for one test; dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    yield name
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+def group_id() -> str:
+    """A consumer group of this test alone."""
+    return f"test-{uuid.uuid4().hex[:12]}"
