@@ -8,7 +8,11 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import asyncpg
 import psycopg
+from asyncpg.pool import PoolConnectionProxy
 from yoyo import get_backend, read_migrations
+
+Conn = asyncpg.Connection | PoolConnectionProxy
+"""A connection, pooled or not: what repositories and the outbox take."""
 
 SHARED_MIGRATIONS = Path(__file__).parent / "migrations"
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -52,7 +56,7 @@ async def create_pool(database_url: str, schema: str, *, min_size: int = 1, max_
     return pool
 
 
-async def claim_event(conn: asyncpg.Connection, consumer: str, event_id: str) -> bool:
+async def claim_event(conn: Conn, consumer: str, event_id: str) -> bool:
     """Record that `consumer` applies `event_id` in the caller's transaction; False if it already did."""
     inserted = await conn.fetchval(
         "INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING true",

@@ -19,7 +19,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewPartitions, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential, wait_random
 
 from .contracts import TOPICS, Contract, ContractError, Envelope, Topic, decode, encode, headers_to_dict
 from .contracts.outbound import DeadLetter
@@ -38,7 +38,7 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 def make_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
     """A FastStream broker with an idempotent acks=all producer that never creates topics by itself."""
     return KafkaBroker(bootstrap_servers, client_id=client_id, enable_idempotence=True, acks="all",
-                       allow_auto_create_topics=False, logger=None)
+                       allow_auto_create_topics=False)
 
 
 async def provision_topics(bootstrap_servers: str, topics: tuple[Topic, ...] = TOPICS) -> list[str]:
@@ -108,7 +108,7 @@ def subscribe_events(broker: KafkaBroker, *, topic: Topic, group_id: str, handle
         try:
             async for attempt in AsyncRetrying(
                 retry=retry_if_exception_type(TRANSIENT_ERRORS), stop=stop_after_attempt(retry_attempts),
-                wait=wait_exponential_jitter(initial=0.2, max=5), reraise=True):
+                wait=wait_exponential(multiplier=0.2, max=5) + wait_random(0, 0.2), reraise=True):
                 with attempt:
                     await handler(envelope)
         except TRANSIENT_ERRORS:

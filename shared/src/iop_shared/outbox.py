@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-import asyncpg
-
 from .contracts import Contract, Envelope, encode
+from .db import Conn
 
 _INSERT = """
 INSERT INTO outbox (event_id, topic, key, value, headers)
@@ -16,7 +15,7 @@ ON CONFLICT (event_id) DO NOTHING
 """
 
 
-async def add(conn: asyncpg.Connection, envelopes: Iterable[Envelope[Contract]]) -> None:
+async def add(conn: Conn, envelopes: Iterable[Envelope[Contract]]) -> None:
     """Queue events for Kafka; call inside the transaction that makes the state change they describe."""
     records = [(e.id, encode(e)) for e in envelopes]
     if not records:

@@ -9,6 +9,7 @@ marks the rows whose event ids it finds as sent instead of publishing them again
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from dataclasses import dataclass
 
@@ -22,6 +23,17 @@ from .logging import get_logger
 
 log = get_logger(__name__)
 _partitioner = DefaultPartitioner()
+
+_PENDING = "SELECT id, event_id, topic, key, value, headers FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1"
+_MARK_INFLIGHT = """
+UPDATE outbox AS o SET partition = v.p, inflight_offset = v.off
+FROM unnest($1::bigint[], $2::int[], $3::bigint[]) AS v(id, p, off) WHERE o.id = v.id
+"""
+_MARK_SENT = "UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])"
+_INFLIGHT = """
+SELECT id, event_id, topic, partition, inflight_offset FROM outbox
+WHERE sent_at IS NULL AND inflight_offset IS NOT NULL
+"""
 
 
 @dataclass(frozen=True)
@@ -57,7 +69,7 @@ class OutboxRelay:
                 await _wait(stop, self._poll_interval)
 
     async def _run_once(self, stop: asyncio.Event) -> None:
-        lock_conn = await asyncpg.connect(self._database_url)
+        lock_conn = await asyncpg.connect(self._database_url, server_settings={"search_path": self._schema})
         producer = AIOKafkaProducer(bootstrap_servers=self._bootstrap, enable_idempotence=True, acks="all",
                                     linger_ms=5, max_batch_size=256 * 1024)
         reader = AIOKafkaConsumer(bootstrap_servers=self._bootstrap, enable_auto_commit=False,
@@ -99,8 +111,7 @@ class OutboxRelay:
 
     async def _pending(self, conn: asyncpg.Connection) -> list[_Row]:
         records = await conn.fetch(
-            f'SELECT id, event_id, topic, key, value, headers FROM "{self._schema}".outbox '
-            "WHERE sent_at IS NULL ORDER BY id LIMIT $1", self._batch_size)
+            _PENDING, self._batch_size)
         return [_Row(r["id"], r["event_id"], r["topic"], r["key"], r["value"],
                      [(k, v.encode()) for k, v in json.loads(r["headers"]).items()]) for r in records]
 
@@ -110,8 +121,7 @@ class OutboxRelay:
         tps = {TopicPartition(row.topic, partitions[row.id]) for row in rows}
         ends = await reader.end_offsets(list(tps))
         await conn.execute(
-            f'UPDATE "{self._schema}".outbox AS o SET partition = v.p, inflight_offset = v.off '
-            "FROM unnest($1::bigint[], $2::int[], $3::bigint[]) AS v(id, p, off) WHERE o.id = v.id",
+            _MARK_INFLIGHT,
             [r.id for r in rows], [partitions[r.id] for r in rows],
             [ends[TopicPartition(r.topic, partitions[r.id])] for r in rows])
         futures = [await producer.send(r.topic, r.value, key=r.key, headers=r.headers, partition=partitions[r.id])
@@ -120,13 +130,11 @@ class OutboxRelay:
         await self._mark_sent(conn, [r.id for r in rows])
 
     async def _mark_sent(self, conn: asyncpg.Connection, ids: list[int]) -> None:
-        await conn.execute(f'UPDATE "{self._schema}".outbox SET sent_at = now() WHERE id = ANY($1::bigint[])', ids)
+        await conn.execute(_MARK_SENT, ids)
         self.published += len(ids)
 
     async def _recover(self, conn: asyncpg.Connection, reader: AIOKafkaConsumer) -> None:
-        inflight = await conn.fetch(
-            f'SELECT id, event_id, topic, partition, inflight_offset FROM "{self._schema}".outbox '
-            "WHERE sent_at IS NULL AND inflight_offset IS NOT NULL")
+        inflight = await conn.fetch(_INFLIGHT)
         if not inflight:
             return
         start: dict[TopicPartition, int] = {}
@@ -159,7 +167,7 @@ async def _event_ids_since(reader: AIOKafkaConsumer, start: dict[TopicPartition,
         reader.seek(tp, start[tp])
     while todo:
         batch = await reader.getmany(*todo, timeout_ms=1000)
-        for tp, records in batch.items():
+        for records in batch.values():
             for rec in records:
                 found.update(v.decode() for k, v in rec.headers if k == "ce_id")
         todo = {tp for tp in todo if await reader.position(tp) < ends[tp]}
@@ -167,7 +175,5 @@ async def _event_ids_since(reader: AIOKafkaConsumer, start: dict[TopicPartition,
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        pass

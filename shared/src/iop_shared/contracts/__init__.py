@@ -1,10 +1,21 @@
 """The v1 wire contract: event models, topics and CloudEvents encoding."""
 
-from .common import Contract
 from .cloudevents import ContractError, Envelope, KafkaRecord, decode, encode, headers_to_dict
+from .common import Contract
 from .topics import BY_CE_TYPE, EVENT_TYPES, TOPICS, EventType, Topic, event_type_of
 
 __all__ = [
-    "BY_CE_TYPE", "EVENT_TYPES", "Contract", "TOPICS", "ContractError", "Envelope", "EventType", "KafkaRecord",
-    "Topic", "decode", "encode", "event_type_of", "headers_to_dict",
+    "BY_CE_TYPE",
+    "EVENT_TYPES",
+    "TOPICS",
+    "Contract",
+    "ContractError",
+    "Envelope",
+    "EventType",
+    "KafkaRecord",
+    "Topic",
+    "decode",
+    "encode",
+    "event_type_of",
+    "headers_to_dict",
 ]

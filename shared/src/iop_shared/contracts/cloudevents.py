@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from .common import Contract
 from .topics import BY_CE_TYPE, EventType, event_type_of
 
-T = TypeVar("T", bound=Contract)
+T = TypeVar("T", bound=Contract, covariant=True)
 SPECVERSION = "1.0"
 CONTENT_TYPE = "application/json"
 REQUIRED_HEADERS = ("ce_specversion", "ce_id", "ce_type", "ce_source", "ce_time")

@@ -34,7 +34,8 @@ class StackConfig:
 
 def load() -> StackConfig:
     # Under root the data must sit where the unprivileged postgres user can reach it.
-    default_home = Path("/var/tmp/iop-devstack") if os.geteuid() == 0 else Path.home() / ".local/state/iop-devstack"
+    shared_tmp = Path("/var/tmp/iop-devstack")  # noqa: S108
+    default_home = shared_tmp if os.geteuid() == 0 else Path.home() / ".local/state/iop-devstack"
     return StackConfig(
         home=Path(os.environ.get("IOP_DEVSTACK_HOME", default_home)),
         kafka_port=int(os.environ.get("IOP_KAFKA_PORT", "19092")),

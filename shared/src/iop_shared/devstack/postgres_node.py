@@ -76,13 +76,10 @@ def start(cfg: StackConfig) -> None:
                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300")
     subprocess.run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "postgres.log"), "-o", options,
                     "-w", "-t", "60", "start"], check=True, user=user, stdout=subprocess.DEVNULL)
-    exists = subprocess.run([str(bindir / "psql"), "-h", "127.0.0.1", "-p", str(cfg.pg_port), "-U", "postgres",
-                             "-d", "postgres", "-qtAc",
-                             f"SELECT 1 FROM pg_database WHERE datname='{cfg.database}'"],
-                            check=True, capture_output=True, text=True).stdout.strip()
-    if not exists:
-        subprocess.run([str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(cfg.pg_port), "-U", "postgres",
-                        cfg.database], check=True)
+    created = subprocess.run([str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(cfg.pg_port),
+                              "-U", "postgres", cfg.database], capture_output=True, text=True)
+    if created.returncode != 0 and "already exists" not in created.stderr:
+        raise StackError(f"createdb failed: {created.stderr.strip()}")
 
 
 def running(cfg: StackConfig) -> bool:
