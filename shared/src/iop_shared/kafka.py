@@ -9,6 +9,7 @@ with backoff and, if it persists, the message is not committed and is redelivere
 from __future__ import annotations
 
 import base64
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -38,7 +39,7 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 def make_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
     """A FastStream broker with an idempotent acks=all producer that never creates topics by itself."""
     return KafkaBroker(bootstrap_servers, client_id=client_id, enable_idempotence=True, acks="all",
-                       allow_auto_create_topics=False)
+                       allow_auto_create_topics=False, log_level=logging.DEBUG)
 
 
 async def provision_topics(bootstrap_servers: str, topics: tuple[Topic, ...] = TOPICS) -> list[str]:
@@ -130,3 +131,15 @@ def subscribe_events(broker: KafkaBroker, *, topic: Topic, group_id: str, handle
 async def _raw_body(msg: Any) -> Any:
     # Decoding happens in `consume`, so a malformed value reaches our dead-letter path, not FastStream's parser.
     return msg.body
+
+
+def provision_main() -> None:
+    """`iop-topics`: create or grow the v1 topics on KAFKA_BOOTSTRAP_SERVERS (idempotent)."""
+    import asyncio
+
+    from .settings import BaseServiceSettings
+
+    settings = BaseServiceSettings()
+    changed = asyncio.run(provision_topics(settings.kafka_bootstrap_servers))
+    for line in changed or ["topics already provisioned"]:
+        print(line)  # noqa: T201 - a command's output

@@ -1,0 +1,1 @@
+"""The local demo: the three services, a mail catcher and a simulated clinic."""
