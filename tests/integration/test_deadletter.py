@@ -7,6 +7,7 @@ import base64
 
 import pytest
 from aiokafka import AIOKafkaProducer
+
 from iop_shared.contracts import Contract, ContractError, Envelope, encode
 from iop_shared.contracts.inbound import SessionCancelled
 from iop_shared.contracts.outbound import DeadLetter

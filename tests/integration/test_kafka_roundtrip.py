@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
+
 from iop_shared.contracts import EVENT_TYPES, TOPICS, Envelope
 from iop_shared.contracts.examples import EXAMPLES
 from iop_shared.kafka import provision_topics

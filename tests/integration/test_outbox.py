@@ -13,6 +13,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+
 from iop_shared.contracts import Envelope
 from iop_shared.contracts.outbound import CheckinIntent, CheckinReceived
 from iop_shared.contracts.topics import CHECKINS

@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
+
 from iop_shared.contracts import BY_CE_TYPE, EVENT_TYPES, TOPICS, ContractError, Envelope, decode, encode
 from iop_shared.contracts.examples import EXAMPLES
 from iop_shared.contracts.export import stale
 from iop_shared.contracts.inbound import PatientUpserted, SessionUpserted
-from pydantic import ValidationError
 
 pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parents[2]

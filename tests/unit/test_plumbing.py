@@ -9,10 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import structlog
+from pydantic import SecretStr, ValidationError
+
 from iop_shared.clock import FrozenClock
 from iop_shared.logging import configure_logging, get_logger, redact_text
 from iop_shared.settings import BaseServiceSettings
-from pydantic import SecretStr, ValidationError
 
 pytestmark = pytest.mark.unit
 

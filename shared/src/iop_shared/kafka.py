@@ -142,4 +142,10 @@ def provision_main() -> None:
     settings = BaseServiceSettings()
     changed = asyncio.run(provision_topics(settings.kafka_bootstrap_servers))
     for line in changed or ["topics already provisioned"]:
-        print(line)  # noqa: T201 - a command's output
+        print(line)
+
+
+async def load_metadata(consumer: Any) -> None:
+    """Fetch the whole cluster's metadata into a consumer without a subscription, so partitions_for_topic answers."""
+    # aiokafka has no public call for this; the client's refresh is what its own subscribe path uses.
+    await consumer._client.force_metadata_update()

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from ..contracts import Contract, Envelope, decode, encode, headers_to_dict
+from ..kafka import load_metadata
 
 
 class TopicTail:
@@ -24,17 +25,13 @@ class TopicTail:
 
     async def __aenter__(self) -> TopicTail:
         await self._consumer.start()
-        tps = [TopicPartition(t, p) for t in self._topics
-               for p in (self._consumer.partitions_for_topic(t) or await self._partitions(t))]
+        await load_metadata(self._consumer)
+        tps = [TopicPartition(t, p) for t in self._topics for p in self._consumer.partitions_for_topic(t) or ()]
         self._consumer.assign(tps)
         ends = await self._consumer.end_offsets(tps)
         for tp in tps:
             self._consumer.seek(tp, ends[tp])
         return self
-
-    async def _partitions(self, topic: str) -> set[int]:
-        await self._consumer._client.force_metadata_update()
-        return self._consumer.partitions_for_topic(topic) or set()
 
     async def __aexit__(self, *_: object) -> None:
         await self._consumer.stop()

@@ -11,6 +11,7 @@ from rich.console import Console
 from iop_shared.contracts import Contract, Envelope, decode, headers_to_dict
 from iop_shared.contracts import outbound as o
 from iop_shared.contracts.topics import CHECKINS, DEADLETTER, NOTIFICATIONS, REMINDERS, RISK, VISITS
+from iop_shared.kafka import load_metadata
 
 WATCHED = (REMINDERS, NOTIFICATIONS, CHECKINS, VISITS, RISK, DEADLETTER)
 
@@ -21,7 +22,8 @@ def describe(env: Envelope[Contract]) -> tuple[str, str]:
     if isinstance(d, o.ReminderDue):
         return "cyan", f"reminder due      {d.purpose.value:<18} patient {d.patient_id}"
     if isinstance(d, o.NotificationSent):
-        return "green", f"sent              {d.channel.value if d.channel else '?':<8} {d.recipient_kind.value} {d.recipient_id}"
+        channel = d.channel.value if d.channel else "?"
+        return "green", f"sent              {channel:<8} {d.recipient_kind.value} {d.recipient_id}"
     if isinstance(d, o.NotificationDelivered):
         return "green", f"delivered         {d.channel.value if d.channel else '?':<8} {d.recipient_id}"
     if isinstance(d, o.NotificationSuppressed):
@@ -71,6 +73,7 @@ class LiveFeed:
 
     async def start(self) -> None:
         await self._consumer.start()
+        await load_metadata(self._consumer)
         tps = [TopicPartition(t.name, p) for t in WATCHED for p in self._consumer.partitions_for_topic(t.name) or ()]
         self._consumer.assign(tps)
         ends = await self._consumer.end_offsets(tps)

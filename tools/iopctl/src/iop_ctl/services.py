@@ -1,0 +1,76 @@
+"""The services' HTTP APIs as the operator sees them: a patient's timeline across services, test messages."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import httpx
+import typer
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="Look at one patient across the services.", no_args_is_help=True)
+console = Console()
+
+
+class CtlSettings(BaseSettings):
+    """Where the services answer, and the operator's tokens (IOPCTL_*)."""
+
+    model_config = SettingsConfigDict(env_prefix="IOPCTL_", extra="ignore")
+
+    scheduler_url: str = "http://127.0.0.1:8001"
+    notifier_url: str = "http://127.0.0.1:8002"
+    attendance_url: str = "http://127.0.0.1:8003"
+    scheduler_token: SecretStr = Field(default=SecretStr(""))
+    notifier_token: SecretStr = Field(default=SecretStr(""))
+    attendance_token: SecretStr = Field(default=SecretStr(""))
+
+
+def _get(base: str, path: str, token: SecretStr, **params: Any) -> Any:
+    headers = {"Authorization": f"Bearer {token.get_secret_value()}"} if token.get_secret_value() else {}
+    response = httpx.get(f"{base}{path}", params=params, headers=headers, timeout=10)
+    response.raise_for_status()
+    return response.json()
+
+
+def _rows(payload: Any, key: str) -> list[dict[str, Any]]:
+    if isinstance(payload, list):
+        return payload
+    found = payload.get(key) or payload.get("items") or []
+    return list(found)
+
+
+@app.command("timeline")
+def timeline(patient_id: str) -> None:
+    """Reminders planned and sent, messages, attendance and missed visits of one patient, in time order."""
+    s = CtlSettings()
+    events: list[tuple[str, str, str]] = []
+    reminders = _get(s.scheduler_url, f"/v1/patients/{patient_id}/reminders", s.scheduler_token)
+    for r in _rows(reminders, "reminders"):
+        events.append((str(r.get("due_at", "")), "scheduler", f"reminder {r.get('purpose')} {r.get('state', '')}"))
+    attendance = _get(s.attendance_url, f"/v1/patients/{patient_id}/timeline", s.attendance_token)
+    for a in _rows(attendance, "visits"):
+        when = str(a.get("starts_at") or a.get("recorded_at") or "")
+        events.append((when, "attendance", f"session {a.get('session_id')} {a.get('status', a.get('outcome', ''))}"))
+    messages = _get(s.notifier_url, "/embedded/messages", s.notifier_token, recipient_id=patient_id)
+    for m in _rows(messages, "messages"):
+        events.append((str(m.get("created_at", "")), "notifier", f"{m.get('channel')} message {m.get('purpose', '')}"))
+    table = Table("when (UTC)", "service", "what", title=f"patient {patient_id}")
+    for when, service, what in sorted(events):
+        table.add_row(when, service, what)
+    console.print(table)
+
+
+def send_test(channel: Annotated[str, typer.Option(help="sms or email")],
+              to: Annotated[str, typer.Option(help="E.164 phone or email address")]) -> None:
+    """Send a neutral test message through the notifier's configured channel."""
+    s = CtlSettings()
+    token = s.notifier_token.get_secret_value()
+    response = httpx.post(f"{s.notifier_url}/v1/test-messages", json={"channel": channel, "to": to},
+                          headers={"Authorization": f"Bearer {token}"} if token else {}, timeout=30)
+    if response.status_code >= 400:
+        console.print(f"[red]{response.status_code}[/red] {response.text}")
+        raise typer.Exit(1)
+    console.print(response.json())
