@@ -68,3 +68,15 @@ def test_frozen_clock_moves_only_when_told() -> None:
     assert clock.now() == datetime(2026, 3, 8, 7, 1, tzinfo=UTC)
     with pytest.raises(ValueError, match="aware"):
         FrozenClock(datetime(2026, 1, 1))
+
+
+@pytest.mark.parametrize("text", ["2026-11-27T22:51:51Z", "processed 12345678 rows", "offset 1234567890",
+                                  "ses-2026-11-27-0930"])
+def test_redaction_leaves_dates_and_counts_alone(text: str) -> None:
+    assert redact_text(text) == text
+
+
+@pytest.mark.parametrize("text", ["+15555550123", "+44 20 7946 0958", "555-555-0199", "(555) 555-0199",
+                                  "555.555.0199", "a@b.org"])
+def test_redaction_masks_each_phone_and_email_form(text: str) -> None:
+    assert redact_text(f"x {text} y") == "x [redacted] y"

@@ -15,7 +15,9 @@ PERSONAL_KEYS = frozenset({
     "message_text", "address", "callback_phone", "raw", "raw_text",
 })
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-_PHONE = re.compile(r"\+?\d[\d\s().-]{7,}\d")
+# E.164 (+ and 8-15 digits, maybe spaced) or a North American number; never an ISO date or a plain count.
+_PHONE = re.compile(r"\+\d(?:[\s.-]?\d){7,14}\b|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b")
+_NOT_PERSONAL = frozenset({"timestamp", "event", "level", "service", "logger"})
 REDACTED = "[redacted]"
 
 
@@ -26,9 +28,9 @@ def redact_text(text: str) -> str:
 
 def _redact(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     for key, value in list(event_dict.items()):
-        if key in PERSONAL_KEYS and key != "event":
+        if key in PERSONAL_KEYS:
             event_dict[key] = REDACTED
-        elif isinstance(value, str):
+        elif isinstance(value, str) and key not in _NOT_PERSONAL:
             event_dict[key] = redact_text(value)
     return event_dict
 
