@@ -22,6 +22,7 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential, wait_random
 
+from .asyncapi import record_subscription
 from .contracts import TOPICS, Contract, ContractError, Envelope, Topic, decode, encode, headers_to_dict
 from .contracts.outbound import DeadLetter
 from .logging import get_logger
@@ -121,6 +122,7 @@ def subscribe_events(broker: KafkaBroker, *, topic: Topic, group_id: str, handle
             log.exception("handler_failed", topic=record.topic, offset=record.offset, ce_type=envelope.type)
             await dead_letters.publish(record, f"{type(exc).__name__}: {exc}")
 
+    record_subscription(broker, topic.name, list(handlers))
     broker.subscriber(
         topic.name, group_id=group_id, auto_offset_reset="earliest", ack_policy=AckPolicy.NACK_ON_ERROR,
         decoder=_raw_body, title=f"{group_id}:{topic.name}",

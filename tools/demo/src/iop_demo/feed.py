@@ -53,8 +53,11 @@ def tally_key(env: Envelope[Contract]) -> str:
     d = env.data
     if isinstance(d, o.NotificationSuppressed | o.NotificationFailed) and d.reason_code:
         return f"{env.type.split('.')[2]} ({d.reason_code.value})"
+    if isinstance(d, o.ReminderDue):
+        return f"reminder due ({d.purpose.value})"
     if isinstance(d, o.NotificationSent) and d.channel:
-        return f"sent ({d.channel.value})"
+        who = "page to care team" if d.recipient_kind == o.RecipientKind.care_team_member else "sent to patient"
+        return f"{who} ({d.channel.value})"
     if isinstance(d, o.CheckinReceived):
         return f"reply ({d.intent.value})"
     if isinstance(d, o.RiskFlagged):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import secrets
 import shutil
@@ -60,6 +61,7 @@ def _stop_stack() -> None:
 def demo(scale: Annotated[float, typer.Option(help="time scale: 1.0 runs about 7 minutes, 0.5 about 4")] = 1.0,
          patients: Annotated[int, typer.Option(min=20, max=200)] = 50,
          keep_running: Annotated[bool, typer.Option(help="after the summary, keep running until Ctrl-C")] = True,
+         summary_json: Annotated[Path | None, typer.Option(help="also write the summary counts here")] = None,
          ) -> None:
     """Run the whole system with a simulated clinic and show what happens, live."""
     began = time.monotonic()
@@ -93,9 +95,11 @@ def demo(scale: Annotated[float, typer.Option(help="time scale: 1.0 runs about 7
                       + ", ".join(f"{p.name} {p.base_url}" for p in procs) + f"; logs in {logs}")
         if "dashboard" in names:
             console.print("[bold]operations dashboard:[/bold] http://127.0.0.1:8004/")
-        summary = asyncio.run(_scenario(kafka, {p.name: p.base_url for p in procs}, tokens, run, scale, patients,
-                                        mail))
-        console.print(summary)
+        counts = asyncio.run(_scenario(kafka, {p.name: p.base_url for p in procs}, tokens, run, scale, patients,
+                                       mail))
+        console.print(_table(run, counts))
+        if summary_json:
+            summary_json.write_text(json.dumps({"run": run, "counts": counts}, indent=2))
         console.print(f"[dim]demo took {time.monotonic() - began:.0f}s from a cold start[/dim]")
         if keep_running and not stopping:
             console.print("the system keeps running: open the dashboard, acknowledge a flag; Ctrl-C stops everything")
@@ -113,7 +117,7 @@ def demo(scale: Annotated[float, typer.Option(help="time scale: 1.0 runs about 7
 
 
 async def _scenario(kafka: str, urls: dict[str, str], tokens: dict[str, str], run: str, scale: float,
-                    patients: int, mail: MailCatcher) -> Table:
+                    patients: int, mail: MailCatcher) -> dict[str, int]:
     feed = LiveFeed(kafka, console)
     await feed.start()
     stop = asyncio.Event()
@@ -129,10 +133,13 @@ async def _scenario(kafka: str, urls: dict[str, str], tokens: dict[str, str], ru
             await reader
         await feed.stop()
         await clinic.close()
+    return {**feed.counts, "emails caught by the local SMTP server": len(mail.messages)}
+
+
+def _table(run: str, counts: dict[str, int]) -> Table:
     table = Table("what", "count", title=f"demo run {run}: summary")
-    for key, count in sorted(feed.counts.items()):
+    for key, count in sorted(counts.items()):
         table.add_row(key, str(count))
-    table.add_row("emails caught by the local SMTP server", str(len(mail.messages)))
     return table
 
 
