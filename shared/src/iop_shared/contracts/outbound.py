@@ -142,7 +142,9 @@ class ReasonCode(StrEnum):
     unknown_recipient = "unknown_recipient"
 
 
-class _Notification(Contract):
+class Notification(Contract):
+    """What every notification event carries."""
+
     notification_id: EntityId
     source_event_id: str = Field(min_length=1, max_length=128)
     recipient_kind: RecipientKind
@@ -153,21 +155,21 @@ class _Notification(Contract):
     occurred_at: Timestamp
 
 
-class NotificationSent(_Notification):
+class NotificationSent(Notification):
     """iop.notification.sent.v1"""
 
 
-class NotificationDelivered(_Notification):
+class NotificationDelivered(Notification):
     """iop.notification.delivered.v1"""
 
 
-class NotificationFailed(_Notification):
+class NotificationFailed(Notification):
     """iop.notification.failed.v1"""
 
     error_code: str | None = None
 
 
-class NotificationSuppressed(_Notification):
+class NotificationSuppressed(Notification):
     """iop.notification.suppressed.v1"""
 
 

@@ -1,0 +1,6 @@
+-- Missed visits (not retracted) detected in [$1, $2), by the kind of their session.
+SELECT COALESCE(s.kind, 'unknown') AS kind, count(*) AS count
+  FROM missed_visits m
+  LEFT JOIN sessions s ON s.session_id = m.session_id
+ WHERE m.retracted_at IS NULL AND m.detected_at >= $1 AND m.detected_at < $2
+ GROUP BY 1

@@ -1,0 +1,5 @@
+-- Notification outcomes per channel and reason in the hours of [$1, $2).
+SELECT outcome, channel, reason, sum(n)::bigint AS count
+  FROM notification_counts
+ WHERE hour >= date_trunc('hour', $1::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AND hour < $2
+ GROUP BY outcome, channel, reason

@@ -1,0 +1,116 @@
+"""The read model in PostgreSQL: writes applied from events, reads returned as domain values."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import asyncpg
+
+from iop_shared.contracts.inbound import AttendanceRecorded, SessionCancelled, SessionUpserted
+from iop_shared.contracts.outbound import (
+    RiskAcknowledged,
+    RiskFlagged,
+    RiskResolved,
+    Severity,
+    VisitMissed,
+    VisitMissedRetracted,
+)
+
+from ..domain.model import (
+    Flag,
+    FlagStatus,
+    KindNoShows,
+    MissedVisit,
+    NotificationCount,
+    Outcome,
+    SessionToday,
+    WeekAttendance,
+)
+from ..domain.periods import Period
+from .sql import q
+
+Conn = asyncpg.Connection
+
+
+async def upsert_session(conn: Conn, s: SessionUpserted) -> bool:
+    """Apply a newer revision and its attendee list; False when the revision is stale."""
+    applied = await conn.fetchval(q("upsert_session"), s.session_id, s.clinic_id, s.program_id, s.kind.value,
+                                  s.starts_at, s.ends_at, s.revision)
+    if applied is not None:
+        await conn.execute(q("replace_attendees"), s.session_id, sorted(set(s.attendees)))
+    return applied is not None
+
+
+async def cancel_session(conn: Conn, c: SessionCancelled) -> bool:
+    return await conn.fetchval(q("cancel_session"), c.session_id, c.revision) is not None
+
+
+async def record_attendance(conn: Conn, a: AttendanceRecorded) -> bool:
+    return await conn.fetchval(q("record_attendance"), a.session_id, a.patient_id, a.status.value,
+                               a.recorded_at) is not None
+
+
+async def visit_missed(conn: Conn, v: VisitMissed) -> bool:
+    return await conn.fetchval(q("visit_missed"), v.visit_id, v.session_id, v.patient_id, v.detected_at) is not None
+
+
+async def visit_retracted(conn: Conn, v: VisitMissedRetracted) -> bool:
+    return await conn.fetchval(q("visit_retracted"), v.visit_id, v.session_id, v.patient_id,
+                               v.detected_at) is not None
+
+
+async def flag_raised(conn: Conn, f: RiskFlagged) -> bool:
+    return await conn.fetchval(q("flag_raised"), f.flag_id, f.patient_id, f.care_team_id, f.severity.value, f.rule,
+                               list(f.reasons), f.raised_at) is not None
+
+
+async def flag_acknowledged(conn: Conn, f: RiskAcknowledged) -> bool:
+    return await conn.fetchval(q("flag_acknowledged"), f.flag_id, f.patient_id, f.care_team_id,
+                               f.acknowledged_at, f.by) is not None
+
+
+async def flag_resolved(conn: Conn, f: RiskResolved) -> bool:
+    return await conn.fetchval(q("flag_resolved"), f.flag_id, f.patient_id, f.care_team_id, f.resolved_at,
+                               f.by) is not None
+
+
+async def count_notification(conn: Conn, at: datetime, outcome: Outcome, channel: str, reason: str) -> None:
+    await conn.execute(q("count_notification"), at, outcome.value, channel, reason)
+
+
+async def notify_changed(conn: Conn, channel: str) -> None:
+    await conn.execute(q("notify_changed"), channel)
+
+
+async def today_sessions(conn: Conn, day: Period, limit: int) -> list[SessionToday]:
+    rows = await conn.fetch(q("today_sessions"), day.start, day.end, limit)
+    return [SessionToday(r["session_id"], r["program_id"], r["kind"], r["starts_at"], r["ends_at"], r["cancelled"],
+                         r["expected"], r["present"], r["late"], r["left_early"], r["absent"], r["excused"],
+                         r["missed"]) for r in rows]
+
+
+async def recent_missed(conn: Conn, since: datetime, limit: int) -> list[MissedVisit]:
+    rows = await conn.fetch(q("recent_missed"), since, limit)
+    return [MissedVisit(r["visit_id"], r["session_id"], r["patient_id"], r["kind"], r["detected_at"]) for r in rows]
+
+
+async def unresolved_flags(conn: Conn, limit: int) -> list[Flag]:
+    rows = await conn.fetch(q("unresolved_flags"), limit)
+    return [Flag(r["flag_id"], r["patient_id"], r["care_team_id"], Severity(r["severity"]), r["rule"],
+                 tuple(r["reasons"]), r["raised_at"], FlagStatus(r["status"]), r["acknowledged_at"],
+                 r["acknowledged_by"]) for r in rows]
+
+
+async def notification_totals(conn: Conn, period: Period) -> list[NotificationCount]:
+    rows = await conn.fetch(q("notification_totals"), period.start, period.end)
+    return [NotificationCount(Outcome(r["outcome"]), r["channel"], r["reason"], r["count"]) for r in rows]
+
+
+async def weekly_attendance(conn: Conn, period: Period, timezone: str) -> list[WeekAttendance]:
+    rows = await conn.fetch(q("weekly_attendance"), period.start, period.end, timezone)
+    return [WeekAttendance(r["week_start"], r["expected"], r["attended"], r["excused"]) for r in rows]
+
+
+async def no_shows_by_kind(conn: Conn, period: Period) -> list[KindNoShows]:
+    rows = await conn.fetch(q("no_shows_by_kind"), period.start, period.end)
+    return [KindNoShows(r["kind"], r["count"]) for r in rows]

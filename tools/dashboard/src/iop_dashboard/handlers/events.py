@@ -1,0 +1,109 @@
+"""One projection step per event type, each applied once per event id (inbox) in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import asyncpg
+
+from iop_shared.contracts import Contract, ContractError, Envelope
+from iop_shared.contracts.inbound import AttendanceRecorded, SessionCancelled, SessionUpserted
+from iop_shared.contracts.outbound import (
+    RiskAcknowledged,
+    RiskFlagged,
+    RiskResolved,
+    VisitMissed,
+    VisitMissedRetracted,
+)
+from iop_shared.contracts.outbound import Notification
+from iop_shared.db import claim_event
+
+from .. import metrics
+from ..adapters import repository as repo
+from ..adapters.db import transaction
+from ..domain.model import Outcome
+from .context import CONSUMER, Context
+
+Apply = Callable[[asyncpg.Connection, Contract], Awaitable[bool]]
+C = TypeVar("C", bound=Contract)
+
+
+async def handle(ctx: Context, envelope: Envelope[Contract], apply: Apply) -> bool:
+    """Apply the event unless already applied; tell live pages when the read model changed."""
+    async with transaction(ctx.pool) as conn:
+        if not await claim_event(conn, CONSUMER, envelope.id):
+            metrics.EVENTS.labels(envelope.type, "duplicate").inc()
+            return False
+        changed = await apply(conn, envelope.data)
+        if changed:
+            await repo.notify_changed(conn, ctx.channel)
+    metrics.EVENTS.labels(envelope.type, "applied" if changed else "stale").inc()
+    return changed
+
+
+def _as(data: Contract, model: type[C]) -> C:
+    if not isinstance(data, model):
+        raise ContractError(f"expected {model.__name__}, got {type(data).__name__}")
+    return data
+
+
+async def session_upserted(conn: asyncpg.Connection, data: Contract) -> bool:
+    return await repo.upsert_session(conn, _as(data, SessionUpserted))
+
+
+async def session_cancelled(conn: asyncpg.Connection, data: Contract) -> bool:
+    return await repo.cancel_session(conn, _as(data, SessionCancelled))
+
+
+async def attendance_recorded(conn: asyncpg.Connection, data: Contract) -> bool:
+    return await repo.record_attendance(conn, _as(data, AttendanceRecorded))
+
+
+async def visit_missed(conn: asyncpg.Connection, data: Contract) -> bool:
+    return await repo.visit_missed(conn, _as(data, VisitMissed))
+
+
+async def visit_retracted(conn: asyncpg.Connection, data: Contract) -> bool:
+    return await repo.visit_retracted(conn, _as(data, VisitMissedRetracted))
+
+
+async def risk_flagged(conn: asyncpg.Connection, data: Contract) -> bool:
+    return await repo.flag_raised(conn, _as(data, RiskFlagged))
+
+
+async def risk_acknowledged(conn: asyncpg.Connection, data: Contract) -> bool:
+    return await repo.flag_acknowledged(conn, _as(data, RiskAcknowledged))
+
+
+async def risk_resolved(conn: asyncpg.Connection, data: Contract) -> bool:
+    return await repo.flag_resolved(conn, _as(data, RiskResolved))
+
+
+def notification(outcome: Outcome) -> Apply:
+    """Counts one notification outcome by channel and reason code."""
+
+    async def apply(conn: asyncpg.Connection, data: Contract) -> bool:
+        n = _as(data, Notification)
+        await repo.count_notification(conn, n.occurred_at, outcome, n.channel.value if n.channel else "",
+                                      n.reason_code.value if n.reason_code else "")
+        return True
+
+    return apply
+
+
+ROUTES: dict[str, Apply] = {
+    "iop.session.upserted.v1": session_upserted,
+    "iop.session.cancelled.v1": session_cancelled,
+    "iop.attendance.recorded.v1": attendance_recorded,
+    "iop.visit.missed.v1": visit_missed,
+    "iop.visit.missed_retracted.v1": visit_retracted,
+    "iop.risk.flagged.v1": risk_flagged,
+    "iop.risk.acknowledged.v1": risk_acknowledged,
+    "iop.risk.resolved.v1": risk_resolved,
+    "iop.notification.sent.v1": notification(Outcome.sent),
+    "iop.notification.delivered.v1": notification(Outcome.delivered),
+    "iop.notification.failed.v1": notification(Outcome.failed),
+    "iop.notification.suppressed.v1": notification(Outcome.suppressed),
+}
+"""Every event type the dashboard projects, by ce_type."""

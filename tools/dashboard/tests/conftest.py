@@ -1,0 +1,80 @@
+"""Fixtures of the dashboard tests: private Kafka topics, settings per test, the app served in-process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+
+import httpx
+import pytest
+import uvicorn
+from aiokafka.admin import AIOKafkaAdminClient
+
+from iop_dashboard.bootstrap import Service, bootstrap
+from iop_dashboard.entrypoints.http import create_app
+from iop_dashboard.settings import Settings
+from iop_dashboard.testing import free_port
+from iop_shared.contracts.topics import TOPICS
+from iop_shared.kafka import provision_topics
+
+
+@pytest.fixture(scope="session")
+async def topics(kafka_bootstrap: str) -> AsyncIterator[str]:
+    """Private copies of every topic (IOP_TOPIC_PREFIX), so a fresh group does not replay the shared topics."""
+    prefix = f"dash-test-{uuid.uuid4().hex[:8]}."
+    os.environ["IOP_TOPIC_PREFIX"] = prefix
+    await provision_topics(kafka_bootstrap)
+    yield prefix
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    await admin.start()
+    try:
+        await admin.delete_topics([t.name for t in TOPICS])
+    finally:
+        await admin.close()
+        os.environ.pop("IOP_TOPIC_PREFIX", None)
+
+
+@pytest.fixture
+def settings(kafka_bootstrap: str, database_url: str, pg_schema: str, group_id: str, topics: str) -> Settings:
+    return Settings(KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url,  # type: ignore[call-arg]
+                    IOP_ENVIRONMENT="test", db_schema=pg_schema, group_id=group_id, timezone="UTC",
+                    attendance_token="test-attendance-token", operator_id="ops-test")
+
+
+@dataclass
+class Running:
+    """The dashboard served by uvicorn in this process, and an HTTP client for it."""
+
+    service: Service
+    url: str
+    http: httpx.AsyncClient
+
+
+@pytest.fixture
+def serve() -> Callable[..., AbstractAsyncContextManager[Running]]:
+    """Start the app (service lifespan included) on a free port; stop it on exit."""
+
+    @asynccontextmanager
+    async def start(settings: Settings, **options: object) -> AsyncIterator[Running]:
+        service = bootstrap(settings, **options)  # type: ignore[arg-type]
+        port = free_port()
+        server = uvicorn.Server(uvicorn.Config(create_app(service), host="127.0.0.1", port=port, log_config=None,
+                                               access_log=False, timeout_graceful_shutdown=2))
+        task = asyncio.create_task(server.serve())
+        while not server.started:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.05)
+        url = f"http://127.0.0.1:{port}"
+        async with httpx.AsyncClient(base_url=url, timeout=10) as http:
+            try:
+                yield Running(service, url, http)
+            finally:
+                server.should_exit = True
+                await asyncio.wait_for(task, timeout=15)
+
+    return start

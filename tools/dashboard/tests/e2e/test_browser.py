@@ -1,0 +1,109 @@
+"""The dashboard in headless Chromium, with the real attendance service behind its Acknowledge button."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.async_api import async_playwright, expect
+
+from iop_dashboard.testing import attendance, free_port, session, suppressed, wait_ready
+from iop_shared.contracts import Envelope
+from iop_shared.contracts.inbound import AttendanceStatus, SessionKind
+from iop_shared.contracts.outbound import (
+    CheckinIntent,
+    CheckinReceived,
+    NotificationChannel,
+    NotificationDelivered,
+    NotificationSent,
+    ReasonCode,
+    RecipientKind,
+    RiskAcknowledged,
+    RiskFlagged,
+)
+from iop_shared.contracts.topics import RISK, VISITS
+from iop_shared.testing.kafka import TopicTail, publish
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOT = Path(__file__).resolve().parents[4] / "docs" / "dashboard.png"
+TOKEN = "e2e-attendance-token"
+Spawn = Callable[[str, dict[str, str]], subprocess.Popen[bytes]]
+
+
+def clinic_day(now: datetime) -> list[Envelope[object]]:
+    """Sessions of today: one under way with attendance recorded for some, others later; a few notifications."""
+    started = session(now - timedelta(minutes=5), ["p-101", "p-102", "p-103", "p-104"])
+    sid = started.data.session_id
+    events: list[Envelope[object]] = [
+        started,
+        session(now + timedelta(hours=1), ["p-101", "p-105"], kind=SessionKind.individual),
+        session(now + timedelta(hours=2), ["p-106", "p-107", "p-108"], kind=SessionKind.family),
+        attendance(sid, "p-101", AttendanceStatus.present, now),
+        attendance(sid, "p-102", AttendanceStatus.late, now),
+    ]
+    for i in range(6):
+        kind = NotificationDelivered if i % 2 else NotificationSent
+        events.append(Envelope(kind(notification_id=f"n-{i}", source_event_id=f"r-{i}",
+                                    recipient_kind=RecipientKind.patient, recipient_id=f"p-10{i}",
+                                    channel=NotificationChannel.sms if i < 4 else NotificationChannel.email,
+                                    reason_code=ReasonCode.fallback_used if i == 5 else None, occurred_at=now),
+                               source="iop/notifier"))
+    events += [suppressed("p-107", now, ReasonCode.opted_out, channel=None),
+               suppressed("p-108", now, ReasonCode.quiet_hours_deferred)]
+    return events  # type: ignore[return-value]
+
+
+@pytest.mark.e2e
+async def test_acknowledge_a_flag_in_the_browser_reaches_kafka(
+        spawn: Spawn, kafka_bootstrap: str, database_url: str, pg_schema: str, second_schema: str, group_id: str,
+        topics: str) -> None:
+    att_port, dash_port = free_port(), free_port()
+    common = {"KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "DATABASE_URL": database_url, "IOP_ENVIRONMENT": "test",
+              "LOG_LEVEL": "WARNING"}
+    att = spawn("iop_attendance", {
+        **common, "ATTENDANCE_HTTP_PORT": str(att_port), "ATTENDANCE_DB_SCHEMA": second_schema,
+        "ATTENDANCE_GROUP_ID": f"{group_id}-att", "ATTENDANCE_API_TOKENS": json.dumps({"*": TOKEN}),
+        "ATTENDANCE_MISSED_GRACE": "PT1S", "ATTENDANCE_LATE_SESSION_SETTLE": "PT1S",
+        "ATTENDANCE_STARTUP_SETTLE": "PT1S", "ATTENDANCE_SWEEP_INTERVAL": "PT2S"})
+    dash = spawn("iop_dashboard", {
+        **common, "DASHBOARD_HTTP_PORT": str(dash_port), "DASHBOARD_DB_SCHEMA": pg_schema,
+        "DASHBOARD_GROUP_ID": f"{group_id}-dash", "DASHBOARD_ATTENDANCE_URL": f"http://127.0.0.1:{att_port}",
+        "DASHBOARD_ATTENDANCE_TOKEN": TOKEN, "DASHBOARD_OPERATOR_ID": "ops-e2e"})
+    dash_url = f"http://127.0.0.1:{dash_port}"
+    await wait_ready(f"http://127.0.0.1:{att_port}", att)
+    await wait_ready(dash_url, dash)
+
+    now = datetime.now(UTC)
+    async with TopicTail(kafka_bootstrap, RISK.name, VISITS.name) as tail:
+        await publish(kafka_bootstrap, *clinic_day(now))  # type: ignore[arg-type]
+        crisis = CheckinReceived(checkin_id="c-e2e-1", patient_id="p-103", intent=CheckinIntent.crisis,
+                                 received_at=now)
+        await publish(kafka_bootstrap, Envelope(crisis, source="iop/notifier"))
+        raised = await tail.wait_for(
+            lambda e: isinstance(e.data, RiskFlagged) and e.data.rule == "crisis_checkin", timeout=60)
+        flag_id = raised[0].data.flag_id  # type: ignore[attr-defined]
+
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = await browser.new_page(viewport={"width": 1360, "height": 900})
+            await page.goto(dash_url)
+            await expect(page.locator("#connection")).to_have_text("Live updates: on", timeout=20_000)
+            row = page.locator(f"#flag-{flag_id}")
+            await expect(row).to_contain_text("critical", timeout=30_000)
+            await expect(page.locator("#missed-h")).not_to_contain_text(" 0", timeout=60_000)
+            await page.fill("#actor", "nurse-e2e")
+            await page.get_by_role("button", name="Acknowledge critical flag for patient p-103").click()
+            acked = await tail.wait_for(
+                lambda e: isinstance(e.data, RiskAcknowledged) and e.data.flag_id == flag_id, timeout=30)
+            assert acked[0].data.by == "nurse-e2e"  # type: ignore[attr-defined]
+            await expect(row).to_contain_text("acknowledged by nurse-e2e", timeout=30_000)
+            await expect(page.locator("#announce")).to_contain_text("Acknowledgement confirmed")
+            await expect(page.locator(f"#ack-{flag_id}")).to_have_count(0)
+            SCREENSHOT.parent.mkdir(exist_ok=True)
+            await page.screenshot(path=str(SCREENSHOT), full_page=True)
+            await browser.close()
