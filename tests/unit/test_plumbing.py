@@ -22,6 +22,10 @@ class _Settings(BaseServiceSettings):
     api_token: SecretStr = SecretStr("changeme")
 
 
+class _TokensPerClinic(BaseServiceSettings):
+    clinic_tokens: dict[str, SecretStr] = {"clinic-1": SecretStr("a-real-token-1234"), "clinic-2": SecretStr("xxx")}
+
+
 def test_placeholder_secret_is_fine_in_development(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IOP_ENVIRONMENT", "development")
     assert _Settings().api_token.get_secret_value() == "changeme"
@@ -33,6 +37,12 @@ def test_placeholder_secret_refused_in_production(monkeypatch: pytest.MonkeyPatc
         _Settings()
     monkeypatch.setenv("API_TOKEN", "s3cr3t-value-from-vault")
     assert _Settings().api_token.get_secret_value() == "s3cr3t-value-from-vault"
+
+
+def test_placeholder_inside_a_mapping_is_refused_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IOP_ENVIRONMENT", "production")
+    with pytest.raises(ValidationError, match="clinic_tokens is missing or a placeholder"):
+        _TokensPerClinic()
 
 
 def test_environment_variables_win(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,6 +28,18 @@ class BaseServiceSettings(BaseSettings):
         if self.environment == "development":
             return self
         for name, value in self:
-            if isinstance(value, SecretStr) and value.get_secret_value().strip().lower() in PLACEHOLDERS:
-                raise ValueError(f"{name} is missing or a placeholder; refusing to start in {self.environment}")
+            for secret in _secrets_in(value):
+                if secret.get_secret_value().strip().lower() in PLACEHOLDERS:
+                    raise ValueError(f"{name} is missing or a placeholder; refusing to start in {self.environment}")
         return self
+
+
+def _secrets_in(value: object) -> list[SecretStr]:
+    """SecretStr values at the top level or inside a dict or list (e.g. tokens per clinic)."""
+    if isinstance(value, SecretStr):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _secrets_in(v)]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _secrets_in(v)]
+    return []
