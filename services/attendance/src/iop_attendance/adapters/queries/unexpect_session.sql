@@ -1,0 +1,1 @@
+UPDATE visits SET expected = false WHERE session_id = $1

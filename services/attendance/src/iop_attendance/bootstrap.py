@@ -1,0 +1,96 @@
+"""Wires the attendance service from settings; nothing connects until `Service.start()`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from faststream.kafka import KafkaBroker
+
+from iop_shared.clock import Clock, SystemClock
+from iop_shared.db import create_pool, migrate
+from iop_shared.kafka import DeadLetterPublisher, make_broker
+from iop_shared.logging import get_logger
+from iop_shared.relay import OutboxRelay
+
+from .domain.ruleset import RuleSet, load
+from .entrypoints.consumers import subscribe
+from .entrypoints.timers import MissedVisitTimer
+from .handlers.context import Context
+from .settings import Settings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+SERVICE = "attendance"
+log = get_logger(__name__)
+
+
+@dataclass
+class Service:
+    """The running parts: pool, handler context, broker, outbox relay and timers."""
+
+    settings: Settings
+    clock: Clock
+    rules: RuleSet
+    kafka: bool = True
+    timers: bool = True
+    pool: asyncpg.Pool | None = None
+    ctx: Context | None = None
+    broker: KafkaBroker | None = None
+    timer: MissedVisitTimer | None = None
+    _producer: AIOKafkaProducer | None = None
+    _stop: asyncio.Event = field(default_factory=asyncio.Event)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    async def start(self) -> None:
+        s = self.settings
+        if s.run_migrations:
+            await asyncio.to_thread(migrate, s.database_url, s.db_schema, MIGRATIONS)
+        self.pool = await create_pool(s.database_url, s.db_schema, max_size=s.pool_max_size)
+        self.ctx = Context(self.pool, self.clock, self.rules, s.missed_grace, consumer=SERVICE,
+                           late_session_settle=s.late_session_settle)
+        if self.timers:
+            self.timer = MissedVisitTimer(self.ctx, s.sweep_interval, s.sweep_batch, s.startup_settle)
+            self.ctx.wake = self.timer.wake
+        if self.kafka:
+            await self._start_kafka()
+        if self.timer is not None:
+            self.timer.start()
+        log.info("attendance_started", rule_set=self.rules.version, schema=s.db_schema)
+
+    async def _start_kafka(self) -> None:
+        s = self.settings
+        assert self.ctx is not None
+        self._producer = AIOKafkaProducer(bootstrap_servers=s.kafka_bootstrap_servers, enable_idempotence=True,
+                                          acks="all")
+        await self._producer.start()
+        self.broker = make_broker(s.kafka_bootstrap_servers, client_id=f"iop-{SERVICE}")
+        subscribe(self.broker, self.ctx, s.group_id, DeadLetterPublisher(self._producer, SERVICE))
+        await self.broker.start()
+        relay = OutboxRelay(s.database_url, s.db_schema, s.kafka_bootstrap_servers, poll_interval=0.5)
+        self._tasks.append(asyncio.create_task(relay.run(self._stop)))
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self.timer is not None:
+            self.timer.stop()
+        if self.broker is not None:
+            await self.broker.stop()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, timeout=10)
+        if self._producer is not None:
+            await self._producer.stop()
+        if self.pool is not None:
+            await self.pool.close()
+        log.info("attendance_stopped", schema=self.settings.db_schema)
+
+
+def bootstrap(settings: Settings, clock: Clock | None = None, *, kafka: bool = True,
+              timers: bool = True) -> Service:
+    """The service with real adapters; tests pass a FrozenClock, or turn Kafka or timers off."""
+    return Service(settings=settings, clock=clock or SystemClock(), rules=load(settings.rules_file), kafka=kafka,
+                   timers=timers)

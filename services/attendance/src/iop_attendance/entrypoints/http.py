@@ -1,0 +1,177 @@
+"""The attendance HTTP API: attendance ingest, risk flags, dashboard reads, health and metrics."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Header, HTTPException, Query, Request, Response, status
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sse_starlette import EventSourceResponse
+
+from iop_shared.contracts.common import EntityId, TimeZoneName
+from iop_shared.contracts.outbound import Severity
+
+from ..adapters import repository as repo
+from ..adapters.db import connection
+from ..bootstrap import Service
+from ..handlers import commands, queries, stream
+from ..handlers.context import Context
+from .auth import Scope
+from .schemas import Accepted, AttendanceBatch, AttendanceIn, FlagAction
+
+
+def create_app(service: Service) -> FastAPI:
+    """The FastAPI app; its lifespan starts and stops the service (broker, relay, timers)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await service.start()
+        try:
+            yield
+        finally:
+            await service.stop()
+
+    app = FastAPI(title="IOP attendance", version="1.0.0", lifespan=lifespan,
+                  description="Attendance ingest, missed visits, relapse-risk flags and dashboard reads.")
+    app.state.settings = service.settings
+    app.state.service = service
+
+    def ctx() -> Context:
+        assert service.ctx is not None
+        return service.ctx
+
+    @app.get("/healthz", tags=["operations"])
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["operations"])
+    async def readyz(response: Response) -> dict[str, bool]:
+        checks = {"database": False, "kafka": service.broker is None}
+        try:
+            async with connection(ctx().pool) as conn:
+                checks["database"] = await conn.fetchval("SELECT true") is True
+            if service.broker is not None:
+                checks["kafka"] = await service.broker.ping(timeout=2.0)
+        except Exception:  # noqa: S110 - readiness reports, it does not raise
+            pass
+        if not all(checks.values()):
+            response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+        return checks
+
+    @app.get("/metrics", tags=["operations"])
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    async def _check_sessions(records: list[AttendanceIn], scope: str | None) -> None:
+        async with connection(ctx().pool) as conn:
+            for i, r in enumerate(records):
+                found = await repo.session_clinic(conn, r.session_id)
+                if found is None or found[0] is None or (scope is not None and found[0] != scope):
+                    raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [{
+                        "loc": ["body", "records", i, "session_id"], "msg": "unknown session for this clinic",
+                        "type": "unknown_session"}])
+
+    @app.post("/v1/attendance", status_code=202, response_model=Accepted, tags=["attendance"])
+    async def record_one(body: AttendanceIn, scope: Scope) -> Accepted:
+        """Record one attendance; published as iop.attendance.recorded.v1 and applied from the topic."""
+        await _check_sessions([body], scope)
+        return Accepted(event_ids=await commands.record_attendance(ctx(), [body.to_event(ctx().clock.now())]))
+
+    @app.post("/v1/attendance/batch", status_code=202, response_model=Accepted, tags=["attendance"])
+    async def record_batch(body: AttendanceBatch, scope: Scope) -> Accepted:
+        """Record up to 500 attendances at once (all or none)."""
+        await _check_sessions(body.records, scope)
+        now = ctx().clock.now()
+        return Accepted(event_ids=await commands.record_attendance(ctx(), [r.to_event(now) for r in body.records]))
+
+    @app.get("/v1/flags", tags=["risk"])
+    async def list_flags(scope: Scope, care_team_id: EntityId | None = None,
+                         severity: Annotated[list[Severity] | None, Query()] = None,
+                         limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                         cursor: str | None = None) -> dict[str, Any]:
+        """Open and acknowledged flags, newest first; pass `next_cursor` back as `cursor` for the next page."""
+        after = _parse_cursor(cursor)
+        async with connection(ctx().pool) as conn:
+            items = await repo.list_flags(conn, care_team_id=care_team_id,
+                                          severities=[s.value for s in severity] if severity else None,
+                                          clinic_id=scope, after=after, limit=limit)
+        nxt = f"{items[-1]['raised_at'].isoformat()}|{items[-1]['flag_id']}" if len(items) == limit else None
+        return {"items": items, "next_cursor": nxt}
+
+    @app.post("/v1/flags/{flag_id}/acknowledge", tags=["risk"])
+    async def acknowledge(flag_id: EntityId, body: FlagAction, scope: Scope) -> dict[str, Any]:
+        """Acknowledge an open flag; publishes iop.risk.acknowledged.v1."""
+        return await _flag_command(commands.acknowledge_flag, flag_id, body, scope)
+
+    @app.post("/v1/flags/{flag_id}/resolve", tags=["risk"])
+    async def resolve(flag_id: EntityId, body: FlagAction, scope: Scope) -> dict[str, Any]:
+        """Resolve a flag; publishes iop.risk.resolved.v1."""
+        return await _flag_command(commands.resolve_flag, flag_id, body, scope)
+
+    async def _flag_command(command: Any, flag_id: str, body: FlagAction, scope: str | None) -> dict[str, Any]:
+        try:
+            result: dict[str, Any] = await command(ctx(), flag_id, body.by, body.note, scope)
+        except commands.FlagNotFoundError:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such flag") from None
+        except commands.FlagStateError as exc:
+            raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+        return result
+
+    @app.get("/v1/patients/{patient_id}/timeline", tags=["dashboard"])
+    async def timeline(patient_id: EntityId, scope: Scope,
+                       start: Annotated[datetime | None, Query(alias="from")] = None,
+                       end: Annotated[datetime | None, Query(alias="to")] = None,
+                       limit: Annotated[int, Query(ge=1, le=500)] = 100,
+                       offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+        """Visits (paginated), attendance rates and attended hours per week against the level-of-care minimum."""
+        start_at, end_at = _period(start, end)
+        result = await queries.patient_timeline(ctx(), patient_id, start_at, end_at, limit, offset, scope)
+        if result is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such patient")
+        return result
+
+    @app.get("/v1/programs/{program_id}/summary", tags=["dashboard"])
+    async def summary(program_id: EntityId, scope: Scope,
+                      start: Annotated[datetime | None, Query(alias="from")] = None,
+                      end: Annotated[datetime | None, Query(alias="to")] = None,
+                      timezone: TimeZoneName = "UTC", limit: Annotated[int, Query(ge=1, le=200)] = 52,
+                      offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+        """Attendance and no-show rates for the period, by session kind and by week (weeks paginated)."""
+        start_at, end_at = _period(start, end)
+        return await queries.program_summary(ctx(), program_id, start_at, end_at, timezone, limit, offset, scope)
+
+    @app.get("/v1/events/stream", tags=["dashboard"], response_class=EventSourceResponse)
+    async def event_stream(request: Request, scope: Scope,
+                           last_event_id: Annotated[str | None, Header()] = None) -> EventSourceResponse:
+        """Server-sent events: visit.missed/retracted, risk flagged/acknowledged/resolved, attendance recorded."""
+        start = stream.parse_last_event_id(last_event_id)
+        return EventSourceResponse(stream.events(ctx(), scope, start=start, stopped=request.is_disconnected),
+                                   ping=15)
+
+    return app
+
+
+def _period(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:
+    """Defaults to the last 12 weeks; naive times are read as UTC."""
+    end_at = (end or datetime.now(UTC) + timedelta(days=1))
+    end_at = end_at if end_at.tzinfo else end_at.replace(tzinfo=UTC)
+    start_at = start or end_at - timedelta(weeks=12)
+    start_at = start_at if start_at.tzinfo else start_at.replace(tzinfo=UTC)
+    if start_at >= end_at:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [{
+            "loc": ["query", "from"], "msg": "from must be before to", "type": "value_error"}])
+    return start_at, end_at
+
+
+def _parse_cursor(cursor: str | None) -> tuple[datetime, str] | None:
+    if cursor is None:
+        return None
+    try:
+        at, flag_id = cursor.split("|", 1)
+        return datetime.fromisoformat(at), flag_id
+    except ValueError:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [{
+            "loc": ["query", "cursor"], "msg": "invalid cursor", "type": "value_error"}]) from None

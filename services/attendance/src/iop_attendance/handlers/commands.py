@@ -1,0 +1,65 @@
+"""HTTP commands: record attendance through the outbox, acknowledge and resolve flags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from iop_shared import outbox
+from iop_shared.contracts import Contract, Envelope
+from iop_shared.contracts.inbound import AttendanceRecorded
+from iop_shared.contracts.outbound import RiskAcknowledged, RiskResolved
+
+from .. import metrics
+from ..adapters import repository as repo
+from ..adapters.db import transaction
+from .context import Context
+
+
+class FlagNotFoundError(LookupError):
+    """No such flag for this caller."""
+
+
+class FlagStateError(ValueError):
+    """The flag is not in a state that allows the command."""
+
+
+async def record_attendance(ctx: Context, records: list[AttendanceRecorded]) -> list[str]:
+    """Publish the records as iop.attendance.recorded.v1 (the consumer applies them); return their event ids."""
+    envelopes: list[Envelope[Contract]] = [ctx.envelope(r) for r in records]
+    async with transaction(ctx.pool) as conn:
+        await outbox.add(conn, envelopes)
+    return [e.id for e in envelopes]
+
+
+async def acknowledge_flag(ctx: Context, flag_id: str, by: str, note: str | None,
+                           clinic_id: str | None) -> dict[str, Any]:
+    now = ctx.clock.now()
+    async with transaction(ctx.pool) as conn:
+        flag = await _flag_for(conn, flag_id, clinic_id)
+        if not await repo.acknowledge(conn, flag_id, by, note, now):
+            raise FlagStateError(f"flag is {flag['status']}, only an open flag can be acknowledged")
+        await outbox.add(conn, [ctx.envelope(RiskAcknowledged(
+            flag_id=flag_id, patient_id=flag["patient_id"], care_team_id=flag["care_team_id"], by=by, note=note,
+            acknowledged_at=now))])
+        return await _flag_for(conn, flag_id, clinic_id)
+
+
+async def resolve_flag(ctx: Context, flag_id: str, by: str, note: str | None,
+                       clinic_id: str | None) -> dict[str, Any]:
+    now = ctx.clock.now()
+    async with transaction(ctx.pool) as conn:
+        flag = await _flag_for(conn, flag_id, clinic_id)
+        if not await repo.resolve(conn, flag_id, by, note, now):
+            raise FlagStateError("flag is already resolved")
+        await outbox.add(conn, [ctx.envelope(RiskResolved(
+            flag_id=flag_id, patient_id=flag["patient_id"], care_team_id=flag["care_team_id"], by=by, note=note,
+            resolved_at=now))])
+        metrics.FLAGS_RESOLVED.labels("clinician").inc()
+        return await _flag_for(conn, flag_id, clinic_id)
+
+
+async def _flag_for(conn: Any, flag_id: str, clinic_id: str | None) -> dict[str, Any]:
+    flag = await repo.get_flag(conn, flag_id)
+    if flag is None or (clinic_id is not None and flag["clinic_id"] != clinic_id):
+        raise FlagNotFoundError(flag_id)
+    return flag

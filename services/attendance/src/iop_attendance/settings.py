@@ -1,0 +1,47 @@
+"""Attendance settings: environment variables with the prefix ATTENDANCE_, defaults from DOMAIN.md."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from iop_shared.settings import PLACEHOLDERS, BaseServiceSettings
+
+
+class Settings(BaseServiceSettings):
+    """What the attendance service reads from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="ATTENDANCE_", extra="ignore", frozen=True)
+
+    http_host: str = "127.0.0.1"
+    http_port: int = 8003
+    db_schema: str = "attendance"
+    group_id: str = "iop-attendance"
+    missed_grace: timedelta = Field(default=timedelta(minutes=15), description="starts_at + this = a miss")
+    # Attendance travels on another topic than sessions, so a session that arrives already past its grace
+    # (backfill, replay into a fresh database) waits this long for its records before it can be a miss.
+    late_session_settle: timedelta = Field(default=timedelta(seconds=30))
+    # After a restart the consumers catch up on records that arrived while down before timers fire.
+    startup_settle: timedelta = Field(default=timedelta(seconds=10))
+    sweep_interval: timedelta = Field(default=timedelta(seconds=30), description="timer safety-net sweep")
+    sweep_batch: int = Field(default=500, ge=1)
+    rules_file: Path | None = Field(default=None, description="a rule-set YAML; the packaged default if unset")
+    # Bearer tokens per clinic: {"clinic-id": "token"}; the clinic id "*" reads and writes every clinic.
+    api_tokens: dict[str, SecretStr] = Field(default_factory=dict)
+    run_migrations: bool = True
+    pool_max_size: int = Field(default=10, ge=2)
+
+    @model_validator(mode="after")
+    def _tokens_are_real(self) -> Self:
+        # The base class checks top-level secrets only; these live in a mapping.
+        if self.environment == "development":
+            return self
+        for clinic_id, token in self.api_tokens.items():
+            if token.get_secret_value().strip().lower() in PLACEHOLDERS or len(token.get_secret_value()) < 8:
+                raise ValueError(f"api token of clinic {clinic_id!r} is a placeholder or too short; "
+                                 f"refusing to start in {self.environment}")
+        return self

@@ -1,0 +1,91 @@
+"""Durable timers and rule evaluation against real PostgreSQL, driven by a frozen clock (no Kafka)."""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import asyncpg
+import pytest
+
+from iop_attendance.bootstrap import Service, bootstrap
+from iop_attendance.domain.ruleset import RuleSet
+from iop_attendance.handlers import events
+from iop_attendance.handlers.timers import sweep
+from iop_attendance.settings import Settings
+from iop_attendance.testing import T0, attendance_recorded, envelope, patient_upserted, session_upserted
+from iop_shared.clock import FrozenClock
+from iop_shared.contracts.inbound import AgeGroup, AttendanceStatus
+from iop_shared.contracts.outbound import ReminderDue, ReminderPurpose
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def replicas(settings: Settings) -> AsyncIterator[tuple[Service, Service, FrozenClock]]:
+    clock = FrozenClock(T0)
+    a = bootstrap(settings, clock, kafka=False, timers=False)
+    b = bootstrap(settings.model_copy(update={"run_migrations": False}), clock, kafka=False, timers=False)
+    await a.start()
+    await b.start()
+    yield a, b, clock
+    await a.stop()
+    await b.stop()
+
+
+async def outbox_types(db: asyncpg.Connection) -> list[str]:
+    rows = await db.fetch("SELECT headers FROM outbox ORDER BY id")
+    return [json.loads(r["headers"])["ce_type"] for r in rows]
+
+
+async def test_two_replicas_sweeping_at_once_publish_each_miss_once(
+        replicas: tuple[Service, Service, FrozenClock], db: asyncpg.Connection) -> None:
+    a, b, clock = replicas
+    assert a.ctx is not None and b.ctx is not None
+    patients = [f"p{i}" for i in range(60)]
+    for n in range(3):
+        env = envelope(session_upserted(f"s{n}", patients, T0 + timedelta(hours=n)))
+        await events.handle(a.ctx, env, events.session_upserted)
+    clock.advance(timedelta(hours=5))
+    settled = await asyncio.gather(sweep(a.ctx, batch=17), sweep(b.ctx, batch=13), sweep(a.ctx, batch=50))
+    assert sum(settled) == 180
+    types = await outbox_types(db)
+    assert types.count("iop.visit.missed.v1") == 180
+    assert await sweep(b.ctx) == 0  # nothing left, nothing twice
+
+
+async def test_hours_and_unanswered_checkins_through_the_database(
+        replicas: tuple[Service, Service, FrozenClock], db: asyncpg.Connection, rules: RuleSet) -> None:
+    a, _, clock = replicas
+    ctx = a.ctx
+    assert ctx is not None
+    await events.handle(ctx, envelope(patient_upserted("teen", age_group=AgeGroup.adolescent)),
+                        events.patient_upserted)
+    await events.handle(ctx, envelope(patient_upserted("adult")), events.patient_upserted)
+    # Two weeks, three 3-hour sessions a week, each patient attends two: 6 h a week.
+    for day in (0, 2, 4, 7, 9, 11):
+        sid = f"s{day}"
+        await events.handle(ctx, envelope(session_upserted(sid, ["teen", "adult"], T0 + timedelta(days=day))),
+                            events.session_upserted)
+        clock.set(T0 + timedelta(days=day, hours=1))
+        if day not in (4, 11):
+            for p in ("teen", "adult"):
+                await events.handle(ctx, envelope(attendance_recorded(sid, p, AttendanceStatus.present, clock.now())),
+                                    events.attendance_recorded)
+        await sweep(ctx)
+    clock.set(T0 + timedelta(days=14, hours=1))
+    for i in range(3):  # three check-in prompts, none answered
+        prompt = ReminderDue(reminder_id=f"r{i}", patient_id="adult", purpose=ReminderPurpose.checkin_prompt,
+                             due_at=T0 + timedelta(days=11 + i))
+        await events.handle(ctx, envelope(prompt), events.reminder_due)
+    flags = {(r["patient_id"], r["rule"]) for r in await db.fetch("SELECT patient_id, rule FROM flags")}
+    assert ("adult", "hours_below_minimum") in flags
+    assert ("teen", "hours_below_minimum") not in flags  # 6 h meets the adolescent minimum
+    assert ("adult", "unanswered_checkins") in flags
+    # Redelivering an applied event changes nothing.
+    before = await db.fetchval("SELECT count(*) FROM outbox")
+    again = envelope(patient_upserted("adult", revision=2))
+    await events.handle(ctx, again, events.patient_upserted)
+    await events.handle(ctx, again, events.patient_upserted)
+    assert await db.fetchval("SELECT revision FROM patients WHERE patient_id = 'adult'") == 2
+    assert await db.fetchval("SELECT count(*) FROM outbox") == before
