@@ -68,8 +68,9 @@ def test_craving_rise_over_baseline_or_absolute(rules: RuleSet) -> None:
 
 
 def test_mood_score_at_cut_off(rules: RuleSet) -> None:
-    assert "mood_score_high" in found(rules, history(checkins=[checkin(CheckinIntent.mood, 10, T0)]))
-    assert "mood_score_high" not in found(rules, history(checkins=[checkin(CheckinIntent.mood, 9, T0)]))
+    assert "mood_score_low" in found(rules, history(checkins=[checkin(CheckinIntent.mood, 2, T0)]))
+    assert "mood_score_low" not in found(rules, history(checkins=[checkin(CheckinIntent.mood, 3, T0)]))
+    assert "mood_score_low" not in found(rules, history(checkins=[checkin(CheckinIntent.mood, 10, T0)]))
 
 
 def test_three_unanswered_checkins(rules: RuleSet) -> None:

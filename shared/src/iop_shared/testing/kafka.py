@@ -25,7 +25,15 @@ class TopicTail:
 
     async def __aenter__(self) -> TopicTail:
         await self._consumer.start()
-        await load_metadata(self._consumer)
+        deadline = time.monotonic() + 15
+        while True:  # a topic created a moment ago may not be in the metadata yet
+            await load_metadata(self._consumer)
+            missing = [t for t in self._topics if not self._consumer.partitions_for_topic(t)]
+            if not missing:
+                break
+            if time.monotonic() > deadline:
+                raise AssertionError(f"topics not found in Kafka: {missing}")
+            await asyncio.sleep(0.2)
         tps = [TopicPartition(t, p) for t in self._topics for p in self._consumer.partitions_for_topic(t) or ()]
         self._consumer.assign(tps)
         ends = await self._consumer.end_offsets(tps)

@@ -95,6 +95,13 @@ def score_at_or_above(p: rs.ScoreAtOrAbove, h: History, now: datetime) -> Findin
     return Finding("", scores[-1].checkin_id, (scores[-1].event_id,))
 
 
+def score_at_or_below(p: rs.ScoreAtOrBelow, h: History, now: datetime) -> Finding | None:
+    scores = _scores(h, p.intent)
+    if not scores or scores[-1].value is None or scores[-1].value > p.max_value:
+        return None
+    return Finding("", scores[-1].checkin_id, (scores[-1].event_id,))
+
+
 def _answered(prompt_id: str, start: datetime, end: datetime | None, checkins: tuple[Checkin, ...]) -> bool:
     for c in checkins:
         if c.intent not in ANSWERS:
@@ -134,6 +141,7 @@ EVALUATORS: dict[type[Any], Callable[[Any, History, datetime], Finding | None]] 
     rs.HoursBelowMinimum: hours_below_minimum,
     rs.CravingRise: craving_rise,
     rs.ScoreAtOrAbove: score_at_or_above,
+    rs.ScoreAtOrBelow: score_at_or_below,
     rs.UnansweredPrompts: unanswered_prompts,
     rs.Crisis: crisis,
 }

@@ -55,6 +55,14 @@ class ScoreAtOrAbove(_Params):
     min_value: int = Field(ge=0)
 
 
+class ScoreAtOrBelow(_Params):
+    """For scales where a low answer is the worrying one (the notifier's mood prompt: 0 low, 10 great)."""
+
+    kind: Literal["score_at_or_below"]
+    intent: CheckinIntent
+    max_value: int = Field(ge=0)
+
+
 class UnansweredPrompts(_Params):
     kind: Literal["unanswered_prompts"]
     count: int = Field(default=3, ge=1)
@@ -67,7 +75,7 @@ class Crisis(_Params):
 
 
 Params = Annotated[
-    EarlyNoShow | ConsecutiveMisses | MissesInLast | HoursBelowMinimum | CravingRise | ScoreAtOrAbove
+    EarlyNoShow | ConsecutiveMisses | MissesInLast | HoursBelowMinimum | CravingRise | ScoreAtOrAbove | ScoreAtOrBelow
     | UnansweredPrompts | Crisis,
     Field(discriminator="kind"),
 ]
