@@ -1,0 +1,66 @@
+"""Email through a real SMTP client (aiosmtplib): multipart text and HTML, TLS and auth from settings."""
+
+from __future__ import annotations
+
+import time
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+import aiosmtplib
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+
+from iop_notifier.metrics import PROVIDER_LATENCY
+from iop_notifier.settings import Settings
+from iop_shared.contracts.outbound import NotificationChannel, ReasonCode
+
+from .providers import Accepted, Outgoing, ProviderRejected
+
+
+def is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        return False
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        return 400 <= exc.code < 500
+    return isinstance(exc, aiosmtplib.SMTPException | TimeoutError | OSError)
+
+
+class SmtpEmail:
+    def __init__(self, settings: Settings) -> None:
+        self._s = settings
+
+    def _build(self, out: Outgoing) -> EmailMessage:
+        msg = EmailMessage()
+        msg["From"] = self._s.email_from
+        msg["To"] = out.address
+        msg["Subject"] = out.message.subject
+        msg["Message-ID"] = make_msgid(idstring=out.notification_id, domain=self._s.email_from.split("@")[-1])
+        msg.set_content(out.message.text)
+        msg.add_alternative(out.message.html, subtype="html")
+        return msg
+
+    async def send(self, out: Outgoing) -> Accepted:
+        msg = self._build(out)
+        s = self._s
+        try:
+            async for attempt in AsyncRetrying(
+                    retry=retry_if_exception(is_transient), stop=stop_after_attempt(s.provider_retry_attempts),
+                    wait=wait_exponential_jitter(multiplier=0.2, jitter=0.2, max=s.provider_retry_max_wait_s),
+                    reraise=True):
+                with attempt:
+                    started = time.perf_counter()
+                    try:
+                        await aiosmtplib.send(
+                            msg, hostname=s.smtp_host, port=s.smtp_port, username=s.smtp_username,
+                            password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+                            use_tls=s.smtp_use_tls, start_tls=s.smtp_start_tls,
+                            validate_certs=s.smtp_validate_certs, timeout=s.provider_timeout_s)
+                    finally:
+                        PROVIDER_LATENCY.labels("smtp").observe(time.perf_counter() - started)
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            raise ProviderRejected("smtp", "recipient_refused", ReasonCode.invalid_address) from exc
+        except (aiosmtplib.SMTPException, TimeoutError, OSError) as exc:
+            raise ProviderRejected("smtp", type(exc).__name__, ReasonCode.provider_error) from exc
+        return Accepted("smtp", str(msg["Message-ID"]), "sent", NotificationChannel.email)
+
+    async def close(self) -> None:
+        return None

@@ -1,0 +1,73 @@
+"""SMS through Twilio's own SDK (async), rate limited per sender, retrying 429, 5xx and timeouts."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import aiohttp
+from aiolimiter import AsyncLimiter
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.async_http_client import AsyncTwilioHttpClient
+from twilio.rest import Client
+
+from iop_notifier.metrics import PROVIDER_LATENCY
+from iop_notifier.settings import Settings
+from iop_shared.contracts.outbound import NotificationChannel, ReasonCode
+
+from .providers import Accepted, Outgoing, ProviderRejected
+
+PERMANENT = {"21610": ReasonCode.opted_out, "21211": ReasonCode.invalid_address, "21614": ReasonCode.invalid_address}
+
+
+def is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, TwilioRestException):
+        return bool(exc.status == 429 or exc.status >= 500)
+    return isinstance(exc, aiohttp.ClientError | asyncio.TimeoutError | OSError)
+
+
+class TwilioSms:
+    """Sends with Messaging Service SID (or from-number) and a status callback on every message."""
+
+    def __init__(self, settings: Settings) -> None:
+        assert settings.twilio_account_sid and settings.twilio_auth_token
+        self._http = AsyncTwilioHttpClient(timeout=settings.provider_timeout_s)
+        self._client = Client(settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value(),
+                              http_client=self._http)
+        # The SDK builds every Messages URL from the Api domain's base_url; tests point it at the fake.
+        self._client.api.base_url = settings.twilio_api_base_url.rstrip("/")
+        self._sender = {"messaging_service_sid": settings.twilio_messaging_service_sid} \
+            if settings.twilio_messaging_service_sid else {"from_": settings.twilio_from_number}
+        self._callback = settings.public_base_url.rstrip("/") + "/twilio/status"
+        rate = settings.sms_rate_per_second
+        self._limiter = AsyncLimiter(rate, 1) if rate > 0 else None
+        self._attempts = settings.provider_retry_attempts
+        self._max_wait = settings.provider_retry_max_wait_s
+
+    async def send(self, out: Outgoing) -> Accepted:
+        try:
+            async for attempt in AsyncRetrying(
+                    retry=retry_if_exception(is_transient), stop=stop_after_attempt(self._attempts),
+                    wait=wait_exponential_jitter(multiplier=0.2, jitter=0.2, max=self._max_wait), reraise=True):
+                with attempt:
+                    message = await self._create(out)
+        except TwilioRestException as exc:
+            code = str(exc.code or exc.status)
+            raise ProviderRejected("twilio", code, PERMANENT.get(code, ReasonCode.provider_error)) from exc
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise ProviderRejected("twilio", type(exc).__name__, ReasonCode.provider_error) from exc
+        return Accepted("twilio", str(message.sid), str(message.status or "queued"), NotificationChannel.sms)
+
+    async def _create(self, out: Outgoing):  # type: ignore[no-untyped-def]
+        if self._limiter is not None and not out.urgent:  # a crisis reply never waits behind reminders
+            await self._limiter.acquire()
+        started = time.perf_counter()
+        try:
+            return await self._client.messages.create_async(
+                to=out.address, body=out.message.sms, status_callback=self._callback, **self._sender)
+        finally:
+            PROVIDER_LATENCY.labels("twilio").observe(time.perf_counter() - started)
+
+    async def close(self) -> None:
+        await self._http.close()

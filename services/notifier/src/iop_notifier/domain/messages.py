@@ -1,0 +1,120 @@
+"""Message rendering: sandboxed Jinja2 templates per locale and purpose, in the recipient's zone.
+
+Only neutral facts reach a template (clinic alias, date and time, place label, callback number); session
+kinds, titles and programs are never passed in, so no template can show them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import SandboxedEnvironment
+
+from .gsm import SEGMENT, septets, to_gsm7
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+LOCALES = ("en", "es")
+PURPOSES = ("upcoming_session", "weekly_schedule", "session_changed", "session_cancelled", "checkin_prompt",
+            "visit_missed", "crisis_reply", "opt_out_confirm", "opt_in_confirm", "help_reply", "care_alert")
+_DAYS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+         "es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")}
+_MONTHS = {"en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+           "es": ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")}
+
+
+@dataclass(frozen=True)
+class SessionFacts:
+    """What a patient may see about a session."""
+
+    starts_at: datetime
+    place_label: str | None
+    telehealth: bool
+
+
+@dataclass(frozen=True)
+class Rendered:
+    sms: str
+    subject: str
+    text: str
+    html: str
+
+
+_env = SandboxedEnvironment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined,
+                            autoescape=select_autoescape(["html.j2"]), trim_blocks=False)
+
+
+def format_when(at: datetime, zone: ZoneInfo, locale: str) -> str:
+    """Short local date and time: "Tue Mar 4, 10:30 AM" / "mar 4 mar, 10:30"."""
+    local = at.astimezone(zone)
+    day, month = _DAYS[locale][local.weekday()], _MONTHS[locale][local.month - 1]
+    if locale == "en":
+        hour = local.strftime("%I").lstrip("0")
+        return f"{day} {month} {local.day}, {hour}:{local:%M} {local:%p}"
+    return f"{day} {local.day} {month}, {local:%H:%M}"
+
+
+def format_day_time(at: datetime, zone: ZoneInfo, locale: str) -> str:
+    """Weekday and time only, for a message about this week: "Wed 10:30 AM" / "mié 10:30"."""
+    when = format_when(at, zone, locale)
+    day = when.split(" ", 1)[0]
+    return f"{day} {when.split(', ', 1)[1]}"
+
+
+def format_phone(e164: str) -> str:
+    number = phonenumbers.parse(e164, None)
+    style = phonenumbers.PhoneNumberFormat
+    return phonenumbers.format_number(number, style.NATIONAL if number.country_code == 1 else style.INTERNATIONAL)
+
+
+def place_of(session: SessionFacts, locale: str) -> str | None:
+    if session.place_label:
+        return session.place_label
+    if session.telehealth:
+        return "video"
+    return None
+
+
+def context(*, clinic: str, callback: str, zone: ZoneInfo, locale: str,
+            sessions: Sequence[SessionFacts] = (), extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Template variables: only neutral facts."""
+    ordered = sorted(sessions, key=lambda s: s.starts_at)
+    items = [{"when": format_when(s.starts_at, zone, locale), "day_time": format_day_time(s.starts_at, zone, locale),
+              "place": place_of(s, locale)} for s in ordered]
+    first = items[0] if items else {"when": "", "place": None}
+    return {"clinic": clinic, "callback": format_phone(callback), "when": first["when"],
+            "place": first["place"], "sessions": items, "locale": locale, **(extra or {})}
+
+
+def _block(name: str, block: str, variables: Mapping[str, Any]) -> str:
+    template = _env.get_template(name)
+    return "".join(template.blocks[block](template.new_context(dict(variables)))).strip()
+
+
+def render_sms(purpose: str, locale: str, variables: Mapping[str, Any]) -> str:
+    """The SMS text in GSM-7, shortened to one segment where possible (the place label gives way first)."""
+    name = f"{locale}/{purpose}.j2"
+    text = to_gsm7(_block(name, "sms", variables))
+    place = variables.get("place")
+    if septets(text) > SEGMENT and place:
+        over = septets(text) - SEGMENT
+        shorter = place[: max(0, len(place) - over - 1)].rstrip(" ,.-")
+        text = to_gsm7(_block(name, "sms", {**variables, "place": shorter if len(shorter) >= 8 else None}))
+    return text
+
+
+def render(purpose: str, locale: str, variables: Mapping[str, Any]) -> Rendered:
+    """Every form of one message."""
+    locale = locale if locale in LOCALES else "en"
+    name = f"{locale}/{purpose}.j2"
+    subject = _block(name, "subject", variables)
+    text = _block(name, "body", variables)
+    html = _env.get_template("_email.html.j2").render(
+        locale=locale, subject=subject, lines=[line for line in text.splitlines() if line.strip()])
+    return Rendered(sms=render_sms(purpose, locale, variables), subject=subject, text=text, html=html)

@@ -1,0 +1,45 @@
+"""FastStream subscriptions: every consumed topic through iop_shared's guarded subscribe_events."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from faststream.kafka import KafkaBroker
+
+from iop_notifier.handlers import alerts, ingest
+from iop_notifier.handlers.deps import Deps
+from iop_shared.contracts import topics as t
+from iop_shared.contracts.cloudevents import Envelope
+from iop_shared.contracts.common import Contract
+from iop_shared.kafka import DeadLetterPublisher, subscribe_events
+
+UseCase = Callable[[Deps, Any], Awaitable[None]]
+ROUTES: dict[t.Topic, dict[str, UseCase]] = {
+    t.CLINICS: {"iop.clinic.upserted.v1": ingest.on_clinic},
+    t.PATIENTS: {"iop.patient.upserted.v1": ingest.on_patient},
+    t.CARE_TEAMS: {"iop.care_team.upserted.v1": ingest.on_care_team},
+    t.SESSIONS: {"iop.session.upserted.v1": ingest.on_session,
+                 "iop.session.cancelled.v1": ingest.on_session_cancelled},
+    t.REMINDERS: {"iop.reminder.due.v1": ingest.on_reminder},
+    t.VISITS: {"iop.visit.missed.v1": ingest.on_visit_missed,
+               "iop.visit.missed_retracted.v1": ingest.on_visit_retracted},
+    t.RISK: {"iop.risk.flagged.v1": alerts.on_risk_flagged,
+             "iop.risk.acknowledged.v1": alerts.on_risk_acknowledged,
+             "iop.risk.resolved.v1": alerts.on_risk_resolved},
+}
+
+
+def _bind(deps: Deps, use_case: UseCase) -> Callable[[Envelope[Contract]], Awaitable[None]]:
+    async def handler(envelope: Envelope[Contract]) -> None:
+        await use_case(deps, envelope)
+
+    return handler
+
+
+def subscribe_all(broker: KafkaBroker, deps: Deps, dead_letters: DeadLetterPublisher, group_id: str) -> None:
+    """One consumer group per topic (`<group_id>.<topic>`): a rebalance on one topic never stalls the others,
+    and seven consumers joining one group one after another no longer rebalance it seven times."""
+    for topic, routes in ROUTES.items():
+        subscribe_events(broker, topic=topic, group_id=f"{group_id}.{topic.base_name}", dead_letters=dead_letters,
+                         handlers={ce_type: _bind(deps, uc) for ce_type, uc in routes.items()})

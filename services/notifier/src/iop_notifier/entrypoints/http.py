@@ -1,0 +1,147 @@
+"""The notifier's HTTP API: health, metrics, Twilio webhooks and the embedded channel."""
+
+import secrets
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, Field, model_validator
+from twilio.request_validator import RequestValidator
+
+from iop_notifier.adapters.embedded import list_messages
+from iop_notifier.bootstrap import Notifier, bootstrap
+from iop_notifier.handlers.deps import Deps
+from iop_notifier.handlers.replies import receive_reply
+from iop_notifier.handlers.webhooks import apply_status
+from iop_notifier.settings import Settings
+from iop_shared.clock import Clock
+from iop_shared.logging import get_logger
+
+log = get_logger(__name__)
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+class EmbeddedReply(BaseModel):
+    """A reply typed into the embedded channel (the demo's stand-in for a phone)."""
+
+    patient_id: str | None = Field(default=None, min_length=1, max_length=128)
+    phone: str | None = Field(default=None, min_length=8, max_length=20)
+    text: str = Field(min_length=1, max_length=1600)
+
+    @model_validator(mode="after")
+    def _someone(self) -> "EmbeddedReply":
+        if not (self.patient_id or self.phone):
+            raise ValueError("patient_id or phone is required")
+        return self
+
+
+def get_deps(request: Request) -> Deps:
+    return request.app.state.deps  # type: ignore[no-any-return]
+
+
+DepsDep = Annotated[Deps, Depends(get_deps)]
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
+    settings = settings or Settings()
+    notifier = bootstrap(settings, clock)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.deps = await notifier.start()
+        try:
+            yield
+        finally:
+            await notifier.stop()
+
+    app = FastAPI(title="IOP notifier", version="1.0.0", lifespan=lifespan,
+                  description="SMS and email fan-out, replies, crisis answers and care-team alerts.")
+    app.state.notifier = notifier
+
+    async def twilio_form(request: Request, signature: str | None) -> dict[str, str]:
+        """The webhook's form fields, only if X-Twilio-Signature proves Twilio sent them."""
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        token = settings.twilio_auth_token
+        url = settings.public_base_url.rstrip("/") + request.url.path
+        if request.url.query:
+            url += "?" + request.url.query
+        if not (token and signature and RequestValidator(token.get_secret_value()).validate(url, form, signature)):
+            log.warning("webhook_signature_refused", path=request.url.path)
+            raise HTTPException(403, "invalid X-Twilio-Signature")
+        return form
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz(response: Response, d: DepsDep) -> dict[str, Any]:
+        checks = {"database": False, "kafka": False}
+        try:
+            checks["database"] = await d.pool.fetchval("SELECT 1") == 1
+        except Exception:
+            log.warning("readyz_database_down")
+        broker = notifier.broker
+        checks["kafka"] = bool(broker and await broker.ping(timeout=2.0))
+        response.status_code = 200 if all(checks.values()) else 503
+        return {"ready": all(checks.values()), "checks": checks}
+
+    @app.get("/metrics")
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    @app.post("/twilio/status")
+    async def twilio_status(request: Request, d: DepsDep,
+                            x_twilio_signature: Annotated[str | None, Header()] = None,
+                            i_twilio_idempotency_token: Annotated[str | None, Header()] = None) -> dict[str, str]:
+        form = await twilio_form(request, x_twilio_signature)
+        if "MessageSid" not in form or "MessageStatus" not in form:
+            raise HTTPException(422, "MessageSid and MessageStatus are required")
+        outcome = await apply_status(d, message_sid=form["MessageSid"], status=form["MessageStatus"],
+                                     error_code=form.get("ErrorCode") or None,
+                                     idempotency_token=i_twilio_idempotency_token)
+        return {"result": outcome}
+
+    @app.post("/twilio/inbound")
+    async def twilio_inbound(request: Request, d: DepsDep,
+                             x_twilio_signature: Annotated[str | None, Header()] = None,
+                             i_twilio_idempotency_token: Annotated[str | None, Header()] = None) -> Response:
+        form = await twilio_form(request, x_twilio_signature)
+        if "From" not in form or "Body" not in form:
+            raise HTTPException(422, "From and Body are required")
+        message_id = form.get("MessageSid") or i_twilio_idempotency_token or f"in-{uuid.uuid4().hex}"
+        await receive_reply(d, message_id=message_id, channel="sms", text=form["Body"], phone=form["From"])
+        return Response(EMPTY_TWIML, media_type="application/xml")
+
+    @app.post("/embedded/inbound")
+    async def embedded_inbound(body: EmbeddedReply, d: DepsDep,
+                               authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+        expected = f"Bearer {settings.embedded_token.get_secret_value()}"
+        if not (authorization and secrets.compare_digest(authorization, expected)):
+            raise HTTPException(401, "a valid bearer token is required")
+        outcome = await receive_reply(d, message_id=f"emb-{uuid.uuid4().hex}", channel="embedded",
+                                      text=body.text, phone=body.phone, patient_id=body.patient_id)
+        if not outcome.patient_known:
+            raise HTTPException(404, "unknown patient_id or phone")
+        return {"intent": outcome.parsed.intent.value, "value": outcome.parsed.value}
+
+    @app.get("/embedded/messages")
+    async def embedded_messages(d: DepsDep,
+                                recipient_id: Annotated[str, Query(min_length=1, max_length=128)],
+                                limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
+        """Messages the embedded channel recorded for a recipient: NOT sent to a phone or mailbox."""
+        return {"delivery": "not sent to a phone: recorded by the embedded channel",
+                "messages": await list_messages(d.pool, recipient_id, limit)}
+
+    return app
+
+
+def app_factory() -> FastAPI:
+    """For `uvicorn --factory iop_notifier.entrypoints.http:app_factory`."""
+    return create_app()
+
+
+__all__ = ["Notifier", "create_app"]

@@ -1,0 +1,47 @@
+"""In-process timers (APScheduler): escalation, lost-claim reaping, retention purge, queue depth.
+
+Durable state lives in PostgreSQL; these jobs only wake the code that reads it, so any replica may run them.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from iop_notifier.adapters.sql import Q
+from iop_notifier.handlers.alerts import escalate_due
+from iop_notifier.handlers.deps import Deps
+from iop_notifier.handlers.dispatch import reap_lost_claims
+from iop_notifier.metrics import QUEUE_DEPTH
+from iop_shared.logging import get_logger
+
+log = get_logger(__name__)
+
+
+async def purge_retention(deps: Deps) -> None:
+    """Raw reply texts and embedded messages are kept only for the retention period."""
+    cutoff = deps.clock.now() - timedelta(days=deps.settings.inbound_retention_days)
+    await deps.pool.execute(Q["purge_inbound"], cutoff)
+    await deps.pool.execute(Q["purge_embedded"], cutoff)
+
+
+async def measure_queue(deps: Deps) -> None:
+    QUEUE_DEPTH.set(await deps.pool.fetchval(Q["queue_depth"], deps.clock.now()))
+
+
+class Timers:
+    def __init__(self, deps: Deps) -> None:
+        self._scheduler = AsyncIOScheduler(job_defaults={"coalesce": True, "max_instances": 1,
+                                                         "misfire_grace_time": 60})
+        every = deps.settings.timer_interval_s
+        self._scheduler.add_job(escalate_due, "interval", seconds=every, args=[deps], id="escalate")
+        self._scheduler.add_job(measure_queue, "interval", seconds=every, args=[deps], id="queue_depth")
+        self._scheduler.add_job(reap_lost_claims, "interval", seconds=60, args=[deps], id="reap")
+        self._scheduler.add_job(purge_retention, "interval", hours=1, args=[deps], id="purge")
+
+    def start(self) -> None:
+        self._scheduler.start()
+
+    def shutdown(self) -> None:
+        self._scheduler.shutdown(wait=False)

@@ -1,0 +1,191 @@
+"""The dispatcher: decides each due notification under the policy, claims it in the ledger, then sends it.
+
+Claim-before-send: the ledger row (source event, recipient, channel) commits before the provider is called,
+so neither a crash nor a redelivered event can send a second message; a claim whose outcome was lost is
+reported failed by the reaper rather than sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from iop_notifier.adapters import repository as repo
+from iop_notifier.adapters.providers import Outgoing, ProviderRejected
+from iop_notifier.adapters.sql import Q
+from iop_notifier.domain.messages import render
+from iop_notifier.domain.policy import Defer, Send, Suppress, merge_winner
+from iop_shared.contracts.outbound import NotificationChannel, ReasonCode
+from iop_shared.logging import get_logger
+
+from . import events
+from .deps import Deps
+from .planning import Plan, plan_request
+
+log = get_logger(__name__)
+LEASE = timedelta(seconds=60)
+
+
+async def dispatch_due(deps: Deps) -> int:
+    """Lease a batch of due notifications and process them concurrently; return how many."""
+    now = deps.clock.now()
+    rows = await deps.pool.fetch(Q["lease_due"], now, now + LEASE, deps.settings.dispatch_batch)
+    gate = asyncio.Semaphore(deps.settings.dispatch_concurrency)
+
+    async def one(request_id: int) -> None:
+        async with gate:
+            try:
+                await process(deps, request_id)
+            except Exception:  # the lease expires and the request is tried again
+                log.exception("dispatch_failed", request_id=request_id)
+
+    await asyncio.gather(*(one(r["id"]) for r in rows))
+    return len(rows)
+
+
+async def process(deps: Deps, request_id: int) -> None:
+    """Decide, claim and send one request."""
+    claimed = await _decide_and_claim(deps, request_id)
+    if claimed is None:
+        return
+    for out in claimed.outgoing:
+        await _send(deps, claimed, out)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    request: repo.RequestRow
+    outgoing: list[Outgoing]
+
+
+async def _decide_and_claim(deps: Deps, request_id: int) -> Claimed | None:
+    async with deps.pool.acquire() as conn, conn.transaction():
+        # One recipient at a time (caps, merging), locked before the row so a waiting worker holds no row lock.
+        await conn.execute(Q["lock_recipient"], await conn.fetchval(Q["recipient_of"], request_id))
+        req = await repo.request_for_update(conn, request_id)
+        if req is None or req.state not in ("pending", "leased"):
+            return None
+        now = deps.clock.now()
+        plan = await plan_request(conn, deps, req, now)
+        if plan is None:  # waiting for the recipient's data to arrive
+            await repo.set_request_state(conn, req.id, "pending", not_before=now + timedelta(seconds=2))
+            return None
+        return await _apply(conn, deps, req, plan, now)
+
+
+async def _apply(conn: repo.Conn, deps: Deps, req: repo.RequestRow, plan: Plan, now: datetime) -> Claimed | None:
+    decision = plan.decision
+    if isinstance(decision, Suppress):
+        await repo.set_request_state(conn, req.id, "done")
+        await events.suppressed(conn, source_event_id=req.source_event_id, kind=req.recipient_kind,
+                                recipient_id=req.recipient_id, reason=decision.reason, at=now)
+        return None
+    if isinstance(decision, Defer):
+        await repo.set_request_state(conn, req.id, "pending", not_before=decision.until, deferred=True)
+        if not req.deferred:
+            await events.suppressed(conn, source_event_id=req.source_event_id, kind=req.recipient_kind,
+                                    recipient_id=req.recipient_id, reason=decision.reason, at=now)
+        return None
+    assert isinstance(decision, Send)
+    if decision.counts_against_cap and await _absorbs_others(conn, req, now) is False:
+        await repo.set_request_state(conn, req.id, "done")
+        await events.suppressed(conn, source_event_id=req.source_event_id, kind=req.recipient_kind,
+                                recipient_id=req.recipient_id, reason=ReasonCode.merged, at=now)
+        deps.wake()
+        return None
+    message = render(req.purpose, plan.locale, plan.variables)
+    outgoing = []
+    for channel in plan.channels:
+        notification_id = f"ntf-{uuid.uuid4().hex}"
+        if await repo.claim(conn, notification_id=notification_id, request=req, channel=channel,
+                            capped=decision.counts_against_cap, now=now):
+            outgoing.append(Outgoing(notification_id, req.recipient_kind, req.recipient_id, channel,
+                                     plan.addresses[channel], message, urgent=req.urgent or req.is_reply))
+        else:
+            log.warning("already_claimed_not_sent_again", request_id=req.id, channel=channel)
+    await repo.set_request_state(conn, req.id, "sending" if outgoing else "done")
+    return Claimed(req, outgoing)
+
+
+async def _absorbs_others(conn: repo.Conn, req: repo.RequestRow, now: datetime) -> bool | None:
+    """Merge routine messages due together for one recipient: the winner goes, the others are suppressed
+    as `merged`. Returns None when nothing else is due, True when `req` won, False when another one did."""
+    others = await conn.fetch(Q["due_together"], req.recipient_id, req.id, now)
+    if not others:
+        return None
+    winner = merge_winner([(req.id, req.purpose), *((r["id"], r["purpose"]) for r in others)])
+    for r in others:
+        if r["id"] != winner:
+            await repo.set_request_state(conn, r["id"], "done")
+            await events.suppressed(conn, source_event_id=r["source_event_id"], kind=r["recipient_kind"],
+                                    recipient_id=req.recipient_id, reason=ReasonCode.merged, at=now)
+    return winner == req.id
+
+
+async def _send(deps: Deps, claimed: Claimed, out: Outgoing) -> None:
+    req = claimed.request
+    try:
+        accepted = await deps.senders[out.channel].send(out)
+    except ProviderRejected as exc:
+        await _record_failure(deps, req, out, exc)
+        return
+    async with deps.pool.acquire() as conn, conn.transaction():
+        now = deps.clock.now()
+        await conn.execute(Q["mark_sent"], out.notification_id, accepted.status, accepted.provider,
+                           accepted.provider_message_id, now)
+        await repo.set_request_state(conn, req.id, "done")
+        await events.sent(conn, notification_id=out.notification_id, source_event_id=req.source_event_id,
+                          kind=req.recipient_kind, recipient_id=req.recipient_id, channel=accepted.event_channel,
+                          provider_message_id=accepted.provider_message_id, at=now,
+                          reason=ReasonCode.fallback_used if req.exclude_channels else None)
+
+
+async def _record_failure(deps: Deps, req: repo.RequestRow, out: Outgoing, exc: ProviderRejected) -> None:
+    log.warning("provider_rejected", notification_id=out.notification_id, provider=exc.provider, code=exc.code)
+    async with deps.pool.acquire() as conn, conn.transaction():
+        now = deps.clock.now()
+        await conn.execute(Q["mark_failed"], out.notification_id, exc.provider, exc.code, now)
+        await events.failed(conn, notification_id=out.notification_id, source_event_id=req.source_event_id,
+                            kind=req.recipient_kind, recipient_id=req.recipient_id,
+                            channel=NotificationChannel(out.channel), reason=exc.reason, error_code=exc.code, at=now)
+        if out.channel == "sms" and exc.reason in (ReasonCode.opted_out, ReasonCode.invalid_address):
+            await repo.set_phone_state(conn, out.address, now, opted_out=exc.reason == ReasonCode.opted_out or None,
+                                       invalid=exc.reason == ReasonCode.invalid_address or None)
+        if req.recipient_kind == "patient" and req.channels is None and out.channel == "sms":
+            # Fall back to the next channel (email) through the policy, which still checks consent.
+            await conn.execute(Q["repend_without_channel"], req.id, out.channel, now)
+            deps.wake()
+        else:
+            await repo.set_request_state(conn, req.id, "done")
+
+
+async def reap_lost_claims(deps: Deps, older_than: timedelta = timedelta(minutes=10)) -> int:
+    """Claims whose send outcome was lost (a crash mid-send) are reported failed, never re-sent."""
+    async with deps.pool.acquire() as conn, conn.transaction():
+        now = deps.clock.now()
+        rows = await conn.fetch(Q["stale_claims"], now - older_than)
+        for r in rows:
+            await conn.execute(Q["mark_failed"], r["notification_id"], None, "outcome_unknown", now)
+            await repo.set_request_state(conn, r["request_id"], "done")
+            await events.failed(conn, notification_id=r["notification_id"], source_event_id=r["source_event_id"],
+                                kind=r["recipient_kind"], recipient_id=r["recipient_id"],
+                                channel=NotificationChannel(r["channel"]), reason=ReasonCode.provider_error,
+                                error_code="outcome_unknown", at=now)
+        return len(rows)
+
+
+async def run_dispatcher(deps: Deps, stop: asyncio.Event) -> None:
+    """Dispatch whenever woken (new work) or every poll interval (deferred work coming due)."""
+    while not stop.is_set():
+        deps.wakeup.clear()
+        try:
+            if await dispatch_due(deps) >= deps.settings.dispatch_batch:
+                continue
+        except Exception:
+            log.exception("dispatcher_error")
+        waiters = [asyncio.ensure_future(deps.wakeup.wait()), asyncio.ensure_future(stop.wait())]
+        await asyncio.wait(waiters, timeout=deps.settings.dispatch_poll_s, return_when=asyncio.FIRST_COMPLETED)
+        for w in waiters:
+            w.cancel()

@@ -1,0 +1,106 @@
+"""One short use case per consumed event; each runs in one transaction with the inbox claim."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from iop_notifier.adapters import repository as repo
+from iop_notifier.adapters.sql import Q
+from iop_shared.contracts.cloudevents import Envelope
+from iop_shared.contracts.inbound import (
+    CareTeamUpserted,
+    ClinicUpserted,
+    PatientUpserted,
+    SessionCancelled,
+    SessionUpserted,
+)
+from iop_shared.contracts.outbound import ReasonCode, ReminderDue, VisitMissed, VisitMissedRetracted
+from iop_shared.db import claim_event
+
+from . import events
+from .deps import CONSUMER, Deps
+
+VISIT_MESSAGE_TTL = timedelta(hours=12)
+
+
+@asynccontextmanager
+async def applying(deps: Deps, event_id: str) -> AsyncIterator[repo.Conn | None]:
+    """A transaction in which the event is applied once: yields None if it was applied before."""
+    async with deps.pool.acquire() as conn, conn.transaction():
+        yield conn if await claim_event(conn, CONSUMER, event_id) else None
+
+
+async def on_clinic(deps: Deps, env: Envelope[ClinicUpserted]) -> None:
+    c = env.data
+    async with applying(deps, env.id) as conn:
+        if conn is not None:
+            qh = c.quiet_hours
+            await conn.execute(Q["upsert_clinic"], c.clinic_id, c.public_name, c.callback_phone, c.timezone,
+                               c.default_locale.value, qh.start if qh else None, qh.end if qh else None, c.revision)
+
+
+async def on_patient(deps: Deps, env: Envelope[PatientUpserted]) -> None:
+    p = env.data
+    async with applying(deps, env.id) as conn:
+        if conn is not None:
+            await conn.execute(Q["upsert_patient"], p.patient_id, p.clinic_id, p.phone, p.email, p.timezone,
+                               p.locale.value, [c.value for c in p.channels], p.consent.sms, p.consent.email,
+                               p.care_team_id, p.discharged_at, p.revision)
+
+
+async def on_care_team(deps: Deps, env: Envelope[CareTeamUpserted]) -> None:
+    t = env.data
+    members = [m.model_dump(mode="json", exclude={"name", "role"}) for m in t.members]
+    async with applying(deps, env.id) as conn:
+        if conn is not None:
+            await conn.execute(Q["upsert_care_team"], t.care_team_id, t.clinic_id, json.dumps(members), t.revision)
+
+
+async def on_session(deps: Deps, env: Envelope[SessionUpserted]) -> None:
+    s = env.data
+    label = s.location.public_label if s.location else None
+    async with applying(deps, env.id) as conn:
+        if conn is not None:
+            await conn.execute(Q["upsert_session"], s.session_id, s.clinic_id, s.starts_at, label,
+                               s.telehealth is not None, s.revision)
+
+
+async def on_session_cancelled(deps: Deps, env: Envelope[SessionCancelled]) -> None:
+    async with applying(deps, env.id) as conn:
+        if conn is not None:
+            await conn.execute(Q["cancel_session"], env.data.session_id, env.data.revision)
+
+
+async def on_reminder(deps: Deps, env: Envelope[ReminderDue]) -> None:
+    r = env.data
+    async with applying(deps, env.id) as conn:
+        if conn is not None:
+            await repo.insert_request(conn, repo.NewRequest(
+                source_event_id=r.reminder_id, recipient_kind="patient", recipient_id=r.patient_id,
+                purpose=r.purpose.value, received_at=deps.clock.now(), not_before=r.due_at, clinic_id=r.clinic_id,
+                session_ids=r.session_ids, urgent=r.urgent, expires_at=r.expires_at))
+    deps.wake()
+
+
+async def on_visit_missed(deps: Deps, env: Envelope[VisitMissed]) -> None:
+    v = env.data
+    async with applying(deps, env.id) as conn:
+        if conn is not None:
+            await repo.insert_request(conn, repo.NewRequest(
+                source_event_id=f"visit-{v.visit_id}", recipient_kind="patient", recipient_id=v.patient_id,
+                purpose="visit_missed", received_at=deps.clock.now(), not_before=deps.clock.now(),
+                session_ids=[v.session_id], expires_at=v.detected_at + VISIT_MESSAGE_TTL))
+    deps.wake()
+
+
+async def on_visit_retracted(deps: Deps, env: Envelope[VisitMissedRetracted]) -> None:
+    """The patient was there after all: a "we missed you" not yet sent is withdrawn."""
+    async with applying(deps, env.id) as conn:
+        if conn is None:
+            return
+        for r in await conn.fetch(Q["cancel_pending"], f"visit-{env.data.visit_id}"):
+            await events.suppressed(conn, source_event_id=f"visit-{env.data.visit_id}", kind=r["recipient_kind"],
+                                    recipient_id=r["recipient_id"], reason=ReasonCode.expired, at=deps.clock.now())

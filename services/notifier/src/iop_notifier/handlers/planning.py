@@ -1,0 +1,79 @@
+"""Gathers what the policy needs for one request (recipient, clinic, sessions, prior sends) and asks it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from iop_notifier.adapters import repository as repo
+from iop_notifier.domain.messages import context
+from iop_notifier.domain.policy import Decision, Recipient, Request, Send, Suppress, decide
+from iop_shared.contracts.outbound import ReasonCode
+
+from .deps import Deps
+
+NEEDS_SESSIONS = frozenset({"upcoming_session", "weekly_schedule", "session_changed", "session_cancelled"})
+DEADLINE_AT_START = frozenset({"upcoming_session", "session_changed"})
+
+
+@dataclass(frozen=True)
+class Plan:
+    decision: Decision
+    locale: str = "en"
+    channels: list[str] = field(default_factory=list)
+    addresses: dict[str, str] = field(default_factory=dict)
+    variables: dict[str, Any] = field(default_factory=dict)
+
+
+def _waiting(req: repo.RequestRow, deps: Deps, now: datetime) -> bool:
+    return now - req.received_at < timedelta(seconds=deps.settings.unknown_recipient_grace_s)
+
+
+async def plan_request(conn: repo.Conn, deps: Deps, req: repo.RequestRow, now: datetime) -> Plan | None:
+    """The decision for `req` now; None means "not yet": its data has not arrived and may still."""
+    if req.recipient_kind == "care_team_member":
+        return await _plan_member(conn, deps, req, now)
+    patient = await repo.patient(conn, req.recipient_id)
+    clinic = await repo.clinic(conn, req.clinic_id or (patient.clinic_id if patient else None))
+    known = await repo.sessions(conn, req.session_ids)
+    if patient is None or clinic is None or (req.purpose in NEEDS_SESSIONS and len(known) < len(req.session_ids)):
+        if _waiting(req, deps, now):
+            return None
+        reason = ReasonCode.unknown_recipient if patient is None or clinic is None else ReasonCode.expired
+        return Plan(Suppress(reason))
+    recipient = Recipient(
+        zone=patient.zone, channels=req.channels or patient.channels, phone=patient.phone, email=patient.email,
+        consent_sms=patient.consent_sms, consent_email=patient.consent_email,
+        sms_opted_out=patient.sms_opted_out and not req.is_reply, phone_invalid=patient.phone_invalid,
+        discharged=patient.discharged)
+    live = [s for s in known if not s.cancelled]
+    request = Request(
+        purpose=req.purpose, urgent=req.urgent, bypass_quiet_hours=req.is_reply, expires_at=req.expires_at,
+        session_starts=[s.facts.starts_at for s in live] if req.purpose in DEADLINE_AT_START else [],
+        sessions_cancelled=bool(known) and not live, exclude_channels=req.exclude_channels)
+    prior = await repo.prior_capped_sends(conn, req.recipient_id, now - timedelta(days=8))
+    decision = decide(request, recipient, now, prior, deps.policy(clinic.window))
+    if not isinstance(decision, Send):
+        return Plan(decision)
+    shown = live if req.purpose != "session_cancelled" else known
+    variables = context(clinic=clinic.public_name, callback=clinic.callback_phone, zone=patient.zone,
+                        locale=patient.locale, sessions=[s.facts for s in shown])
+    addresses = {"sms": patient.phone or "", "email": patient.email or ""}
+    return Plan(decision, patient.locale, [decision.channel], addresses, variables)
+
+
+async def _plan_member(conn: repo.Conn, deps: Deps, req: repo.RequestRow, now: datetime) -> Plan | None:
+    team = await repo.care_team(conn, req.extra.get("care_team_id"))
+    clinic = await repo.clinic(conn, team.clinic_id if team else req.clinic_id)
+    member = next((m for m in team.members if m.member_id == req.recipient_id), None) if team else None
+    if member is None or clinic is None:
+        return None if _waiting(req, deps, now) else Plan(Suppress(ReasonCode.unknown_recipient))
+    addresses = {"sms": member.phone or "", "email": member.email or ""}
+    channels = [c for c in (req.channels or ()) if addresses.get(c)]
+    if not channels:
+        return Plan(Suppress(ReasonCode.no_channel))
+    link = deps.settings.clinic_system_url + str(req.extra.get("flag_id", ""))
+    variables = context(clinic=clinic.public_name, callback=clinic.callback_phone, zone=clinic.zone,
+                        locale=clinic.locale, extra={**req.extra, "link": link})
+    return Plan(Send(channels[0], counts_against_cap=False), clinic.locale, channels, addresses, variables)

@@ -1,0 +1,68 @@
+"""Notifier settings: environment variables under NOTIFIER_, defaults from DOMAIN.md."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
+
+from iop_shared.settings import BaseServiceSettings
+
+
+class Settings(BaseServiceSettings):
+    """Everything the notifier reads from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="NOTIFIER_", extra="ignore", frozen=True)
+
+    http_host: str = "127.0.0.1"
+    http_port: int = 8002
+    db_schema: str = "notifier"
+    group_id: str = "iop-notifier"
+    run_migrations: bool = True
+
+    # Twilio: without account_sid and auth_token the embedded channel records SMS instead of sending them.
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_messaging_service_sid: str | None = None
+    twilio_from_number: str | None = None
+    twilio_api_base_url: str = "https://api.twilio.com"
+    public_base_url: str = "http://127.0.0.1:8002"  # how Twilio reaches our webhooks (signatures use it)
+    sms_rate_per_second: float = 1.0  # per sender (long code about 1/s); 0 disables the limiter
+    provider_timeout_s: float = 10.0
+    provider_retry_attempts: int = 5
+    provider_retry_max_wait_s: float = 8.0
+
+    # Email over SMTP; without smtp_host email is recorded by the embedded channel.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_use_tls: bool = False  # implicit TLS (port 465)
+    smtp_start_tls: bool = False
+    smtp_validate_certs: bool = True
+    email_from: str = "reminders@example.org"
+
+    embedded_token: SecretStr = SecretStr("dev-token")  # bearer token of POST /embedded/inbound
+
+    # Policy (DOMAIN.md): quiet hours are the allowed local window, caps per patient for non-urgent texts.
+    quiet_start: time = time(8, 0)
+    quiet_end: time = time(21, 0)
+    cap_per_day: int = 1
+    cap_per_week: int = 3
+    unknown_recipient_grace_s: float = 120.0  # wait this long for a patient upsert before suppressing
+    default_score_kind: str = Field(default="mood", pattern="^(mood|craving)$")
+
+    # Care-team alerts by severity, and escalation of unacknowledged high/critical flags.
+    alert_channels_critical: tuple[str, ...] = ("sms", "email")
+    alert_channels_high: tuple[str, ...] = ("sms", "email")
+    alert_channels_medium: tuple[str, ...] = ("email",)
+    alert_channels_low: tuple[str, ...] = ()
+    escalate_after_s: float = 900.0
+    clinic_system_url: str = "https://clinic.example.org/flags/"  # alerts link here with the flag id
+
+    inbound_retention_days: int = 90  # raw reply texts and embedded messages are purged after this
+    dispatch_batch: int = 200
+    dispatch_concurrency: int = 32
+    dispatch_poll_s: float = 1.0
+    timer_interval_s: float = 5.0

@@ -1,0 +1,1 @@
+"""Test and benchmark helpers: the Twilio fake, SMTP capture, parser metrics."""

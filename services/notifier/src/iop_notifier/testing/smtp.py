@@ -1,0 +1,52 @@
+"""A real SMTP server (aiosmtpd) that keeps what it receives, for tests and the benchmark."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from email import message_from_bytes
+from email.message import Message
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+from .twilio_fake import free_port
+
+
+@dataclass
+class ReceivedMail:
+    rcpt: list[str]
+    message: Message
+    received_at: float
+
+
+class _Keep:
+    def __init__(self) -> None:
+        self.mails: list[ReceivedMail] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.mails.append(ReceivedMail(list(envelope.rcpt_tos), message_from_bytes(envelope.content), time.time()))
+        return "250 Message accepted for delivery"
+
+
+class SmtpCapture:
+    """`with SmtpCapture() as smtp:` runs an SMTP server on a free local port."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self._handler = _Keep()
+        self._controller = Controller(self._handler, hostname="127.0.0.1", port=self.port)
+
+    @property
+    def mails(self) -> list[ReceivedMail]:
+        return self._handler.mails
+
+    def to(self, address: str) -> list[ReceivedMail]:
+        return [m for m in self.mails if address in m.rcpt]
+
+    def __enter__(self) -> SmtpCapture:
+        self._controller.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._controller.stop()

@@ -1,0 +1,149 @@
+"""A local stand-in for Twilio's Messages API, answering the way Twilio does, and posting signed webhooks back.
+
+`POST /2010-04-01/Accounts/{sid}/Messages.json` answers 201 with a message resource (status `queued`), or
+Twilio's error JSON `{code, message, more_info, status}` when a test scripted one for the recipient
+(21211 invalid number, 21610 unsubscribed, 429 too many requests, 5xx).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import secrets
+import socket
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from twilio.request_validator import RequestValidator
+
+ERRORS = {21211: (400, "The 'To' number is not a valid phone number."),
+          21610: (400, "Attempt to send to unsubscribed recipient"),
+          20429: (429, "Too Many Requests"), 20500: (500, "Internal Server Error"),
+          20503: (503, "Service Unavailable")}
+
+
+@dataclass
+class FakeMessage:
+    sid: str
+    to: str
+    body: str
+    sender: str
+    status_callback: str | None
+    accepted_at: float
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class TwilioFake:
+    def __init__(self, account_sid: str = "AC" + "0" * 32, auth_token: str = "fake-auth-token-0123456789") -> None:  # noqa: S107
+        self.account_sid = account_sid
+        self.auth_token = auth_token
+        self.messages: list[FakeMessage] = []
+        self.requests = 0
+        self._scripts: dict[str, deque[int]] = defaultdict(deque)
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self._server: uvicorn.Server | None = None
+        self._task: asyncio.Task[None] | None = None
+        self.app = self._build()
+
+    def script(self, to: str, *codes: int) -> None:
+        """The next answers for `to`: Twilio error codes (20429 = HTTP 429, 20500 = 500...) before success."""
+        self._scripts[to].extend(codes)
+
+    def to(self, number: str) -> list[FakeMessage]:
+        return [m for m in self.messages if m.to == number]
+
+    def _build(self) -> FastAPI:
+        app = FastAPI()
+
+        @app.post("/2010-04-01/Accounts/{sid}/Messages.json")
+        async def create(sid: str, request: Request) -> JSONResponse:
+            self.requests += 1
+            if not self._authorized(request, sid):
+                return _error(20003, 401, "Authenticate")
+            form = {k: str(v) for k, v in (await request.form()).items()}
+            script = self._scripts.get(form.get("To", ""))
+            if script:
+                code = script.popleft()
+                status, message = ERRORS.get(code, (400, "error"))
+                return _error(code, status, message)
+            msg = FakeMessage("SM" + secrets.token_hex(16), form["To"], form["Body"],
+                              form.get("MessagingServiceSid") or form.get("From", ""), form.get("StatusCallback"),
+                              time.time())
+            self.messages.append(msg)
+            return JSONResponse(_resource(msg, sid), status_code=201)
+
+        return app
+
+    def _authorized(self, request: Request, sid: str) -> bool:
+        header = request.headers.get("authorization", "")
+        expected = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
+        return sid == self.account_sid and header == f"Basic {expected}"
+
+    def sign(self, url: str, params: dict[str, str]) -> str:
+        return str(RequestValidator(self.auth_token).compute_signature(url, params))
+
+    async def post_status(self, msg: FakeMessage, status: str, *, error_code: str | None = None,
+                          token: str | None = None) -> httpx.Response:
+        """A status callback as Twilio posts it: form body, X-Twilio-Signature, I-Twilio-Idempotency-Token."""
+        assert msg.status_callback
+        params = {"MessageSid": msg.sid, "SmsSid": msg.sid, "MessageStatus": status, "SmsStatus": status,
+                  "AccountSid": self.account_sid, "To": msg.to, "From": msg.sender, "ApiVersion": "2010-04-01"}
+        if error_code:
+            params["ErrorCode"] = error_code
+        return await self._post(msg.status_callback, params, token or secrets.token_hex(16))
+
+    async def post_inbound(self, url: str, *, from_: str, body: str, to: str = "+15550000000",
+                           signature: str | None = None) -> httpx.Response:
+        """An incoming SMS webhook; pass `signature` to forge one."""
+        sid = "SM" + secrets.token_hex(16)
+        params = {"MessageSid": sid, "SmsMessageSid": sid, "AccountSid": self.account_sid, "From": from_,
+                  "To": to, "Body": body, "NumMedia": "0", "ApiVersion": "2010-04-01"}
+        return await self._post(url, params, secrets.token_hex(16), signature)
+
+    async def _post(self, url: str, params: dict[str, str], token: str,
+                    signature: str | None = None) -> httpx.Response:
+        headers = {"X-Twilio-Signature": signature if signature is not None else self.sign(url, params),
+                   "I-Twilio-Idempotency-Token": token}
+        async with httpx.AsyncClient(timeout=10) as client:
+            return await client.post(url, data=params, headers=headers)
+
+    async def __aenter__(self) -> TwilioFake:
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_config=None, access_log=False,
+                                lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._task = asyncio.create_task(self._server.serve())
+        while not self._server.started:  # noqa: ASYNC110 (uvicorn exposes a flag, not an event)
+            await asyncio.sleep(0.02)
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        assert self._server and self._task
+        self._server.should_exit = True
+        await self._task
+
+
+def _error(code: int, status: int, message: str) -> JSONResponse:
+    return JSONResponse({"code": code, "message": message, "more_info": f"https://www.twilio.com/docs/errors/{code}",
+                         "status": status}, status_code=status)
+
+
+def _resource(msg: FakeMessage, account_sid: str) -> dict[str, Any]:
+    now = datetime.now(UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
+    return {"sid": msg.sid, "account_sid": account_sid, "to": msg.to, "from": None, "body": msg.body,
+            "messaging_service_sid": msg.sender if msg.sender.startswith("MG") else None, "status": "queued",
+            "num_segments": "1", "direction": "outbound-api", "api_version": "2010-04-01", "price": None,
+            "error_code": None, "error_message": None, "date_created": now, "date_updated": now, "date_sent": None,
+            "uri": f"/2010-04-01/Accounts/{account_sid}/Messages/{msg.sid}.json"}

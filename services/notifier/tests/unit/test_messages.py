@@ -1,0 +1,106 @@
+import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from iop_notifier.domain.gsm import fits_one_segment, is_gsm7, septets, to_gsm7
+from iop_notifier.domain.messages import LOCALES, PURPOSES, TEMPLATES, SessionFacts, context, render
+from iop_shared.contracts.inbound import SessionKind
+
+CLINICAL = [
+    "therapy", "therapist", "treatment", "addiction", "addict", "substance", "rehab", "iop", "intensive outpatient",
+    "depression", "mental health", "psychiatr", "counsel", "recovery", "sober", "detox", "alcohol", "drug",
+    "relapse", "opioid", "diagnos", "behavioral health",
+    "terapia", "terapeuta", "tratamiento", "adiccion", "adicción", "sustancia", "rehabilitacion", "rehabilitación",
+    "depresion", "depresión", "salud mental", "psiquiatr", "desintoxic", "alcohol", "droga", "recaida", "recaída",
+]
+SESSION_WORDS = [k.value for k in SessionKind] + ["grupo", "familia", "medicamento", "evaluacion", "evaluación"]
+TITLE = "Relapse Prevention Group (SUD track)"
+PROGRAM = "prog-dual-dx-iop"
+LONG_CLINIC = "Riverside Community Wellness Center"  # 35 of the 40 allowed characters
+LONG_PLACE = "Building C, 2nd floor, Suite 210 - North entrance"
+
+
+def _contains_word(text: str, word: str) -> bool:
+    return re.search(rf"\b{re.escape(word)}", text.lower()) is not None
+
+
+def _variables(locale: str, sessions: int = 3) -> dict[str, object]:
+    tz = ZoneInfo("America/New_York")
+    facts = [SessionFacts(datetime(2026, 11, 4 + 2 * i, 15, 30, tzinfo=UTC), LONG_PLACE if i == 0 else None,
+                          telehealth=i > 0) for i in range(sessions)]
+    return context(clinic=LONG_CLINIC, callback="+15551234567", zone=tz, locale=locale, sessions=facts,
+                   extra={"severity": "critical", "flag_id": "flag-7f3a9c21d4", "rule": "consecutive_misses",
+                          "link": "https://clinic.example.org/flags/flag-7f3a9c21d4"})
+
+
+def _all_rendered() -> list[tuple[str, str, str]]:
+    out = []
+    for locale in LOCALES:
+        for purpose in PURPOSES:
+            r = render(purpose, locale, _variables(locale))
+            out += [(locale, purpose, text) for text in (r.sms, r.subject, r.text, r.html)]
+    return out
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("purpose", PURPOSES)
+def test_every_sms_is_one_gsm7_segment_with_long_realistic_values(locale: str, purpose: str) -> None:
+    sms = render(purpose, locale, _variables(locale)).sms
+    assert fits_one_segment(sms), (len(sms), sms)
+    assert LONG_CLINIC in sms or purpose == "care_alert"
+
+
+@pytest.mark.unit
+def test_no_template_or_message_shows_clinical_words_kinds_titles_or_programs() -> None:
+    files = [(p.name, p.read_text(encoding="utf-8")) for p in TEMPLATES.rglob("*.j2")]
+    assert len(files) >= 2 * len(PURPOSES)
+    texts = files + [(f"{loc}/{purpose}", text) for loc, purpose, text in _all_rendered()]
+    for name, text in texts:
+        for word in CLINICAL + SESSION_WORDS:
+            assert not _contains_word(text, word), f"{name} contains {word!r}"
+        assert TITLE.lower() not in text.lower() and PROGRAM not in text
+
+
+@pytest.mark.unit
+def test_patient_messages_offer_digits_and_never_the_word_cancel_as_a_reply() -> None:
+    for locale in LOCALES:
+        sms = render("upcoming_session", locale, _variables(locale)).sms
+        assert " 1 " in sms and " 2 " in sms
+        for _, purpose, text in _all_rendered():
+            assert not re.search(r"reply cancel|responda cancelar", text.lower()), purpose
+
+
+@pytest.mark.unit
+def test_crisis_reply_names_988_and_911_and_the_clinic_number() -> None:
+    for locale in LOCALES:
+        sms = render("crisis_reply", locale, _variables(locale)).sms
+        assert "988" in sms and "911" in sms and "(555) 123-4567" in sms
+
+
+@pytest.mark.unit
+def test_times_are_rendered_in_the_recipient_zone_and_locale() -> None:
+    tz = ZoneInfo("America/Los_Angeles")
+    facts = [SessionFacts(datetime(2026, 3, 9, 17, 0, tzinfo=UTC), "Room 4", False)]
+    en = render("upcoming_session", "en", context(clinic="Oak Clinic", callback="+15551234567", zone=tz,
+                                                    locale="en", sessions=facts))
+    es = render("upcoming_session", "es", context(clinic="Oak Clinic", callback="+15551234567", zone=tz,
+                                                    locale="es", sessions=facts))
+    assert "Mon Mar 9, 10:00 AM" in en.sms  # PDT began on Mar 8
+    assert "lun 9 mar, 10:00" in es.sms
+    assert "<p>" in en.html and en.subject
+
+
+@pytest.mark.unit
+def test_html_email_escapes_values() -> None:
+    variables = {**_variables("en"), "clinic": "<b>Oak</b>"}
+    assert "<b>Oak</b>" not in render("help_reply", "en", variables).html
+
+
+@pytest.mark.unit
+def test_gsm7_mapping() -> None:
+    assert to_gsm7("¿Cómo está? días “hoy”") == "¿Como esta? dias \"hoy\""
+    assert is_gsm7("año ñ ü é") and not is_gsm7("á")
+    assert septets("€[]") == 6
