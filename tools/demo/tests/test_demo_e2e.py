@@ -29,7 +29,8 @@ def test_the_demo_runs_end_to_end(kafka_bootstrap: str, database_url: str, tmp_p
     assert count("reminder due (upcoming_session)") >= 40, counts
     assert count("reminder due (session_changed)") == 4 and count("reminder due (session_cancelled)") == 3, counts
     assert count("sent to patient") >= 40 and counts["emails caught by the local SMTP server"] >= 5, counts
-    assert counts.get("reply (crisis)") == 1 and counts.get("reply (opt_out)") == 1, counts
+    assert counts.get("reply (crisis)") == 1 and counts.get("reply (opt_out)") == 2, counts
+    assert counts.get("reply (opt_in)") == 1, counts
     assert count("reply (confirm)") >= 2 and count("reply (reschedule_request)") >= 1, counts
     assert count("risk flag (critical") == 1 and count("page to care team") >= 1, counts
     assert counts.get("visit.missed", 0) >= 4 and counts.get("visit.missed_retracted") == 1, counts

@@ -68,7 +68,7 @@ class Clinic:
         minute = timedelta(minutes=1) * scale
         early = self._session("a", SessionKind.group, t0 + lead - 2 * minute, list(range(0, 10)))
         main = self._session("b", SessionKind.group, t0 + lead, list(range(0, 25)))
-        self._session("c", SessionKind.individual, t0 + lead + minute, list(range(25, 47)))
+        self._session("c", SessionKind.individual, t0 + lead + minute, list(range(25, 50)))
         to_cancel = self._session("d", SessionKind.family, t0 + lead + 3 * minute, [40, 41, 42])
         to_move = self._session("e", SessionKind.medication, t0 + lead + 3 * minute, [43, 44, 45, 46])
         for session in (early, main, to_cancel, to_move):
@@ -101,7 +101,7 @@ class Clinic:
 
     async def replies(self) -> None:
         """Patients answer their texts: confirm, reschedule, STOP, scores, START, and one crisis text."""
-        texts = [(2, "1"), (3, "2"), (4, "STOP"), (5, "7"), (6, "my craving is 9 today"), (11, "1 "),
+        texts = [(2, "1"), (3, "2"), (4, "STOP"), (13, "stop"), (5, "7"), (6, "my craving is 9 today"), (11, "1 "),
                  (12, "sí, 1"), (14, "quiero cambiar la cita 2"), (4, "START"),
                  (8, "i cant do this anymore, i have the pills saved up")]
         for index, text in texts:
