@@ -33,10 +33,12 @@ def record_subscription(broker: KafkaBroker, topic: str, ce_types: Sequence[str]
 
 
 def document(broker: KafkaBroker, *, title: str, version: str, description: str,
-             publishes: Sequence[str]) -> dict[str, Any]:
+             publishes: Sequence[str], server: str = "kafka:9092") -> dict[str, Any]:
     """The AsyncAPI 3.0 document of a service: what it consumes and what it publishes, with payload schemas."""
     spec: dict[str, Any] = AsyncAPI(broker, title=title, version=version,
                                     description=description).to_specification().to_jsonable()
+    for entry in spec.get("servers", {}).values():
+        entry["host"] = server  # the document describes the contract, not the machine it was generated on
     components = spec.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     messages = components.setdefault("messages", {})

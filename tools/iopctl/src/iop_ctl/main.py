@@ -6,6 +6,7 @@ import asyncio
 import json
 import shutil
 import subprocess
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,6 +18,7 @@ from iop_shared.contracts.topics import DEADLETTER, TOPICS
 from iop_shared.kafka import provision_topics
 from iop_shared.settings import BaseServiceSettings
 
+from . import docs as docs_module
 from . import kafka_io, services
 
 app = typer.Typer(help="Operate the IOP reminder system.", no_args_is_help=True)
@@ -109,6 +111,20 @@ def dead_replay(service: Annotated[str | None, typer.Option(help="only this serv
         raise typer.Abort
     count = asyncio.run(kafka_io.replay(_bootstrap(), letters))
     console.print(f"replayed {count}")
+
+
+@app.command()
+def docs(directory: Annotated[Path, typer.Option(help="where the documents live")] = docs_module.DOCS_DIR,
+         check: Annotated[bool, typer.Option(help="fail if the committed documents are stale")] = False) -> None:
+    """Regenerate each service's AsyncAPI and OpenAPI document (or check that they are up to date)."""
+    if check:
+        names = docs_module.stale(directory)
+        if names:
+            console.print(f"[red]stale in {directory}:[/red] {', '.join(names)}; run `uv run iopctl docs`")
+            raise typer.Exit(1)
+        console.print(f"documents in {directory} are up to date")
+        return
+    console.print(f"wrote {docs_module.write(directory)} documents to {directory}")
 
 
 def main() -> None:
