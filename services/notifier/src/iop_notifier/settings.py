@@ -44,6 +44,7 @@ class Settings(BaseServiceSettings):
     email_from: str = "reminders@example.org"
 
     embedded_token: SecretStr = SecretStr("dev-token")  # bearer token of POST /embedded/inbound
+    admin_token: SecretStr = SecretStr("dev-token")  # bearer token of POST /v1/test-messages (operators)
 
     # Policy (DOMAIN.md): quiet hours are the allowed local window, caps per patient for non-urgent texts.
     quiet_start: time = time(8, 0)

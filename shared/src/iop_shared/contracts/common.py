@@ -10,7 +10,8 @@ import phonenumbers
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer
 
 
-def _check_e164(value: str) -> str:
+def check_e164(value: str) -> str:
+    """The value if it is an E.164 phone number; ValueError otherwise."""
     try:
         parsed = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException as exc:
@@ -37,7 +38,7 @@ def _rfc3339(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-E164 = Annotated[str, AfterValidator(_check_e164)]
+E164 = Annotated[str, AfterValidator(check_e164)]
 """A phone number in E.164 form."""
 
 TimeZoneName = Annotated[str, AfterValidator(_check_zone)]

@@ -4,7 +4,7 @@ import secrets
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -12,12 +12,15 @@ from pydantic import BaseModel, Field, model_validator
 from twilio.request_validator import RequestValidator
 
 from iop_notifier.adapters.embedded import list_messages
+from iop_notifier.adapters.providers import ProviderRejected
 from iop_notifier.bootstrap import Notifier, bootstrap
 from iop_notifier.handlers.deps import Deps
 from iop_notifier.handlers.replies import receive_reply
+from iop_notifier.handlers.test_message import send_test_message
 from iop_notifier.handlers.webhooks import apply_status
 from iop_notifier.settings import Settings
 from iop_shared.clock import Clock
+from iop_shared.contracts.common import check_e164
 from iop_shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -35,6 +38,21 @@ class EmbeddedReply(BaseModel):
     def _someone(self) -> "EmbeddedReply":
         if not (self.patient_id or self.phone):
             raise ValueError("patient_id or phone is required")
+        return self
+
+
+class TestMessage(BaseModel):
+    """Where an operator's test message goes."""
+
+    channel: Literal["sms", "email"]
+    to: str = Field(min_length=3, max_length=254)
+
+    @model_validator(mode="after")
+    def _address_fits_channel(self) -> "TestMessage":
+        if self.channel == "sms":
+            check_e164(self.to)
+        elif "@" not in self.to:
+            raise ValueError("to must be an email address for the email channel")
         return self
 
 
@@ -127,6 +145,20 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         if not outcome.patient_known:
             raise HTTPException(404, "unknown patient_id or phone")
         return {"intent": outcome.parsed.intent.value, "value": outcome.parsed.value}
+
+    @app.post("/v1/test-messages", status_code=202)
+    async def test_message(body: TestMessage, d: DepsDep,
+                           authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+        """Send a neutral test message through the configured channel (operators: `iopctl send-test`)."""
+        expected = f"Bearer {settings.admin_token.get_secret_value()}"
+        if not (authorization and secrets.compare_digest(authorization, expected)):
+            raise HTTPException(401, "a valid operator bearer token is required")
+        try:
+            accepted = await send_test_message(d, body.channel, body.to)
+        except ProviderRejected as exc:
+            raise HTTPException(502, f"{exc.provider} refused the message: {exc.code}") from exc
+        return {"provider": accepted.provider, "provider_message_id": accepted.provider_message_id,
+                "status": accepted.status}
 
     @app.get("/embedded/messages")
     async def embedded_messages(d: DepsDep,
