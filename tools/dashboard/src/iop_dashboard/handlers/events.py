@@ -10,13 +10,13 @@ import asyncpg
 from iop_shared.contracts import Contract, ContractError, Envelope
 from iop_shared.contracts.inbound import AttendanceRecorded, SessionCancelled, SessionUpserted
 from iop_shared.contracts.outbound import (
+    Notification,
     RiskAcknowledged,
     RiskFlagged,
     RiskResolved,
     VisitMissed,
     VisitMissedRetracted,
 )
-from iop_shared.contracts.outbound import Notification
 from iop_shared.db import claim_event
 
 from .. import metrics
