@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import structlog
-from pydantic import SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 
 from iop_shared.clock import FrozenClock
 from iop_shared.logging import configure_logging, get_logger, redact_text
@@ -23,7 +23,8 @@ class _Settings(BaseServiceSettings):
 
 
 class _TokensPerClinic(BaseServiceSettings):
-    clinic_tokens: dict[str, SecretStr] = {"clinic-1": SecretStr("a-real-token-1234"), "clinic-2": SecretStr("xxx")}
+    clinic_tokens: dict[str, SecretStr] = Field(
+        default_factory=lambda: {"clinic-1": SecretStr("a-real-token-1234"), "clinic-2": SecretStr("xxx")})
 
 
 def test_placeholder_secret_is_fine_in_development(monkeypatch: pytest.MonkeyPatch) -> None:
