@@ -46,7 +46,7 @@ def workload(n: int) -> list[object]:
 
 
 async def main(n: int) -> None:
-    settings = Settings(IOP_ENVIRONMENT="development", db_schema=f"bench_{uuid.uuid4().hex[:8]}",  # type: ignore[call-arg]
+    settings = Settings(IOP_ENVIRONMENT="development", db_schema=f"bench_{uuid.uuid4().hex[:8]}",
                         group_id=f"bench-{uuid.uuid4().hex[:8]}")
     await provision_topics(settings.kafka_bootstrap_servers)
     await publish(settings.kafka_bootstrap_servers, *workload(n))  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ import json
 import os
 import time
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -39,7 +40,7 @@ from iop_shared.db import migrate  # noqa: E402
 from iop_shared.kafka import provision_topics  # noqa: E402
 
 
-async def produce(bootstrap: str, envelopes: list[Envelope[Contract]]) -> dict[str, float]:
+async def produce(bootstrap: str, envelopes: Sequence[Envelope[Contract]]) -> dict[str, float]:
     """Publish everything without waiting per message; returns each event's publish time by id."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5)
     await producer.start()
@@ -134,6 +135,7 @@ async def main(events: int, email_share: float, timeout: float) -> dict[str, obj
                                   "max(l.claimed_at) AS last_claim FROM requests r "
                                   "LEFT JOIN ledger l ON l.request_id = r.id")
                     stages = await pool.fetchrow(stages_sql)
+                    assert stages is not None
             finally:
                 await pool.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
                 await pool.close()
