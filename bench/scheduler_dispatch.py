@@ -5,11 +5,12 @@
 Runs on a private set of topics (IOP_TOPIC_PREFIX, deleted afterwards) and a throwaway schema.
 
 1. catch-up: N reminders already due (a scheduler back from downtime) -> dispatch rate (reminders/s),
-   from the dispatcher's first claim to the last record's publish timestamp on Kafka.
+   from the first to the last catch-up record's publish timestamp on Kafka.
 2. on time: N reminders due within the same minute (uniformly) -> lag from due time to the Kafka record
    timestamp (p50, p99, max), duplicates counted by reminder_id over both phases.
 3. baseline on the phase-2 data: APScheduler 3.11 AsyncIOScheduler, memory job store, default settings,
-   one DateTrigger job per reminder, each publishing to Kafka; how many ran and how many were missed.
+   one DateTrigger job per reminder, each publishing to Kafka; how many ran and how many were missed;
+   then the same jobs all due at the same instant.
 
 The scheduler side runs in its own process (dispatcher + APScheduler wake job + outbox relay, as in
 `iop-scheduler run`); this process only measures, with a plain aiokafka consumer.

@@ -1,0 +1,1 @@
+SELECT timezone FROM clinics WHERE clinic_id = $1

@@ -1,0 +1,1 @@
+SELECT session_id FROM confirmations WHERE patient_id = $1

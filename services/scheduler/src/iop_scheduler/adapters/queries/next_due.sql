@@ -1,0 +1,1 @@
+SELECT min(due_at) FROM reminders WHERE status = 'pending'

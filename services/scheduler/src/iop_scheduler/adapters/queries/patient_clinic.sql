@@ -1,0 +1,1 @@
+SELECT clinic_id, revision FROM patients WHERE patient_id = $1

@@ -1,0 +1,5 @@
+SELECT p.patient_id, p.clinic_id, p.timezone, p.discharged_at, p.revision, p.plan_version,
+       c.timezone AS clinic_timezone, c.quiet_start, c.quiet_end
+FROM patients p LEFT JOIN clinics c ON c.clinic_id = p.clinic_id
+WHERE p.patient_id = $1
+FOR UPDATE OF p

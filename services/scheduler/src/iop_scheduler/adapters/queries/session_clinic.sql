@@ -1,0 +1,1 @@
+SELECT clinic_id FROM sessions WHERE session_id = $1

@@ -1,0 +1,184 @@
+"""PostgreSQL access for the scheduler: readable SQL in queries/, models out (never raw records)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime, time
+from functools import cache
+from pathlib import Path
+
+import asyncpg
+
+from iop_shared.contracts.outbound import ReminderPurpose
+from iop_shared.db import Conn
+
+from ..domain.dispatch import DueRow
+from ..domain.model import Kind, PastMessage, Reminder, SessionView
+
+QUERIES = Path(__file__).parent / "queries"
+
+
+@cache
+def sql(name: str) -> str:
+    return (QUERIES / f"{name}.sql").read_text()
+
+
+@dataclass(frozen=True)
+class PatientRow:
+    patient_id: str
+    clinic_id: str | None
+    timezone: str | None
+    discharged: bool
+    revision: int
+    plan_version: int
+    clinic_timezone: str | None
+    quiet_start: time | None
+    quiet_end: time | None
+
+
+def _session(r: asyncpg.Record) -> SessionView:
+    return SessionView(r["session_id"], r["clinic_id"], r["starts_at"], r["ends_at"], tuple(r["attendees"]),
+                       r["revision"], r["cancelled"])
+
+
+def _reminder(r: asyncpg.Record) -> Reminder:
+    return Reminder(r["reminder_id"], r["patient_id"], r["clinic_id"], ReminderPurpose(r["purpose"]),
+                    tuple(r["session_ids"]), r["due_at"], r["expires_at"], r["urgent"], 0, Kind(r["kind"]))
+
+
+class Repository:
+    """Queries and commands over one connection, inside the caller's transaction."""
+
+    def __init__(self, conn: Conn) -> None:
+        self.conn = conn
+
+    async def upsert_clinic(self, clinic_id: str, tz: str, quiet: tuple[time, time] | None, rev: int) -> bool:
+        start, end = quiet or (None, None)
+        return bool(await self.conn.fetchval(sql("upsert_clinic"), clinic_id, tz, start, end, rev))
+
+    async def upsert_patient(self, patient_id: str, clinic_id: str, tz: str, discharged_at: datetime | None,
+                             rev: int) -> bool:
+        await self.lock_patient(patient_id)
+        return bool(await self.conn.fetchval(sql("upsert_patient"), patient_id, clinic_id, tz, discharged_at, rev))
+
+    async def lock_patient(self, patient_id: str) -> PatientRow:
+        """Take the patient's plan lock (creating a placeholder row when the patient is not known yet)."""
+        await self.conn.execute(sql("lock_patient"), patient_id)
+        r = await self.conn.fetchrow(sql("patient_for_update"), patient_id)
+        assert r is not None
+        return PatientRow(r["patient_id"], r["clinic_id"], r["timezone"], r["discharged_at"] is not None,
+                          r["revision"], r["plan_version"], r["clinic_timezone"], r["quiet_start"], r["quiet_end"])
+
+    async def session_for_update(self, session_id: str) -> tuple[SessionView, str] | None:
+        r = await self.conn.fetchrow(sql("session_for_update"), session_id)
+        return (_session(r), r["timezone"]) if r else None
+
+    async def upsert_session(self, s: SessionView, tz: str) -> None:
+        await self.conn.execute(sql("upsert_session"), s.session_id, s.clinic_id, s.starts_at, s.ends_at, tz,
+                                list(s.attendees), s.revision)
+
+    async def cancel_session(self, session_id: str, revision: int) -> None:
+        await self.conn.execute(sql("cancel_session"), session_id, revision)
+
+    async def sessions_of(self, patient_id: str, since: datetime, until: datetime) -> tuple[SessionView, ...]:
+        rows = await self.conn.fetch(sql("sessions_of_patient"), patient_id, since, until)
+        return tuple(_session(r) for r in rows)
+
+    async def confirmations_of(self, patient_id: str) -> frozenset[str]:
+        return frozenset(r["session_id"] for r in await self.conn.fetch(sql("confirmations_of_patient"), patient_id))
+
+    async def add_confirmations(self, patient_id: str, session_ids: list[str], at: datetime) -> None:
+        await self.conn.execute(sql("add_confirmations"), patient_id, session_ids, at)
+
+    async def history_of(self, patient_id: str, since: datetime) -> tuple[PastMessage, ...]:
+        rows = await self.conn.fetch(sql("history_of_patient"), patient_id, since)
+        return tuple(PastMessage(r["reminder_id"], r["due_at"], r["urgent"], tuple(r["session_ids"]),
+                                 ReminderPurpose(r["purpose"])) for r in rows)
+
+    async def replace_plan(self, patient_id: str, plan: tuple[Reminder, ...]) -> int:
+        """Withdraw the pending cadence and write the new one under a new plan version; return rows written."""
+        await self.conn.execute(sql("withdraw_cadence"), patient_id)
+        version = await self.conn.fetchval(sql("bump_plan_version"), patient_id)
+        return await self.insert(plan, version)
+
+    async def withdraw_all(self, patient_id: str, reason: str) -> None:
+        await self.conn.execute(sql("withdraw_all"), patient_id, reason)
+        await self.conn.fetchval(sql("bump_plan_version"), patient_id)
+
+    async def withdraw_session_notices(self, session_id: str, patient_ids: list[str] | None = None) -> None:
+        """Cancel unsent notices about the session (for everyone, or only these patients)."""
+        await self.conn.execute(sql("withdraw_session_notices"), session_id, patient_ids)
+
+    async def insert(self, reminders: tuple[Reminder, ...], plan_version: int = 0) -> int:
+        if not reminders:
+            return 0
+        rows = await self.conn.fetch(
+            sql("insert_reminders"), [r.reminder_id for r in reminders], [r.patient_id for r in reminders],
+            [r.clinic_id for r in reminders], [str(r.purpose) for r in reminders], [str(r.kind) for r in reminders],
+            [",".join(r.session_ids) for r in reminders], [r.due_at for r in reminders],
+            [r.expires_at for r in reminders], [r.urgent for r in reminders], plan_version)
+        return len(rows)
+
+    async def claim_due(self, now: datetime, limit: int) -> list[DueRow]:
+        """Lock up to `limit` due pending rows that no other dispatcher holds."""
+        rows = await self.conn.fetch(sql("claim_due"), now, limit)
+        return [DueRow(r[0], Kind(r[1]), r[2], r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows]
+
+    async def publish_due(self, reminder_ids: list[str], topic: str, source: str, time: str) -> None:
+        """Queue iop.reminder.due.v1 for these reminders in the outbox (see publish_due.sql)."""
+        await self.conn.execute(sql("publish_due"), reminder_ids, topic, source, time)
+
+    async def reminder(self, reminder_id: str) -> Reminder | None:
+        r = await self.conn.fetchrow("SELECT * FROM reminders WHERE reminder_id = $1", reminder_id)
+        return _reminder(r) if r else None
+
+    async def mark_claimed(self, outcomes: list[tuple[str, str, str | None]], now: datetime) -> None:
+        await self.conn.execute(sql("mark_claimed"), [o[0] for o in outcomes], [o[1] for o in outcomes],
+                                [o[2] for o in outcomes], now)
+
+    async def next_due(self) -> datetime | None:
+        value: datetime | None = await self.conn.fetchval(sql("next_due"))
+        return value
+
+    async def reminders_of(self, patient_id: str) -> list[dict[str, object]]:
+        return [dict(r) for r in await self.conn.fetch(sql("patient_reminders"), patient_id)]
+
+    async def patient_known(self, patient_id: str) -> tuple[bool, str | None]:
+        """Whether the patient exists here, and their clinic (None for a placeholder a session created)."""
+        r = await self.conn.fetchrow(sql("patient_clinic"), patient_id)
+        return (r is not None, r["clinic_id"] if r else None)
+
+    async def patients_of_clinic(self, clinic_id: str) -> list[str]:
+        return [r["patient_id"] for r in await self.conn.fetch(sql("patients_of_clinic"), clinic_id)]
+
+    async def session_clinic(self, session_id: str) -> str | None:
+        value: str | None = await self.conn.fetchval(sql("session_clinic"), session_id)
+        return value
+
+    async def clinic_timezone(self, clinic_id: str) -> str | None:
+        value: str | None = await self.conn.fetchval(sql("clinic_timezone"), clinic_id)
+        return value
+
+
+class Store:
+    """Opens transactions over the pool; each yields a Repository bound to that transaction."""
+
+    def __init__(self, pool: asyncpg.Pool | None = None) -> None:
+        self._pool = pool
+
+    def attach(self, pool: asyncpg.Pool) -> None:
+        """Use this pool from now on (the service creates it when it starts, never at import)."""
+        self._pool = pool
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError("no database pool yet: the service has not started")
+        return self._pool
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Repository]:
+        async with self.pool.acquire() as conn, conn.transaction():
+            yield Repository(conn)

@@ -1,0 +1,113 @@
+"""Wires the scheduler: real adapters for `run`, the same with a test clock for tests. Nothing connects at import."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aiokafka import AIOKafkaProducer
+from faststream.kafka import KafkaBroker
+
+from iop_shared.clock import Clock, SystemClock
+from iop_shared.contracts.topics import CHECKINS, CLINICS, PATIENTS, SESSIONS
+from iop_shared.db import create_pool, migrate
+from iop_shared.kafka import DeadLetterPublisher, Handler, make_broker, subscribe_events
+from iop_shared.logging import get_logger
+from iop_shared.relay import OutboxRelay
+
+from .adapters.repository import Store
+from .entrypoints.timers import DispatchTimer
+from .handlers import ingest
+from .handlers.deps import Deps
+from .handlers.dispatch import Dispatcher
+from .metrics import Metrics
+from .settings import Settings
+
+log = get_logger(__name__)
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@dataclass
+class Service:
+    """One scheduler process: consumers, dispatcher timer, outbox relay, over one pool."""
+
+    settings: Settings
+    deps: Deps
+    store: Store
+    dispatcher: Dispatcher
+    timer: DispatchTimer
+    broker: KafkaBroker
+    relay: OutboxRelay | None
+    stop_event: asyncio.Event = field(default_factory=asyncio.Event)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    dlq_producer: AIOKafkaProducer | None = None
+
+    async def start(self) -> None:
+        s = self.settings
+        if s.migrate_on_start:
+            await asyncio.to_thread(migrate, s.database_url, s.db_schema, MIGRATIONS)
+        self.store.attach(await create_pool(s.database_url, s.db_schema, max_size=8))
+        self.dlq_producer = AIOKafkaProducer(bootstrap_servers=s.kafka_bootstrap_servers, acks="all",
+                                             enable_idempotence=True)
+        await self.dlq_producer.start()
+        _subscribe(self.broker, self.deps, s.group_id, DeadLetterPublisher(self.dlq_producer, "scheduler"))
+        await self.broker.start()
+        # FastStream's broker logger is plain text on stdout at INFO (one line per message callback) and is
+        # (re)configured when the broker starts; keep only its warnings, our own logs are the JSON ones.
+        logging.getLogger("faststream.access.kafka").setLevel(logging.WARNING)
+        if self.relay is not None:
+            self.tasks.append(asyncio.create_task(self.relay.run(self.stop_event)))
+        self.timer.start()
+        log.info("scheduler_started", schema=s.db_schema, group_id=s.group_id)
+
+    async def stop(self) -> None:
+        self.stop_event.set()
+        await self.timer.aclose()
+        with contextlib.suppress(Exception):
+            await self.broker.stop()
+        for task in self.tasks:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(task, timeout=10)
+        if self.dlq_producer is not None:
+            await self.dlq_producer.stop()
+        with contextlib.suppress(RuntimeError):
+            await self.store.pool.close()
+        log.info("scheduler_stopped")
+
+
+def _subscribe(broker: KafkaBroker, deps: Deps, group_id: str, dead_letters: DeadLetterPublisher) -> None:
+    def bind(fn: object) -> Handler:
+        async def handle(envelope: object) -> None:
+            await fn(deps, envelope)  # type: ignore[operator]
+        return handle
+
+    routes = {
+        CLINICS: {"iop.clinic.upserted.v1": bind(ingest.clinic_upserted)},
+        PATIENTS: {"iop.patient.upserted.v1": bind(ingest.patient_upserted)},
+        SESSIONS: {"iop.session.upserted.v1": bind(ingest.session_upserted),
+                   "iop.session.cancelled.v1": bind(ingest.session_cancelled)},
+        CHECKINS: {"iop.checkin.received.v1": bind(ingest.checkin_received)},
+    }
+    for topic, handlers in routes.items():
+        # One group per topic: four consumers joining one group rebalance it again and again (10 s here).
+        subscribe_events(broker, topic=topic, group_id=f"{group_id}.{topic.base_name}", handlers=handlers,
+                         dead_letters=dead_letters)
+
+
+def bootstrap(settings: Settings, clock: Clock | None = None, *, relay: bool = True) -> Service:
+    """Build the scheduler from settings; `start()` connects."""
+    store = Store()
+    metrics = Metrics()
+    deps = Deps(store=store, clock=clock or SystemClock(), policy=settings.policy(), metrics=metrics,
+                default_timezone=settings.default_timezone, fhir_program_id=settings.fhir_program_id)
+    dispatcher = Dispatcher(deps, batch_size=settings.dispatch_batch)
+    timer = DispatchTimer(dispatcher, settings.sweep_interval, settings.dispatch_resolution)
+    deps.nudge = timer.wake_at
+    broker = make_broker(settings.kafka_bootstrap_servers, client_id=f"iop-scheduler-{settings.db_schema}")
+    outbox_relay = (OutboxRelay(settings.database_url, settings.db_schema, settings.kafka_bootstrap_servers,
+                                batch_size=settings.dispatch_batch)
+                    if relay else None)
+    return Service(settings, deps, store, dispatcher, timer, broker, outbox_relay)

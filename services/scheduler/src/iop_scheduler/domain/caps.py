@@ -1,0 +1,79 @@
+"""Per-patient frequency caps (default 1 a day, 3 a week, local calendar): merge, then keep by priority.
+
+Urgent messages neither count against a cap nor are dropped by one; everything already sent (or a pending
+notice) occupies its slot first.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+
+from iop_shared.contracts.outbound import ReminderPurpose as P
+
+from .localtime import local_day, week_start
+from .model import Dropped, PastMessage, Reminder
+from .policy import Policy
+
+
+def apply_caps(candidates: list[Reminder], history: tuple[PastMessage, ...], policy: Policy,
+               tz: str) -> tuple[list[Reminder], list[Dropped]]:
+    """Merge same-day messages, then keep the highest priorities within the caps."""
+    # Merging exists to fit the daily cap; without one (e.g. the minute-offset demo) every message stands.
+    merged, dropped = merge_same_day(candidates, tz) if policy.cap_per_day else (list(candidates), [])
+    per_day: Counter[date] = Counter()
+    per_week: Counter[date] = Counter()
+    for m in history:
+        if not m.urgent:
+            per_day[local_day(m.due_at, tz)] += 1
+            per_week[week_start(m.due_at, tz)] += 1
+    kept: list[Reminder] = []
+    for c in sorted(merged, key=lambda r: (-r.priority, r.due_at, r.reminder_id)):
+        if c.urgent:
+            kept.append(c)
+            continue
+        day, week = local_day(c.due_at, tz), week_start(c.due_at, tz)
+        if policy.cap_per_day and per_day[day] >= policy.cap_per_day:
+            dropped.append(Dropped(c.reminder_id, c.purpose, "cap_day"))
+        elif policy.cap_per_week and per_week[week] >= policy.cap_per_week:
+            dropped.append(Dropped(c.reminder_id, c.purpose, "cap_week"))
+        else:
+            per_day[day] += 1
+            per_week[week] += 1
+            kept.append(c)
+    return kept, dropped
+
+
+def merge_same_day(candidates: list[Reminder], tz: str) -> tuple[list[Reminder], list[Dropped]]:
+    """On one local day: session reminders merge into one; those a weekly message already lists fold into it."""
+    by_day: dict[date, list[Reminder]] = defaultdict(list)
+    for c in candidates:
+        by_day[local_day(c.due_at, tz)].append(c)
+    out: list[Reminder] = []
+    dropped: list[Dropped] = []
+    for day in sorted(by_day):
+        group = by_day[day]
+        weekly = {sid for c in group if c.purpose is P.weekly_schedule for sid in c.session_ids}
+        sessions = [c for c in group if c.purpose is P.upcoming_session and not c.urgent]
+        for c in sessions:
+            if set(c.session_ids) <= weekly:
+                dropped.append(Dropped(c.reminder_id, c.purpose, "merged"))
+        sessions = [c for c in sessions if not set(c.session_ids) <= weekly]
+        out.extend(c for c in group if c.purpose is not P.upcoming_session or c.urgent)
+        if sessions:
+            keep = _merge(sessions)
+            out.append(keep)
+            dropped.extend(Dropped(c.reminder_id, c.purpose, "merged") for c in sessions
+                           if c.reminder_id != keep.reminder_id)
+    return out, dropped
+
+
+def _merge(group: list[Reminder]) -> Reminder:
+    """One message for several same-day reminders: the leader's id, every session, the earliest time."""
+    leader = min(group, key=lambda r: (-r.priority, r.due_at, r.reminder_id))
+    if len(group) == 1:
+        return leader
+    session_ids = tuple(sorted({sid for r in group for sid in r.session_ids}))
+    return Reminder(leader.reminder_id, leader.patient_id, leader.clinic_id, leader.purpose, session_ids,
+                    min(r.due_at for r in group), min(r.expires_at for r in group), False,
+                    max(r.priority for r in group), leader.kind)

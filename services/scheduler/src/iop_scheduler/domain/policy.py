@@ -1,0 +1,44 @@
+"""The reminder policy: every cadence, quiet-hours and cap default of DOMAIN.md as data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """The local window in which messages may go out: `start` inclusive, `end` exclusive."""
+
+    start: time = time(8, 0)
+    end: time = time(21, 0)
+
+    def __post_init__(self) -> None:
+        if self.start >= self.end:
+            raise ValueError("quiet hours: the allowed window must start before it ends (same day)")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How reminders are planned; built from Settings, defaults from DESIGN.md section 4 and DOMAIN.md."""
+
+    first_offsets: tuple[timedelta, ...] = (timedelta(hours=72), timedelta(hours=24))
+    gap: timedelta = timedelta(days=7)
+    each_session_offset: timedelta | None = timedelta(hours=24)
+    weekly_min_sessions: int = 2
+    weekly_weekday: int = 6  # Sunday (Monday is 0), the day before the week it announces
+    weekly_time: time = time(18, 0)
+    same_day_offset: timedelta | None = None  # off by default; 2h when enabled
+    checkin_time: time | None = time(19, 0)
+    quiet_hours: QuietHours = field(default_factory=QuietHours)
+    cap_per_day: int = 1  # 0 disables the cap
+    cap_per_week: int = 3  # 0 disables the cap
+    urgent_within: timedelta = timedelta(hours=48)
+    history_window: timedelta = timedelta(days=8)
+    horizon: timedelta = timedelta(days=60)
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.weekly_weekday <= 6:
+            raise ValueError("weekly_weekday must be 0 (Monday) to 6 (Sunday)")
+        if any(o <= timedelta(0) for o in self.first_offsets):
+            raise ValueError("reminder offsets must be positive")

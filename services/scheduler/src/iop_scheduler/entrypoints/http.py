@@ -1,0 +1,135 @@
+"""The scheduler's HTTP side: ingest for clinic systems (JSON and FHIR R4), health, readiness, metrics."""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request, status
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, Field, ValidationError
+
+from iop_shared.contracts.cloudevents import describe
+from iop_shared.contracts.inbound import PatientUpserted, SessionCancelled, SessionUpserted
+
+from ..bootstrap import Service
+from ..domain.fhir import Appointment, FhirFieldError
+from ..handlers import commands
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def clinic_of(request: Request, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
+    """The clinic a bearer token belongs to; 401 without a known token."""
+    if creds is not None:
+        for token, clinic_id in request.app.state.tokens.items():
+            if hmac.compare_digest(creds.credentials.encode(), token.encode()):
+                return str(clinic_id)
+    raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a valid clinic bearer token is required",
+                        headers={"WWW-Authenticate": "Bearer"})
+
+
+Clinic = Annotated[str, Depends(clinic_of)]
+
+
+class Accepted(BaseModel):
+    """The ids of the events queued for Kafka."""
+
+    event_ids: list[str]
+
+
+class CancelBody(BaseModel):
+    reason: str | None = Field(default=None, max_length=200)
+    revision: int = Field(ge=0)
+
+
+def create_app(service: Service) -> FastAPI:
+    """The FastAPI app; its lifespan starts and stops the whole service."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await service.start()
+        try:
+            yield
+        finally:
+            await service.stop()
+
+    app = FastAPI(title="IOP scheduler", version="1.0", lifespan=lifespan,
+                  description="Session ingest (JSON, FHIR R4), reminder planning and durable dispatch.")
+    app.state.tokens = service.settings.tokens()
+    deps = service.deps
+
+    @app.exception_handler(commands.Forbidden)
+    async def forbidden(_: Request, __: Exception) -> JSONResponse:
+        return JSONResponse({"detail": "this belongs to another clinic"}, status_code=403)
+
+    @app.exception_handler(commands.NotFound)
+    async def not_found(_: Request, __: Exception) -> JSONResponse:
+        return JSONResponse({"detail": "unknown session"}, status_code=404)
+
+    @app.post("/v1/sessions", status_code=202, response_model=Accepted, tags=["ingest"])
+    async def upsert_session(body: SessionUpserted, clinic_id: Clinic) -> Accepted:
+        """Publish iop.session.upserted.v1 for the caller's clinic."""
+        return Accepted(event_ids=await commands.upsert_session(deps, clinic_id, body))
+
+    @app.post("/v1/sessions/{session_id}/cancel", status_code=202, response_model=Accepted, tags=["ingest"])
+    async def cancel_session(session_id: str, body: CancelBody, clinic_id: Clinic) -> Accepted:
+        """Publish iop.session.cancelled.v1 for a session of the caller's clinic."""
+        try:
+            event = SessionCancelled(session_id=session_id, reason=body.reason, revision=body.revision)
+        except ValidationError as exc:
+            raise HTTPException(422, describe(exc)) from exc
+        return Accepted(event_ids=await commands.cancel_session(deps, clinic_id, event))
+
+    @app.post("/v1/patients", status_code=202, response_model=Accepted, tags=["ingest"])
+    async def upsert_patient(body: PatientUpserted, clinic_id: Clinic) -> Accepted:
+        """Publish iop.patient.upserted.v1 for the caller's clinic."""
+        return Accepted(event_ids=await commands.upsert_patient(deps, clinic_id, body))
+
+    @app.post("/fhir/r4/Appointment", status_code=202, response_model=Accepted, tags=["fhir"])
+    async def fhir_appointment(body: Appointment, clinic_id: Clinic) -> Accepted:
+        """Map a FHIR R4 Appointment to session or attendance events (proposed/waitlist: nothing)."""
+        try:
+            return Accepted(event_ids=await commands.fhir_appointment(deps, clinic_id, body))
+        except FhirFieldError as exc:
+            raise HTTPException(422, [{"loc": ["body", exc.field], "msg": str(exc)}]) from exc
+        except ValidationError as exc:
+            raise HTTPException(422, describe(exc)) from exc
+
+    @app.get("/v1/patients/{patient_id}/reminders", tags=["plan"])
+    async def patient_plan(patient_id: str, clinic_id: Clinic) -> list[dict[str, Any]]:
+        """The patient's plan and dispatch state (ids and times only)."""
+        async with deps.store.transaction() as repo:
+            known, owner = await repo.patient_known(patient_id)
+            if not known:
+                raise HTTPException(404, "unknown patient")
+            if owner not in (None, clinic_id):
+                raise commands.Forbidden
+            return await repo.reminders_of(patient_id)
+
+    @app.get("/healthz", tags=["ops"])
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["ops"])
+    async def readyz() -> JSONResponse:
+        checks = {"database": False, "kafka": False}
+        # Readiness reports a failure instead of raising it.
+        with contextlib.suppress(Exception):
+            async with deps.store.transaction() as repo:
+                checks["database"] = await repo.conn.fetchval("SELECT true") is True
+        with contextlib.suppress(Exception):
+            checks["kafka"] = bool(await service.broker.ping(timeout=2.0))
+        ok = all(checks.values())
+        return JSONResponse({"ready": ok, **checks}, status_code=200 if ok else 503)
+
+    @app.get("/metrics", tags=["ops"])
+    async def metrics() -> Response:
+        return Response(generate_latest(deps.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return app

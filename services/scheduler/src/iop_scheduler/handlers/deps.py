@@ -1,0 +1,28 @@
+"""What every use case needs, wired once by bootstrap."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from iop_shared.clock import Clock
+
+from ..adapters.repository import Store
+from ..domain.policy import Policy
+from ..metrics import Metrics
+
+CONSUMER = "scheduler"
+SOURCE = "iop/scheduler"
+
+
+@dataclass
+class Deps:
+    store: Store
+    clock: Clock
+    policy: Policy
+    metrics: Metrics
+    default_timezone: str = "America/New_York"
+    fhir_program_id: str = "fhir"
+    # Tells the dispatcher a reminder may now be due earlier than it planned to wake.
+    nudge: Callable[[datetime], None] = field(default=lambda _: None)

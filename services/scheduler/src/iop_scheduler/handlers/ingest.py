@@ -1,0 +1,144 @@
+"""Use cases for inbound events: each applies by revision, once per event id, in one transaction."""
+
+from __future__ import annotations
+
+from iop_shared.contracts import Envelope
+from iop_shared.contracts.inbound import ClinicUpserted, PatientUpserted, SessionCancelled, SessionUpserted
+from iop_shared.contracts.outbound import CheckinIntent, CheckinReceived
+from iop_shared.db import claim_event
+from iop_shared.logging import get_logger
+
+from ..adapters.repository import Repository
+from ..domain.model import Reminder, SessionView
+from ..domain.notices import cancelled_notices, moved_notices
+from .deps import CONSUMER, Deps
+from .planning import earliest, record, replan, zone_of
+
+log = get_logger(__name__)
+
+
+async def clinic_upserted(deps: Deps, env: Envelope[ClinicUpserted]) -> None:
+    """Keep the clinic's zone and quiet-hours override, then replan its patients in small transactions."""
+    c = env.data
+    quiet = (c.quiet_hours.start, c.quiet_hours.end) if c.quiet_hours else None
+    async with deps.store.transaction() as repo:
+        if not await claim_event(repo.conn, CONSUMER, env.id):
+            return
+        applied = await repo.upsert_clinic(c.clinic_id, c.timezone, quiet, c.revision)
+        patients = await repo.patients_of_clinic(c.clinic_id) if applied else []
+        _outcome(deps, env, applied)
+    # One short transaction per patient: a clinic of thousands never holds thousands of plan locks at once.
+    # A crash part-way leaves the rest on their old plan until their next event (their quiet hours change).
+    planned: list[Reminder] = []
+    for pid in patients:
+        async with deps.store.transaction() as repo:
+            planned += (await replan(repo, deps, pid, deps.clock.now(), c.timezone)).reminders
+    _nudge(deps, planned)
+
+
+async def patient_upserted(deps: Deps, env: Envelope[PatientUpserted]) -> None:
+    p = env.data
+    planned: list[Reminder] = []
+    async with deps.store.transaction() as repo:
+        if not await claim_event(repo.conn, CONSUMER, env.id):
+            return
+        applied = await repo.upsert_patient(p.patient_id, p.clinic_id, p.timezone, p.discharged_at, p.revision)
+        if applied:
+            planned += (await replan(repo, deps, p.patient_id, deps.clock.now(), p.timezone)).reminders
+        _outcome(deps, env, applied)
+    _nudge(deps, planned)
+
+
+async def session_upserted(deps: Deps, env: Envelope[SessionUpserted]) -> None:
+    """Store the new revision, tell staying attendees if it moved, and replan everyone it touches."""
+    s = env.data
+    now = deps.clock.now()
+    new = SessionView(s.session_id, s.clinic_id, s.starts_at, s.ends_at, tuple(dict.fromkeys(s.attendees)),
+                      s.revision)
+    planned: list[Reminder] = []
+    async with deps.store.transaction() as repo:
+        if not await claim_event(repo.conn, CONSUMER, env.id):
+            return
+        existing = await repo.session_for_update(s.session_id)
+        if existing and existing[0].revision >= s.revision:
+            _outcome(deps, env, False)
+            return
+        old = existing[0] if existing else None
+        await repo.upsert_session(new, s.timezone)
+        affected = sorted(set(new.attendees) | set(old.attendees if old else ()))
+        zones = await _lock_all(repo, deps, affected, s.timezone)
+        notices = [n for n in moved_notices(old, new, now, deps.policy, zones) if n.patient_id in zones]
+        if notices:
+            await repo.withdraw_session_notices(s.session_id)
+            await repo.insert(tuple(notices))
+            record(deps, notices)
+        removed = sorted(set(old.attendees if old else ()) - set(new.attendees))
+        if removed:  # someone taken off the session hears nothing more about it
+            await repo.withdraw_session_notices(s.session_id, removed)
+        for pid in affected:
+            planned += (await replan(repo, deps, pid, now, s.timezone)).reminders
+        _outcome(deps, env, True)
+    _nudge(deps, [*planned, *notices])
+
+
+async def session_cancelled(deps: Deps, env: Envelope[SessionCancelled]) -> None:
+    """Cancel what is pending for the session and tell each attendee once."""
+    c = env.data
+    now = deps.clock.now()
+    notices: list[Reminder] = []
+    async with deps.store.transaction() as repo:
+        if not await claim_event(repo.conn, CONSUMER, env.id):
+            return
+        existing = await repo.session_for_update(c.session_id)
+        if existing is None or existing[0].revision >= c.revision:
+            _outcome(deps, env, False)
+            return
+        session, tz = existing
+        await repo.cancel_session(c.session_id, c.revision)
+        zones = await _lock_all(repo, deps, sorted(set(session.attendees)), tz)
+        notices = [n for n in cancelled_notices(session, c.revision, now, deps.policy, zones)
+                   if n.patient_id in zones]
+        await repo.withdraw_session_notices(c.session_id)
+        await repo.insert(tuple(notices))
+        record(deps, notices)
+        for pid in sorted(set(session.attendees)):
+            await replan(repo, deps, pid, now, tz)
+        _outcome(deps, env, True)
+    _nudge(deps, notices)
+
+
+async def checkin_received(deps: Deps, env: Envelope[CheckinReceived]) -> None:
+    """A confirmation marks its sessions confirmed, so their 24 h reminder in a busy week is not sent."""
+    c = env.data
+    if c.intent is not CheckinIntent.confirm or not c.session_ids:
+        return
+    planned: list[Reminder] = []
+    async with deps.store.transaction() as repo:
+        if not await claim_event(repo.conn, CONSUMER, env.id):
+            return
+        await repo.add_confirmations(c.patient_id, list(c.session_ids), c.received_at)
+        planned += (await replan(repo, deps, c.patient_id, deps.clock.now(), deps.default_timezone)).reminders
+        _outcome(deps, env, True)
+    _nudge(deps, planned)
+
+
+async def _lock_all(repo: Repository, deps: Deps, patient_ids: list[str], fallback: str) -> dict[str, str]:
+    """Lock each patient's plan in id order (no deadlocks); return the zones of those still in care."""
+    zones: dict[str, str] = {}
+    for pid in patient_ids:
+        row = await repo.lock_patient(pid)
+        if not row.discharged:
+            zones[pid] = zone_of(row, fallback)
+    return zones
+
+
+def _outcome(deps: Deps, env: Envelope[object], applied: bool) -> None:  # type: ignore[type-var]
+    outcome = "applied" if applied else "stale"
+    deps.metrics.events.labels(env.type, outcome).inc()
+    log.info("event_applied", ce_type=env.type, event_id=env.id, outcome=outcome)
+
+
+def _nudge(deps: Deps, reminders: list[Reminder]) -> None:
+    first = earliest(reminders)
+    if first is not None:
+        deps.nudge(first)

@@ -1,0 +1,79 @@
+"""The scheduler's configuration: environment variables with the SCHEDULER_ prefix, defaults from DOMAIN.md."""
+
+from __future__ import annotations
+
+import json
+from datetime import time, timedelta
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field, SecretStr, field_validator
+from pydantic_settings import NoDecode, SettingsConfigDict
+
+from iop_shared.settings import BaseServiceSettings
+
+from .domain.durations import parse_duration, parse_durations
+from .domain.policy import Policy, QuietHours
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+Durations = Annotated[list[timedelta], NoDecode, BeforeValidator(parse_durations)]
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+class Settings(BaseServiceSettings):
+    """Environment variables the scheduler reads (see the README's configuration table)."""
+
+    model_config = SettingsConfigDict(env_prefix="SCHEDULER_", extra="ignore", frozen=True)
+
+    http_host: str = "0.0.0.0"  # noqa: S104 - a container listens on all interfaces
+    http_port: int = 8001
+    db_schema: str = "scheduler"
+    group_id: str = "iop-scheduler"
+    migrate_on_start: bool = True
+    clinic_tokens: SecretStr = Field(default=SecretStr("{}"), description='JSON {"bearer-token": "clinic-id"}')
+    default_timezone: str = "America/New_York"
+    fhir_program_id: str = "fhir"
+
+    first_offsets: Durations = Field(default_factory=lambda: [timedelta(hours=72), timedelta(hours=24)])
+    gap: Duration = timedelta(days=7)
+    each_session_offset: Duration = timedelta(hours=24)
+    weekly_min_sessions: int = 2
+    weekly_day: str = "sunday"
+    weekly_time: time = time(18, 0)
+    same_day_enabled: bool = False
+    same_day_offset: Duration = timedelta(hours=2)
+    checkin_enabled: bool = True
+    checkin_time: time = time(19, 0)
+    quiet_start: time = time(8, 0)
+    quiet_end: time = time(21, 0)
+    cap_per_day: int = 1
+    cap_per_week: int = 3
+    urgent_within: Duration = timedelta(hours=48)
+    plan_horizon: Duration = timedelta(days=60)
+
+    dispatch_batch: int = 5000
+    sweep_interval: Duration = timedelta(seconds=15)
+    dispatch_resolution: Duration = timedelta(milliseconds=200)
+
+    @field_validator("weekly_day")
+    @classmethod
+    def _known_weekday(cls, value: str) -> str:
+        if value.lower() not in WEEKDAYS:
+            raise ValueError(f"weekly_day must be one of {', '.join(WEEKDAYS)}")
+        return value.lower()
+
+    def policy(self) -> Policy:
+        """The planning policy these settings describe."""
+        return Policy(
+            first_offsets=tuple(self.first_offsets), gap=self.gap, each_session_offset=self.each_session_offset,
+            weekly_min_sessions=self.weekly_min_sessions, weekly_weekday=WEEKDAYS.index(self.weekly_day.lower()),
+            weekly_time=self.weekly_time, same_day_offset=self.same_day_offset if self.same_day_enabled else None,
+            checkin_time=self.checkin_time if self.checkin_enabled else None,
+            quiet_hours=QuietHours(self.quiet_start, self.quiet_end), cap_per_day=self.cap_per_day,
+            cap_per_week=self.cap_per_week, urgent_within=self.urgent_within, horizon=self.plan_horizon)
+
+    def tokens(self) -> dict[str, str]:
+        """Bearer token -> clinic id."""
+        mapping = json.loads(self.clinic_tokens.get_secret_value() or "{}")
+        if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
+            raise ValueError('SCHEDULER_CLINIC_TOKENS must be a JSON object {"token": "clinic-id"}')
+        return {str(k): v for k, v in mapping.items()}

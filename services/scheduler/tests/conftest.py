@@ -1,0 +1,68 @@
+"""Scheduler test fixtures: a private set of Kafka topics per test run, and running scheduler services."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+from aiokafka.admin import AIOKafkaAdminClient
+
+from iop_scheduler.bootstrap import Service, bootstrap
+from iop_scheduler.testing import make_settings, open_store
+from iop_shared.contracts.topics import TOPICS
+from iop_shared.kafka import provision_topics
+
+
+@pytest.fixture(scope="session")
+def topics_bootstrap(request: pytest.FixtureRequest) -> str | None:
+    """Kafka only when a non-unit test runs (resolved outside the event loop: acquiring may start the stack)."""
+    if all(item.get_closest_marker("unit") for item in request.session.items):
+        return None
+    return str(request.getfixturevalue("kafka_bootstrap"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def private_topics(topics_bootstrap: str | None) -> AsyncIterator[str | None]:
+    """Integration and e2e tests get their own topics (IOP_TOPIC_PREFIX), deleted afterwards."""
+    if topics_bootstrap is None:
+        yield None
+        return
+    bootstrap_servers = topics_bootstrap
+    prefix = f"schedtest{uuid.uuid4().hex[:8]}."
+    os.environ["IOP_TOPIC_PREFIX"] = prefix
+    await provision_topics(bootstrap_servers)
+    yield prefix
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        await admin.delete_topics([t.name for t in TOPICS])
+    finally:
+        await admin.close()
+        os.environ.pop("IOP_TOPIC_PREFIX", None)
+
+
+ServiceFactory = Callable[..., Awaitable[Service]]
+
+
+@pytest.fixture
+async def make_service(database_url: str, kafka_bootstrap: str, pg_schema: str,
+                       group_id: str) -> AsyncIterator[ServiceFactory]:
+    """Start scheduler services on this test's schema (and group); all are stopped afterwards."""
+    started: list[Service] = []
+
+    async def factory(*, kafka: bool = True, clock: Any = None, **overrides: Any) -> Service:
+        settings = make_settings(database_url, kafka_bootstrap, pg_schema, group_id, **overrides)
+        service = bootstrap(settings, clock=clock)
+        if kafka:
+            await service.start()
+        else:
+            await open_store(service)
+        started.append(service)
+        return service
+
+    yield factory
+    for service in reversed(started):
+        await service.stop()
