@@ -44,8 +44,12 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 
 def make_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
     """A FastStream broker with an idempotent acks=all producer that never creates topics by itself."""
+    # FastStream's own access logger writes a plain-text line per message; ours goes through the JSON root
+    # handler and keeps only warnings (a subscriber's failures are logged by subscribe_events itself).
+    faststream_log = logging.getLogger("iop.faststream")
+    faststream_log.setLevel(logging.WARNING)
     return KafkaBroker(bootstrap_servers, client_id=client_id, enable_idempotence=True, acks="all",
-                       allow_auto_create_topics=False, log_level=logging.DEBUG)
+                       allow_auto_create_topics=False, logger=faststream_log, log_level=logging.DEBUG)
 
 
 async def provision_topics(bootstrap_servers: str, topics: tuple[Topic, ...] = TOPICS) -> list[str]:

@@ -29,7 +29,8 @@ class Settings(BaseServiceSettings):
     db_schema: str = "scheduler"
     group_id: str = "iop-scheduler"
     migrate_on_start: bool = True
-    clinic_tokens: SecretStr = Field(default=SecretStr("{}"), description='JSON {"bearer-token": "clinic-id"}')
+    # The same shape as ATTENDANCE_API_TOKENS, so one secret can feed both services.
+    clinic_tokens: SecretStr = Field(default=SecretStr("{}"), description='JSON {"clinic-id": "bearer-token"}')
     default_timezone: str = "America/New_York"
     fhir_program_id: str = "fhir"
 
@@ -72,8 +73,8 @@ class Settings(BaseServiceSettings):
             cap_per_week=self.cap_per_week, urgent_within=self.urgent_within, horizon=self.plan_horizon)
 
     def tokens(self) -> dict[str, str]:
-        """Bearer token -> clinic id."""
+        """Bearer token -> clinic id (configured the other way round: clinic id -> token)."""
         mapping = json.loads(self.clinic_tokens.get_secret_value() or "{}")
         if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
-            raise ValueError('SCHEDULER_CLINIC_TOKENS must be a JSON object {"token": "clinic-id"}')
-        return {str(k): v for k, v in mapping.items()}
+            raise ValueError('SCHEDULER_CLINIC_TOKENS must be a JSON object {"clinic-id": "token"}')
+        return {token: str(clinic_id) for clinic_id, token in mapping.items()}

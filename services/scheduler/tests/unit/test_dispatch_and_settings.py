@@ -76,11 +76,11 @@ async def test_one_wake_job_follows_the_next_due_time_and_runs_never_overlap() -
 @pytest.mark.unit
 def test_settings_parse_the_demo_profile_and_reject_nonsense() -> None:
     s = Settings(first_offsets="3m,1m", quiet_start="00:00", weekly_day="Friday",
-                 clinic_tokens='{"t": "clinic-a"}')
+                 clinic_tokens='{"clinic-a": "t"}')
     policy = s.policy()
     assert policy.first_offsets == (timedelta(minutes=3), timedelta(minutes=1))
     assert policy.weekly_weekday == 4 and s.tokens() == {"t": "clinic-a"}
-    assert '{"t": "clinic-a"}' not in repr(s)  # tokens are a SecretStr
+    assert '{"clinic-a": "t"}' not in repr(s)  # tokens are a SecretStr
     with pytest.raises(ValidationError, match="weekly_day"):
         Settings(weekly_day="someday")
     with pytest.raises(ValidationError, match="not a duration"):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import typer
 
@@ -31,8 +34,19 @@ def bring_up(cfg: StackConfig) -> float:
         pid = kafka_node.start(cfg)
         pidfile.write_text(str(pid))
     wait_for(lambda: port_open(cfg.kafka_port), "Kafka", 90, cfg.home / "kafka" / "kafka.log")
-    asyncio.run(_provision(cfg.kafka_bootstrap))
+    _run_sync(_provision(cfg.kafka_bootstrap))
     return time.monotonic() - began
+
+
+def _run_sync(coro: Coroutine[Any, Any, None]) -> None:
+    """Run a coroutine to completion, also when called from code inside a running event loop (test fixtures)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(coro)
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coro).result()
 
 
 async def _provision(bootstrap: str) -> None:

@@ -14,7 +14,7 @@ def service_env(scale: float, smtp_port: int, tokens: dict[str, str]) -> dict[st
     common = {"IOP_ENVIRONMENT": "development", "LOG_LEVEL": "INFO"}
     return {
         "scheduler": {**common,
-                      "SCHEDULER_CLINIC_TOKENS": json.dumps({tokens["scheduler"]: "clinic-demo"}),
+                      "SCHEDULER_CLINIC_TOKENS": json.dumps({"clinic-demo": tokens["scheduler"]}),
                       "SCHEDULER_FIRST_OFFSETS": f"{seconds(90 * scale)},{seconds(45 * scale)}",
                       "SCHEDULER_EACH_SESSION_OFFSET": seconds(45 * scale),
                       "SCHEDULER_CAP_PER_DAY": "4", "SCHEDULER_CAP_PER_WEEK": "8",
