@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
@@ -83,10 +85,22 @@ def render() -> dict[str, str]:
     """File name -> JSON text of every service's AsyncAPI and OpenAPI document."""
     files = {}
     for name, build in SERVICES.items():
-        asyncapi, openapi = build()
+        with _canonical_topic_names():
+            asyncapi, openapi = build()
         files[f"{name}.asyncapi.json"] = json.dumps(asyncapi, indent=2, sort_keys=True) + "\n"
         files[f"{name}.openapi.json"] = json.dumps(openapi, indent=2, sort_keys=True) + "\n"
     return files
+
+
+@contextmanager
+def _canonical_topic_names() -> Iterator[None]:
+    """The documents name the v1 topics, whatever IOP_TOPIC_PREFIX this process runs with."""
+    saved = os.environ.pop("IOP_TOPIC_PREFIX", None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ["IOP_TOPIC_PREFIX"] = saved
 
 
 def stale(directory: Path) -> list[str]:

@@ -40,19 +40,18 @@ async def read_topic(bootstrap: str, topic: str, *, from_beginning: bool, limit:
         tps = [TopicPartition(topic, p) for p in sorted(partitions)]
         consumer.assign(tps)
         ends = await consumer.end_offsets(tps)
-        if from_beginning:
-            await consumer.seek_to_beginning(*tps)
-        else:
-            for tp in tps:
-                consumer.seek(tp, ends[tp])
+        # Explicit offsets, so "have we reached the end" never depends on a lazy position reset.
+        next_offset = await consumer.beginning_offsets(tps) if from_beginning else dict(ends)
+        for tp in tps:
+            consumer.seek(tp, next_offset[tp])
         seen = 0
         while limit is None or seen < limit:
-            positions = [await consumer.position(tp) for tp in tps]
-            if not follow and all(pos >= ends[tp] for pos, tp in zip(positions, tps, strict=True)):
+            if not follow and all(next_offset[tp] >= ends[tp] for tp in tps):
                 return
             batch = await consumer.getmany(timeout_ms=500)
-            for records in batch.values():
+            for tp, records in batch.items():
                 for rec in records:
+                    next_offset[tp] = rec.offset + 1
                     yield _read(rec)
                     seen += 1
                     if limit is not None and seen >= limit:
