@@ -37,7 +37,8 @@ def note(kind: type[NotificationSent | NotificationDelivered | NotificationFaile
 @pytest.mark.integration
 async def test_events_from_kafka_build_the_overview_idempotently(
         settings: Settings, serve: Callable[..., AbstractAsyncContextManager[Any]], kafka_bootstrap: str) -> None:
-    now = datetime.now(UTC)
+    # Noon of today (UTC, the dashboard's zone here): the sessions stay "today" whatever time the test runs.
+    now = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
     s1 = session(now - timedelta(minutes=30), ["p-1", "p-2", "p-3"])
     stale = session(now, ["p-x"], revision=0, session_id=s1.data.session_id)
     s2 = session(now + timedelta(minutes=5), ["p-4"], kind=SessionKind.individual)

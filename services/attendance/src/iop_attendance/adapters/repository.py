@@ -38,6 +38,10 @@ async def upsert_session(conn: asyncpg.Connection, s: SessionUpserted, grace: ti
                                   s.starts_at, s.ends_at, s.revision)
     if applied is None:
         return False
+    # Records travel on another topic and may be applied concurrently: holding each attendee's lock (in a
+    # fixed order) before the roster statements makes refresh_status see every record committed so far.
+    for patient_id in sorted(set(s.attendees)):
+        await lock_patient(conn, patient_id)
     await conn.execute(q("expect_attendees"), s.session_id, s.program_id, s.kind.value, s.starts_at, s.ends_at,
                        s.starts_at + grace, sorted(set(s.attendees)), not_before)
     await conn.execute(q("refresh_status"), s.session_id, None)
@@ -54,6 +58,9 @@ async def cancel_session(conn: asyncpg.Connection, session_id: str, revision: in
 async def record_attendance(conn: asyncpg.Connection, event_id: str, a: AttendanceRecorded,
                             grace: timedelta) -> Visit | None:
     """Keep the record, update its visit (a walk-in at a known session gets a row) and lock the patient's risk."""
+    # The lock comes first, in its own statement: the record's statement then sees a visit that a concurrent
+    # session upsert (which takes the same lock) has just committed.
+    await lock_patient(conn, a.patient_id)
     r = await conn.fetchrow(q("apply_record"), event_id, a.session_id, a.patient_id, a.status.value,
                             a.recorded_at, a.source.value, grace)
     return to_visit(r) if r is not None and r["session_id"] is not None else None
