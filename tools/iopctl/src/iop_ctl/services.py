@@ -42,23 +42,43 @@ def _rows(payload: Any, key: str) -> list[dict[str, Any]]:
     return list(found)
 
 
+Row = tuple[str, str, str]
+
+
+def reminder_rows(payload: Any) -> list[Row]:
+    """The scheduler's plan: due time, purpose, dispatch status (and why it was skipped)."""
+    rows = []
+    for r in _rows(payload, "reminders"):
+        skipped = f" ({r['skip_reason']})" if r.get("skip_reason") else ""
+        rows.append((str(r.get("due_at", "")), "scheduler", f"reminder {r.get('purpose')}: {r.get('status')}{skipped}"))
+    return rows
+
+
+def visit_rows(payload: Any) -> list[Row]:
+    """The attendance service's visits: session start, outcome and the record that counts."""
+    rows = []
+    for v in _rows(payload, "visits"):
+        recorded = f", recorded {v['status']}" if v.get("status") else ""
+        what = f"session {v.get('session_id')} ({v.get('kind')}): {v.get('outcome')}{recorded}"
+        rows.append((str(v.get("starts_at", "")), "attendance", what))
+    return rows
+
+
+def message_rows(payload: Any) -> list[Row]:
+    """Messages the notifier's embedded channel recorded (ids and channel; the text stays in the service)."""
+    return [(str(m.get("created_at", "")), "notifier", f"{m.get('channel')} message recorded (embedded channel)")
+            for m in _rows(payload, "messages")]
+
+
 @app.command("timeline")
 def timeline(patient_id: str) -> None:
     """Reminders planned and sent, messages, attendance and missed visits of one patient, in time order."""
     s = CtlSettings()
-    events: list[tuple[str, str, str]] = []
-    reminders = _get(s.scheduler_url, f"/v1/patients/{patient_id}/reminders", s.scheduler_token)
-    for r in _rows(reminders, "reminders"):
-        events.append((str(r.get("due_at", "")), "scheduler", f"reminder {r.get('purpose')} {r.get('state', '')}"))
-    attendance = _get(s.attendance_url, f"/v1/patients/{patient_id}/timeline", s.attendance_token)
-    for a in _rows(attendance, "visits"):
-        when = str(a.get("starts_at") or a.get("recorded_at") or "")
-        events.append((when, "attendance", f"session {a.get('session_id')} {a.get('status', a.get('outcome', ''))}"))
-    messages = _get(s.notifier_url, "/embedded/messages", s.notifier_token, recipient_id=patient_id)
-    for m in _rows(messages, "messages"):
-        events.append((str(m.get("created_at", "")), "notifier", f"{m.get('channel')} message {m.get('purpose', '')}"))
+    rows = reminder_rows(_get(s.scheduler_url, f"/v1/patients/{patient_id}/reminders", s.scheduler_token))
+    rows += visit_rows(_get(s.attendance_url, f"/v1/patients/{patient_id}/timeline", s.attendance_token))
+    rows += message_rows(_get(s.notifier_url, "/embedded/messages", s.notifier_token, recipient_id=patient_id))
     table = Table("when (UTC)", "service", "what", title=f"patient {patient_id}")
-    for when, service, what in sorted(events):
+    for when, service, what in sorted(rows):
         table.add_row(when, service, what)
     console.print(table)
 
