@@ -115,7 +115,8 @@ async def main(events: int, email_share: float, timeout: float) -> dict[str, obj
                 "public_base_url": f"http://127.0.0.1:{port}", "twilio_account_sid": twilio.account_sid,
                 "twilio_auth_token": twilio.auth_token, "twilio_messaging_service_sid": "MG" + "1" * 32,
                 "twilio_api_base_url": twilio.base_url, "sms_rate_per_second": 0, "smtp_host": "127.0.0.1",
-                "smtp_port": smtp.port, "embedded_token": "bench-token-123456", "log_level": "WARNING",
+                "smtp_port": smtp.port, "embedded_token": "bench-token-123456", "admin_token": "bench-admin-123456",
+                "log_level": "WARNING",
                 "dispatch_batch": 500, "dispatch_concurrency": 64, "dispatch_poll_s": 0.2,
                 "run_migrations": False})
             pool = await asyncpg.connect(database_url)

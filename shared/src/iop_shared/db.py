@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import asyncpg
@@ -63,3 +66,17 @@ async def claim_event(conn: Conn, consumer: str, event_id: str) -> bool:
         consumer, event_id,
     )
     return bool(inserted)
+
+
+@asynccontextmanager
+async def transaction(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """A pooled connection inside a transaction (the stubs type it as a proxy; it behaves as a Connection)."""
+    async with pool.acquire() as proxy, proxy.transaction():
+        yield cast(asyncpg.Connection, proxy)
+
+
+@asynccontextmanager
+async def connection(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """A pooled connection without an explicit transaction, for reads."""
+    async with pool.acquire() as proxy:
+        yield cast(asyncpg.Connection, proxy)

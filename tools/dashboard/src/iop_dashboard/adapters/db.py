@@ -1,23 +1,5 @@
-"""Pooled connections typed as the Connection the shared helpers take."""
+"""Pooled connections typed as the Connection the shared helpers take (shared with every service)."""
 
-from __future__ import annotations
+from iop_shared.db import connection, transaction
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import cast
-
-import asyncpg
-
-
-@asynccontextmanager
-async def transaction(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
-    """A pooled connection inside a transaction."""
-    async with pool.acquire() as proxy, proxy.transaction():
-        yield cast(asyncpg.Connection, proxy)
-
-
-@asynccontextmanager
-async def connection(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
-    """A pooled connection for reads; one snapshot is not needed across the overview's queries."""
-    async with pool.acquire() as proxy:
-        yield cast(asyncpg.Connection, proxy)
+__all__ = ["connection", "transaction"]
