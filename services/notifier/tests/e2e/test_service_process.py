@@ -54,7 +54,8 @@ async def test_reminder_and_crisis_reply_through_the_running_service(service: st
                   b.session(sid, clinic, [pid]), b.reminder(pid, clinic, [sid]))
     async with httpx.AsyncClient(base_url=service) as http, TopicTail(kafka_bootstrap, CHECKINS.name) as tail:
         async def recorded() -> list[dict[str, str]]:
-            body = (await http.get("/embedded/messages", params={"recipient_id": pid})).json()
+            body = (await http.get("/embedded/messages", params={"recipient_id": pid},
+                                   headers={"Authorization": "Bearer e2e-token-abcdef"})).json()
             return list(body["messages"])
         await eventually(recorded)
         [reminder] = await recorded()

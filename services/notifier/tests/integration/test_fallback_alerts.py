@@ -102,7 +102,10 @@ async def test_embedded_channel_records_messages_and_takes_replies_without_twili
                       b.session(sid, clinic, [pid]), rem)
         [sent] = await tail.wait_for(of("iop.notification.sent.v1", source_event_id=rem.data.reminder_id))
         assert sent.data.channel == "embedded"
-        shown = (await http.get("/embedded/messages", params={"recipient_id": pid})).json()
+        refused = await http.get("/embedded/messages", params={"recipient_id": pid})
+        assert refused.status_code == 401
+        shown = (await http.get("/embedded/messages", params={"recipient_id": pid},
+                                headers={"Authorization": "Bearer test-embedded-token-123"})).json()
         assert "not sent to a phone" in shown["delivery"]
         assert "Riverside Wellness" in shown["messages"][0]["body"]
         unauthorized = await http.post("/embedded/inbound", json={"patient_id": pid, "text": "1"})

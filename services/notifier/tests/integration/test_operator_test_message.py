@@ -34,7 +34,7 @@ async def test_operator_test_message_goes_out_on_both_channels(
         assert bad.status_code == 422 and "phone" in bad.text
 
         monkeypatch.setenv("IOPCTL_NOTIFIER_URL", svc.base_url)
-        monkeypatch.setenv("IOPCTL_NOTIFIER_TOKEN", "operator-token-123")
+        monkeypatch.setenv("IOPCTL_NOTIFIER_ADMIN_TOKEN", "operator-token-123")
         runner = CliRunner()
         for channel, to in (("sms", phone), ("email", "ops@clinic.example")):
             result = await asyncio.to_thread(lambda c=channel, t=to: runner.invoke(

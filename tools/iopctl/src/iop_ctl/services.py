@@ -24,7 +24,8 @@ class CtlSettings(BaseSettings):
     notifier_url: str = "http://127.0.0.1:8002"
     attendance_url: str = "http://127.0.0.1:8003"
     scheduler_token: SecretStr = Field(default=SecretStr(""))
-    notifier_token: SecretStr = Field(default=SecretStr(""))
+    notifier_token: SecretStr = Field(default=SecretStr(""))  # the notifier's embedded token (message list)
+    notifier_admin_token: SecretStr = Field(default=SecretStr(""))  # its operator token (send-test)
     attendance_token: SecretStr = Field(default=SecretStr(""))
 
 
@@ -87,7 +88,7 @@ def send_test(channel: Annotated[str, typer.Option(help="sms or email")],
               to: Annotated[str, typer.Option(help="E.164 phone or email address")]) -> None:
     """Send a neutral test message through the notifier's configured channel."""
     s = CtlSettings()
-    token = s.notifier_token.get_secret_value()
+    token = s.notifier_admin_token.get_secret_value()
     response = httpx.post(f"{s.notifier_url}/v1/test-messages", json={"channel": channel, "to": to},
                           headers={"Authorization": f"Bearer {token}"} if token else {}, timeout=30)
     if response.status_code >= 400:

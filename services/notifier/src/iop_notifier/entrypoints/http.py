@@ -163,8 +163,12 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     @app.get("/embedded/messages")
     async def embedded_messages(d: DepsDep,
                                 recipient_id: Annotated[str, Query(min_length=1, max_length=128)],
-                                limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
+                                limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                                authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
         """Messages the embedded channel recorded for a recipient: NOT sent to a phone or mailbox."""
+        expected = f"Bearer {settings.embedded_token.get_secret_value()}"
+        if not (authorization and secrets.compare_digest(authorization, expected)):
+            raise HTTPException(401, "a valid bearer token is required")  # the texts are the patient's
         return {"delivery": "not sent to a phone: recorded by the embedded channel",
                 "messages": await list_messages(d.pool, recipient_id, limit)}
 
