@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import asyncpg
 import pytest
-from aiokafka.admin import AIOKafkaAdminClient
 
 from iop_attendance.bootstrap import Service, bootstrap
 from iop_attendance.domain.ruleset import RuleSet, load
 from iop_attendance.settings import Settings
-from iop_shared.contracts.topics import TOPICS
-from iop_shared.kafka import provision_topics
+from iop_shared.testing.kafka import private_topics
 
 
 @pytest.fixture(scope="session")
@@ -40,22 +37,8 @@ async def topics(kafka_bootstrap: str) -> AsyncIterator[str]:
     A fresh consumer group reads from the earliest offset, so on the shared topics each test would replay
     every other engineer's events; private topics keep the tests fast and independent.
     """
-    previous = os.environ.get("IOP_TOPIC_PREFIX")
-    os.environ["IOP_TOPIC_PREFIX"] = PREFIX
-    try:
-        await provision_topics(kafka_bootstrap)
-    finally:
-        if previous is None:
-            os.environ.pop("IOP_TOPIC_PREFIX", None)
-        else:
-            os.environ["IOP_TOPIC_PREFIX"] = previous
-    yield PREFIX
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
-    await admin.start()
-    try:
-        await admin.delete_topics([PREFIX + t.base_name for t in TOPICS])
-    finally:
-        await admin.close()
+    async with private_topics(kafka_bootstrap, PREFIX) as prefix:
+        yield prefix
 
 
 def make_settings(kafka_bootstrap: str, database_url: str, schema: str, group_id: str, **extra: object) -> Settings:

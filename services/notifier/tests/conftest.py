@@ -7,44 +7,19 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
-from aiokafka import AIOKafkaConsumer
-from aiokafka.admin import AIOKafkaAdminClient
 
 from iop_notifier.settings import Settings
 from iop_notifier.testing.smtp import SmtpCapture
 from iop_notifier.testing.twilio_fake import TwilioFake, free_port
-from iop_shared.contracts.topics import TOPICS
-from iop_shared.kafka import provision_topics
-from iop_shared.testing.kafka import eventually
+from iop_shared.testing.kafka import private_topics
 
 
 @pytest.fixture
 async def topics(kafka_bootstrap: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[str]:
     """Private copies of every topic for one test, so a fresh consumer group replays only this test's events."""
-    prefix = f"nt{uuid.uuid4().hex[:10]}."
-    monkeypatch.setenv("IOP_TOPIC_PREFIX", prefix)
-    await provision_topics(kafka_bootstrap)
-    await _until_visible(kafka_bootstrap)
-    yield prefix
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
-    await admin.start()
-    try:
-        await admin.delete_topics([t.name for t in TOPICS])
-    finally:
-        await admin.close()
-
-
-async def _until_visible(bootstrap: str) -> None:
-    """New topics reach a client's metadata a little later; TopicTail would silently tail no partition before."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
-    await consumer.start()
-    try:
-        async def visible() -> bool:
-            await consumer._client.force_metadata_update()
-            return all(len(consumer.partitions_for_topic(t.name) or ()) == t.partitions for t in TOPICS)
-        await eventually(visible, timeout=30, interval=0.1)
-    finally:
-        await consumer.stop()
+    async with private_topics(kafka_bootstrap, f"nt{uuid.uuid4().hex[:10]}.") as prefix:
+        monkeypatch.setenv("IOP_TOPIC_PREFIX", prefix)
+        yield prefix
 
 
 @pytest.fixture

@@ -8,12 +8,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
-from aiokafka.admin import AIOKafkaAdminClient
 
 from iop_scheduler.bootstrap import Service, bootstrap
 from iop_scheduler.testing import make_settings, open_store
-from iop_shared.contracts.topics import TOPICS
-from iop_shared.kafka import provision_topics
+from iop_shared.testing.kafka import private_topics as topic_copies
 
 
 @pytest.fixture(scope="session")
@@ -30,18 +28,12 @@ async def private_topics(topics_bootstrap: str | None) -> AsyncIterator[str | No
     if topics_bootstrap is None:
         yield None
         return
-    bootstrap_servers = topics_bootstrap
-    prefix = f"schedtest{uuid.uuid4().hex[:8]}."
-    os.environ["IOP_TOPIC_PREFIX"] = prefix
-    await provision_topics(bootstrap_servers)
-    yield prefix
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
-    await admin.start()
-    try:
-        await admin.delete_topics([t.name for t in TOPICS])
-    finally:
-        await admin.close()
-        os.environ.pop("IOP_TOPIC_PREFIX", None)
+    async with topic_copies(topics_bootstrap, f"schedtest{uuid.uuid4().hex[:8]}.") as prefix:
+        os.environ["IOP_TOPIC_PREFIX"] = prefix
+        try:
+            yield prefix
+        finally:
+            os.environ.pop("IOP_TOPIC_PREFIX", None)
 
 
 ServiceFactory = Callable[..., Awaitable[Service]]

@@ -12,30 +12,23 @@ from dataclasses import dataclass
 import httpx
 import pytest
 import uvicorn
-from aiokafka.admin import AIOKafkaAdminClient
 
 from iop_dashboard.bootstrap import Service, bootstrap
 from iop_dashboard.entrypoints.http import create_app
 from iop_dashboard.settings import Settings
 from iop_dashboard.testing import free_port
-from iop_shared.contracts.topics import TOPICS
-from iop_shared.kafka import provision_topics
+from iop_shared.testing.kafka import private_topics
 
 
 @pytest.fixture(scope="session")
 async def topics(kafka_bootstrap: str) -> AsyncIterator[str]:
     """Private copies of every topic (IOP_TOPIC_PREFIX), so a fresh group does not replay the shared topics."""
-    prefix = f"dash-test-{uuid.uuid4().hex[:8]}."
-    os.environ["IOP_TOPIC_PREFIX"] = prefix
-    await provision_topics(kafka_bootstrap)
-    yield prefix
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
-    await admin.start()
-    try:
-        await admin.delete_topics([t.name for t in TOPICS])
-    finally:
-        await admin.close()
-        os.environ.pop("IOP_TOPIC_PREFIX", None)
+    async with private_topics(kafka_bootstrap, f"dash-test-{uuid.uuid4().hex[:8]}.") as prefix:
+        os.environ["IOP_TOPIC_PREFIX"] = prefix
+        try:
+            yield prefix
+        finally:
+            os.environ.pop("IOP_TOPIC_PREFIX", None)
 
 
 @pytest.fixture

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from ..contracts import Contract, Envelope, decode, encode, headers_to_dict
-from ..kafka import load_metadata
+from ..contracts.topics import TOPICS
+from ..kafka import load_metadata, provision_topics
 
 
 class TopicTail:
@@ -109,3 +113,46 @@ async def eventually(check: Callable[[], object], timeout: float = 20.0, interva
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s")
         await asyncio.sleep(interval)
+
+
+@contextmanager
+def _topic_prefix(prefix: str) -> Iterator[None]:
+    saved = os.environ.get("IOP_TOPIC_PREFIX")
+    os.environ["IOP_TOPIC_PREFIX"] = prefix
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("IOP_TOPIC_PREFIX", None)
+        else:
+            os.environ["IOP_TOPIC_PREFIX"] = saved
+
+
+@asynccontextmanager
+async def private_topics(bootstrap: str, prefix: str) -> AsyncIterator[str]:
+    """Copies of every v1 topic behind `prefix`, visible to clients before this yields, deleted afterwards.
+
+    A fresh consumer group reads from the earliest offset, so on the shared topics a test would replay every
+    other test's events; callers set IOP_TOPIC_PREFIX to `prefix` for as long as their tests should use them.
+    """
+    with _topic_prefix(prefix):
+        await provision_topics(bootstrap)
+    names = [prefix + t.base_name for t in TOPICS]
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    await consumer.start()
+    try:
+        async def visible() -> bool:
+            await load_metadata(consumer)
+            return all(consumer.partitions_for_topic(name) for name in names)
+        await eventually(visible, timeout=30, interval=0.1)
+    finally:
+        await consumer.stop()
+    try:
+        yield prefix
+    finally:
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+        await admin.start()
+        try:
+            await admin.delete_topics(names)
+        finally:
+            await admin.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 
 import asyncpg
 import pytest
@@ -30,16 +31,25 @@ def database_url(infra: Infra) -> str:
     return infra.database_url
 
 
+@asynccontextmanager
+async def fresh_schema(database_url: str) -> AsyncIterator[str]:
+    """A fresh, empty schema name; the schema is dropped on exit."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    try:
+        yield name
+    finally:
+        conn = await asyncpg.connect(database_url)
+        try:
+            await conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+        finally:
+            await conn.close()
+
+
 @pytest.fixture
 async def pg_schema(database_url: str) -> AsyncIterator[str]:
     """A fresh, empty schema name for one test; dropped afterwards."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    yield name
-    conn = await asyncpg.connect(database_url)
-    try:
-        await conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
-    finally:
-        await conn.close()
+    async with fresh_schema(database_url) as name:
+        yield name
 
 
 @pytest.fixture

@@ -5,24 +5,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
-import asyncpg
 import pytest
+
+from iop_shared.testing.plugin import fresh_schema
 
 
 @pytest.fixture
 async def second_schema(database_url: str) -> AsyncIterator[str]:
     """Another fresh schema (the attendance service's), dropped afterwards."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    yield name
-    conn = await asyncpg.connect(database_url)
-    try:
-        await conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
-    finally:
-        await conn.close()
+    async with fresh_schema(database_url) as name:
+        yield name
 
 
 @pytest.fixture
