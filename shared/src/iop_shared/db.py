@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import cast
@@ -66,6 +66,15 @@ async def claim_event(conn: Conn, consumer: str, event_id: str) -> bool:
         consumer, event_id,
     )
     return bool(inserted)
+
+
+async def claim_events(conn: Conn, consumer: str, event_ids: Sequence[str]) -> set[str]:
+    """The ids among `event_ids` that `consumer` had not applied yet, claimed in the caller's transaction."""
+    rows = await conn.fetch(
+        "INSERT INTO inbox (consumer, event_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING"
+        " RETURNING event_id", consumer, list(event_ids),
+    )
+    return {r["event_id"] for r in rows}
 
 
 @asynccontextmanager

@@ -12,8 +12,9 @@ from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
 from iop_shared.clock import Clock, SystemClock
+from iop_shared.consumer import DeadLetterPublisher
 from iop_shared.db import create_pool, migrate
-from iop_shared.kafka import DeadLetterPublisher, make_broker
+from iop_shared.kafka import make_broker
 from iop_shared.logging import get_logger
 from iop_shared.relay import OutboxRelay
 
@@ -68,7 +69,8 @@ class Service:
                                           acks="all")
         await self._producer.start()
         self.broker = make_broker(s.kafka_bootstrap_servers, client_id=f"iop-{SERVICE}")
-        subscribe(self.broker, self.ctx, s.group_id, DeadLetterPublisher(self._producer, SERVICE))
+        subscribe(self.broker, self.ctx, s.group_id, DeadLetterPublisher(self._producer, SERVICE),
+                  s.consumer_batch_size)
         await self.broker.start()
         relay = OutboxRelay(s.database_url, s.db_schema, s.kafka_bootstrap_servers, poll_interval=0.5)
         self._tasks.append(asyncio.create_task(relay.run(self._stop)))

@@ -29,6 +29,8 @@ class Settings(BaseServiceSettings):
     startup_settle: timedelta = Field(default=timedelta(seconds=10))
     sweep_interval: timedelta = Field(default=timedelta(seconds=30), description="timer safety-net sweep")
     sweep_batch: int = Field(default=500, ge=1)
+    consumer_batch_size: int = Field(default=2000, ge=1, le=20000,
+                                     description="records per Kafka batch; a partition's run is one transaction")
     rules_file: Path | None = Field(default=None, description="a rule-set YAML; the packaged default if unset")
     # Bearer tokens per clinic: {"clinic-id": "token"}; the clinic id "*" reads and writes every clinic.
     api_tokens: dict[str, SecretStr] = Field(default_factory=dict)

@@ -8,8 +8,12 @@ from datetime import timedelta
 import asyncpg
 import pytest
 
+from iop_attendance.adapters import risk_repository
+from iop_attendance.adapters.db import connection
 from iop_attendance.bootstrap import Service, bootstrap
+from iop_attendance.domain.model import Outcome
 from iop_attendance.domain.ruleset import RuleSet
+from iop_attendance.domain.timeline import weekly_hours
 from iop_attendance.handlers import events
 from iop_attendance.handlers.timers import sweep
 from iop_attendance.settings import Settings
@@ -45,7 +49,7 @@ async def test_two_replicas_sweeping_at_once_publish_each_miss_once(
     patients = [f"p{i}" for i in range(60)]
     for n in range(3):
         env = envelope(session_upserted(f"s{n}", patients, T0 + timedelta(hours=n)))
-        await events.handle(a.ctx, env, events.session_upserted)
+        await events.handle(a.ctx, [env], events.sessions_changed)
     clock.advance(timedelta(hours=5))
     settled = await asyncio.gather(sweep(a.ctx, batch=17), sweep(b.ctx, batch=13), sweep(a.ctx, batch=50))
     assert sum(settled) == 180
@@ -59,25 +63,25 @@ async def test_hours_and_unanswered_checkins_through_the_database(
     a, _, clock = replicas
     ctx = a.ctx
     assert ctx is not None
-    await events.handle(ctx, envelope(patient_upserted("teen", age_group=AgeGroup.adolescent)),
+    await events.handle(ctx, [envelope(patient_upserted("teen", age_group=AgeGroup.adolescent))],
                         events.patient_upserted)
-    await events.handle(ctx, envelope(patient_upserted("adult")), events.patient_upserted)
+    await events.handle(ctx, [envelope(patient_upserted("adult"))], events.patient_upserted)
     # Two weeks, three 3-hour sessions a week, each patient attends two: 6 h a week.
     for day in (0, 2, 4, 7, 9, 11):
         sid = f"s{day}"
-        await events.handle(ctx, envelope(session_upserted(sid, ["teen", "adult"], T0 + timedelta(days=day))),
-                            events.session_upserted)
+        await events.handle(ctx, [envelope(session_upserted(sid, ["teen", "adult"], T0 + timedelta(days=day)))],
+                            events.sessions_changed)
         clock.set(T0 + timedelta(days=day, hours=1))
         if day not in (4, 11):
             for p in ("teen", "adult"):
-                await events.handle(ctx, envelope(attendance_recorded(sid, p, AttendanceStatus.present, clock.now())),
+                await events.handle(ctx, [envelope(attendance_recorded(sid, p, AttendanceStatus.present, clock.now()))],
                                     events.attendance_recorded)
         await sweep(ctx)
     clock.set(T0 + timedelta(days=14, hours=1))
     for i in range(3):  # three check-in prompts, none answered
         prompt = ReminderDue(reminder_id=f"r{i}", patient_id="adult", purpose=ReminderPurpose.checkin_prompt,
                              due_at=T0 + timedelta(days=11 + i))
-        await events.handle(ctx, envelope(prompt), events.reminder_due)
+        await events.handle(ctx, [envelope(prompt)], events.reminder_due)
     flags = {(r["patient_id"], r["rule"]) for r in await db.fetch("SELECT patient_id, rule FROM flags")}
     assert ("adult", "hours_below_minimum") in flags
     assert ("teen", "hours_below_minimum") not in flags  # 6 h meets the adolescent minimum
@@ -85,7 +89,42 @@ async def test_hours_and_unanswered_checkins_through_the_database(
     # Redelivering an applied event changes nothing.
     before = await db.fetchval("SELECT count(*) FROM outbox")
     again = envelope(patient_upserted("adult", revision=2))
-    await events.handle(ctx, again, events.patient_upserted)
-    await events.handle(ctx, again, events.patient_upserted)
+    await events.handle(ctx, [again], events.patient_upserted)
+    await events.handle(ctx, [again], events.patient_upserted)
     assert await db.fetchval("SELECT revision FROM patients WHERE patient_id = 'adult'") == 2
     assert await db.fetchval("SELECT count(*) FROM outbox") == before
+
+
+async def test_a_run_with_a_repeated_event_applies_it_once(
+        replicas: tuple[Service, Service, FrozenClock], db: asyncpg.Connection) -> None:
+    a, _, clock = replicas
+    ctx = a.ctx
+    assert ctx is not None
+    await events.handle(ctx, [envelope(session_upserted("s-dup", ["p1", "p2"], T0))], events.sessions_changed)
+    clock.set(T0 + timedelta(hours=1))
+    absent = envelope(attendance_recorded("s-dup", "p1", AttendanceStatus.absent, T0 + timedelta(minutes=1)))
+    present = envelope(attendance_recorded("s-dup", "p2", AttendanceStatus.present, T0 + timedelta(minutes=2)))
+    await events.handle(ctx, [absent, present, absent], events.attendance_recorded)
+    await events.handle(ctx, [present, absent], events.attendance_recorded)  # the run redelivered
+    assert await db.fetchval("SELECT count(*) FROM attendance_records") == 2
+    assert (await outbox_types(db)).count("iop.visit.missed.v1") == 1  # p1, absent past its grace, once
+    rows = await db.fetch("SELECT patient_id, status FROM visits WHERE session_id = 's-dup'")
+    assert {r["patient_id"]: r["status"] for r in rows} == {"p1": "absent", "p2": "present"}
+
+
+async def test_visits_read_back_carry_their_status_so_left_early_and_excused_count(
+        replicas: tuple[Service, Service, FrozenClock]) -> None:
+    a, _, clock = replicas
+    ctx = a.ctx
+    assert ctx is not None
+    await events.handle(ctx, [envelope(session_upserted("s-le", ["p1", "p2"], T0))], events.sessions_changed)
+    clock.set(T0 + timedelta(hours=4))
+    await events.handle(ctx, [envelope(attendance_recorded("s-le", "p1", AttendanceStatus.left_early, T0)),
+                              envelope(attendance_recorded("s-le", "p2", AttendanceStatus.excused, T0))],
+                        events.attendance_recorded)
+    async with connection(ctx.pool) as conn:
+        histories = await risk_repository.histories_and_flags(conn, ["p1", "p2"], clock.now())
+    left_early = histories["p1"][0].visits
+    assert left_early[0].status is AttendanceStatus.left_early
+    assert weekly_hours(left_early, "UTC")[0].attended_hours == 1.5  # half of the 3-hour session
+    assert histories["p2"][0].visits[0].outcome is Outcome.excused

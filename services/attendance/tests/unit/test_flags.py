@@ -33,7 +33,7 @@ def test_retraction_undoes_and_resolves(rules: RuleSet) -> None:
     visits = [attended(0), attended(1), attended(2), missed(3), missed(4)]
     run(sim, visits)
     assert "consecutive_misses_2" in sim.open_rules()
-    late = Visit(**{**visits[4].__dict__, "status": AttendanceStatus.late, "missed_visit_id": None})
+    late = Visit(**{**visits[4]._asdict(), "status": AttendanceStatus.late, "missed_visit_id": None})
     sim.step(history([*visits[:4], late]), T0 + timedelta(days=5))
     assert "consecutive_misses_2" not in sim.open_rules()
     # The undone flag does not hold the cooldown: a new streak flags again at once.
@@ -75,7 +75,7 @@ def build(seq: list[str]) -> list[Visit]:
         status = None if s == "none" else AttendanceStatus(s)
         out.append(attended(day) if status in (AttendanceStatus.present, AttendanceStatus.late) else
                    missed(day) if status in (None, AttendanceStatus.absent) else
-                   Visit(**{**attended(day).__dict__, "status": status}))
+                   Visit(**{**attended(day)._asdict(), "status": status}))
     return out
 
 
@@ -110,7 +110,7 @@ def test_retracting_every_miss_leaves_no_attendance_flag_open(seq: list[str]) ->
     visits = build(seq)
     for i in range(1, len(visits) + 1):
         sim.step(history(visits[:i]), visits[i - 1].starts_at + timedelta(hours=1))
-    retracted = [Visit(**{**v.__dict__, "status": AttendanceStatus.late, "missed_visit_id": None})
+    retracted = [Visit(**{**v._asdict(), "status": AttendanceStatus.late, "missed_visit_id": None})
                  if v.missed_visit_id else v for v in visits]
     sim.step(history(retracted), visits[-1].starts_at + timedelta(hours=2))
     assert not (sim.open_rules() & MISS_RULES)

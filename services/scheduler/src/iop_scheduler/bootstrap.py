@@ -12,9 +12,10 @@ from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
 from iop_shared.clock import Clock, SystemClock
+from iop_shared.consumer import DeadLetterPublisher, Handler, subscribe_events
 from iop_shared.contracts.topics import CHECKINS, CLINICS, PATIENTS, SESSIONS
 from iop_shared.db import create_pool, migrate
-from iop_shared.kafka import DeadLetterPublisher, Handler, make_broker, subscribe_events
+from iop_shared.kafka import make_broker
 from iop_shared.logging import get_logger
 from iop_shared.relay import OutboxRelay
 

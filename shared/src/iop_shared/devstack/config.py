@@ -17,6 +17,7 @@ class StackConfig:
     controller_port: int
     pg_port: int
     database: str
+    pg_shared_buffers: str = "1GB"
 
     @property
     def kafka_bootstrap(self) -> str:
@@ -42,4 +43,5 @@ def load() -> StackConfig:
         controller_port=int(os.environ.get("IOP_KAFKA_CONTROLLER_PORT", "19093")),
         pg_port=int(os.environ.get("IOP_PG_PORT", "15432")),
         database=os.environ.get("IOP_PG_DATABASE", "iop"),
+        pg_shared_buffers=os.environ.get("IOP_PG_SHARED_BUFFERS", "1GB"),
     )

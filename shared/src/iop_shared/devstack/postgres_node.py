@@ -72,8 +72,11 @@ def start(cfg: StackConfig) -> None:
         shutil.rmtree(data, ignore_errors=True)
         subprocess.run([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
                         "--encoding=UTF8", "--no-sync"], check=True, user=user, stdout=subprocess.DEVNULL)
+    # A throwaway dev database: no durability, and buffers sized for the benchmarks' millions of rows
+    # (PostgreSQL's 128 MB default makes every backend write out dirty pages itself at that size).
     options = (f"-c listen_addresses=127.0.0.1 -p {cfg.pg_port} -k {root} -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300")
+               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300 "
+               f"-c shared_buffers={cfg.pg_shared_buffers} -c work_mem=16MB")
     subprocess.run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "postgres.log"), "-o", options,
                     "-w", "-t", "60", "start"], check=True, user=user, stdout=subprocess.DEVNULL)
     created = subprocess.run([str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(cfg.pg_port),

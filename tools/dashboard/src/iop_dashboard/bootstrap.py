@@ -13,8 +13,9 @@ from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
 from iop_shared.clock import Clock, SystemClock
+from iop_shared.consumer import DeadLetterPublisher
 from iop_shared.db import create_pool, migrate
-from iop_shared.kafka import DeadLetterPublisher, make_broker
+from iop_shared.kafka import make_broker
 from iop_shared.logging import get_logger
 
 from .adapters.attendance import AttendanceClient

@@ -12,7 +12,8 @@ from typing import Any, cast
 from aiokafka import AIOKafkaProducer
 
 from iop_shared.asyncapi import document
-from iop_shared.kafka import DeadLetterPublisher, make_broker
+from iop_shared.consumer import DeadLetterPublisher
+from iop_shared.kafka import make_broker
 
 DOCS_DIR = Path("docs/api")
 VERSION = "1.0.0"
@@ -54,7 +55,7 @@ def _attendance() -> tuple[dict[str, Any], dict[str, Any]]:
     from iop_attendance.settings import Settings
 
     broker = make_broker("127.0.0.1:19092", "iop-attendance")
-    subscribe(broker, cast(Any, None), "iop-attendance", _NO_PRODUCER)
+    subscribe(broker, cast(Any, None), "iop-attendance", _NO_PRODUCER, Settings().consumer_batch_size)
     spec = document(broker, title="IOP attendance", version=VERSION,
                     description="Detects missed visits and raises relapse-risk flags from rules that are data.",
                     publishes=["iop.visit.missed.v1", "iop.visit.missed_retracted.v1", "iop.risk.flagged.v1",

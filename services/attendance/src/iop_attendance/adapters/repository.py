@@ -1,29 +1,33 @@
-"""PostgreSQL access for attendance state; functions take the caller's connection so they join its transaction."""
+"""PostgreSQL access for attendance state (risk and flags: risk_repository); functions join the caller's transaction."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 import asyncpg
 
-from iop_shared.contracts.inbound import AgeGroup, AttendanceRecorded, PatientUpserted, SessionUpserted
-from iop_shared.contracts.outbound import CheckinIntent, CheckinReceived, Severity
+from iop_shared.contracts.inbound import (
+    AgeGroup,
+    AttendanceRecorded,
+    AttendanceStatus,
+    PatientUpserted,
+    SessionKind,
+    SessionUpserted,
+)
+from iop_shared.contracts.outbound import CheckinReceived
 
-from ..domain.model import Checkin, Finding, FlagState, FlagStatus, History, Profile, Prompt, Visit
+from ..domain.model import Profile, Visit
 from .sql import q
 
-HISTORY_WINDOW = timedelta(days=120)
-FLAG_WINDOW = timedelta(days=60)
+STATUS: dict[str | None, AttendanceStatus] = {s.value: s for s in AttendanceStatus}
+KIND = {k.value: k for k in SessionKind}
 
 
 def to_visit(r: asyncpg.Record) -> Visit:
-    return Visit(session_id=r["session_id"], patient_id=r["patient_id"], kind=r["kind"], starts_at=r["starts_at"],
-                 ends_at=r["ends_at"], expected=r["expected"], status=r["status"],
-                 missed_visit_id=r["missed_visit_id"], missed_event_id=r["missed_event_id"], due_at=r["due_at"],
-                 program_id=r["program_id"])
+    """A visit row (columns in the table's order) as the domain's Visit, enums restored."""
+    # Dictionary look-ups, not Enum calls: a history brings dozens of visits per patient evaluated.
+    return Visit(r[0], r[1], KIND[r[3]], r[4], r[5], r[7], STATUS.get(r[8]), r[9], r[10], r[6], r[2])
 
 
 async def upsert_patient(conn: asyncpg.Connection, p: PatientUpserted) -> bool:
@@ -33,15 +37,15 @@ async def upsert_patient(conn: asyncpg.Connection, p: PatientUpserted) -> bool:
 
 async def upsert_session(conn: asyncpg.Connection, s: SessionUpserted, grace: timedelta,
                          not_before: datetime) -> bool:
-    """Apply a newer revision of the session and its roster; False if the revision is stale."""
+    """Apply a newer revision of the session and its roster; False if the revision is stale.
+
+    Records travel on another topic and may be applied concurrently: the caller holds every attendee's lock
+    (`lock_patients`) before this, so refresh_status sees every record committed so far.
+    """
     applied = await conn.fetchval(q("upsert_session"), s.session_id, s.clinic_id, s.program_id, s.kind.value,
                                   s.starts_at, s.ends_at, s.revision)
     if applied is None:
         return False
-    # Records travel on another topic and may be applied concurrently: holding each attendee's lock (in a
-    # fixed order) before the roster statements makes refresh_status see every record committed so far.
-    for patient_id in sorted(set(s.attendees)):
-        await lock_patient(conn, patient_id)
     await conn.execute(q("expect_attendees"), s.session_id, s.program_id, s.kind.value, s.starts_at, s.ends_at,
                        s.starts_at + grace, sorted(set(s.attendees)), not_before)
     await conn.execute(q("refresh_status"), s.session_id, None)
@@ -55,20 +59,23 @@ async def cancel_session(conn: asyncpg.Connection, session_id: str, revision: in
     return True
 
 
-async def record_attendance(conn: asyncpg.Connection, event_id: str, a: AttendanceRecorded,
-                            grace: timedelta) -> Visit | None:
-    """Keep the record, update its visit (a walk-in at a known session gets a row) and lock the patient's risk."""
-    # The lock comes first, in its own statement: the record's statement then sees a visit that a concurrent
-    # session upsert (which takes the same lock) has just committed.
-    await lock_patient(conn, a.patient_id)
-    r = await conn.fetchrow(q("apply_record"), event_id, a.session_id, a.patient_id, a.status.value,
-                            a.recorded_at, a.source.value, grace)
-    return to_visit(r) if r is not None and r["session_id"] is not None else None
+async def record_attendance(conn: asyncpg.Connection, records: Sequence[tuple[str, AttendanceRecorded]],
+                            grace: timedelta) -> list[Visit]:
+    """Keep (event id, record) pairs and return their visits, up to date; a walk-in at a known session gets a row.
+
+    The caller holds the patients' locks, so a concurrent session upsert's roster is either fully seen or waits.
+    """
+    await conn.execute(q("insert_records"), [e for e, _ in records], [a.session_id for _, a in records],
+                       [a.patient_id for _, a in records], [a.status.value for _, a in records],
+                       [a.recorded_at for _, a in records], [a.source.value for _, a in records])
+    rows = await conn.fetch(q("refresh_visits"), [a.session_id for _, a in records],
+                            [a.patient_id for _, a in records], grace)
+    return [to_visit(r) for r in rows]
 
 
-async def lock_patient(conn: asyncpg.Connection, patient_id: str) -> None:
-    """Serialise rule evaluation per patient until the transaction ends."""
-    await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"risk:{patient_id}")
+async def lock_patients(conn: asyncpg.Connection, patient_ids: Iterable[str]) -> None:
+    """Serialise rule evaluation per patient until the transaction ends (always in sorted order)."""
+    await conn.execute(q("lock_patients"), sorted(set(patient_ids)))
 
 
 async def visits_of_session(conn: asyncpg.Connection, session_id: str, patient_id: str | None = None) -> list[Visit]:
@@ -85,12 +92,17 @@ async def next_due(conn: asyncpg.Connection) -> datetime | None:
     return value
 
 
-async def mark_missed(conn: asyncpg.Connection, v: Visit, visit_id: str, event_id: str, at: datetime) -> None:
-    await conn.execute(q("mark_missed"), v.session_id, v.patient_id, visit_id, event_id, at)
+async def mark_missed(conn: asyncpg.Connection, missed: Sequence[tuple[Visit, str, str]], at: datetime) -> None:
+    """Record (visit, published visit id, event id) misses."""
+    if missed:
+        await conn.execute(q("mark_missed"), [v.session_id for v, _, _ in missed],
+                           [v.patient_id for v, _, _ in missed], [i for _, i, _ in missed],
+                           [e for _, _, e in missed], at)
 
 
-async def clear_missed(conn: asyncpg.Connection, v: Visit) -> None:
-    await conn.execute(q("clear_missed"), v.session_id, v.patient_id)
+async def clear_missed(conn: asyncpg.Connection, visits: Sequence[Visit]) -> None:
+    if visits:
+        await conn.execute(q("clear_missed"), [v.session_id for v in visits], [v.patient_id for v in visits])
 
 
 async def add_checkin(conn: asyncpg.Connection, event_id: str, c: CheckinReceived) -> bool:
@@ -107,62 +119,6 @@ async def profile(conn: asyncpg.Connection, patient_id: str) -> Profile:
     if r is None:
         return Profile(patient_id)
     return Profile(patient_id, r["care_team_id"], r["clinic_id"], AgeGroup(r["age_group"]), r["timezone"])
-
-
-async def history_and_flags(conn: asyncpg.Connection, patient_id: str,
-                            now: datetime) -> tuple[History, list[FlagState]]:
-    """What the rules need and the flags that matter, in one round trip."""
-    r = await conn.fetchrow(q("patient_history"), patient_id, now - HISTORY_WINDOW, now, now - FLAG_WINDOW)
-    assert r is not None
-    p = r["profile"]
-    prof = Profile(patient_id, p[1], p[0], AgeGroup(p[2]), p[3]) if p else Profile(patient_id)
-    history = History(
-        profile=prof,
-        visits=tuple(Visit(session_id=v[0], patient_id=v[1], program_id=v[2], kind=v[3], starts_at=v[4],
-                           ends_at=v[5], due_at=v[6], expected=v[7], status=v[8], missed_visit_id=v[9],
-                           missed_event_id=v[10]) for v in r["visits"] or ()),
-        checkins=tuple(Checkin(c[0], c[1], CheckinIntent(c[2]), c[3], c[4], c[5]) for c in r["checkins"] or ()),
-        prompts=tuple(Prompt(x[0], x[1]) for x in r["prompts"] or ()),
-    )
-    flags = [FlagState(f[0], f[1], f[2], Severity(f[3]), f[4], FlagStatus(f[5]), f[6]) for f in r["flags"] or ()]
-    return history, flags
-
-
-async def insert_flag(conn: asyncpg.Connection, flag_id: str, prof: Profile, finding: Finding, severity: Severity,
-                      version: str, reasons: Sequence[str], at: datetime) -> bool:
-    return await conn.fetchval(q("insert_flag"), flag_id, prof.patient_id, prof.clinic_id, prof.care_team_id,
-                               finding.rule_id, severity.value, version, finding.pattern_key,
-                               json.dumps(list(reasons)), json.dumps(list(finding.evidence)), at) is not None
-
-
-async def auto_resolve(conn: asyncpg.Connection, flag_id: str, at: datetime) -> bool:
-    return await conn.fetchval(q("auto_resolve_flag"), flag_id, at) is not None
-
-
-async def get_flag(conn: asyncpg.Connection, flag_id: str) -> dict[str, Any] | None:
-    r = await conn.fetchrow(q("get_flag"), flag_id)
-    return flag_dict(r) if r else None
-
-
-async def acknowledge(conn: asyncpg.Connection, flag_id: str, by: str, note: str | None, at: datetime) -> bool:
-    return await conn.fetchval(q("acknowledge_flag"), flag_id, by, note, at) is not None
-
-
-async def resolve(conn: asyncpg.Connection, flag_id: str, by: str, note: str | None, at: datetime) -> bool:
-    return await conn.fetchval(q("resolve_flag"), flag_id, by, note, at) is not None
-
-
-def flag_dict(r: asyncpg.Record) -> dict[str, Any]:
-    d = dict(r)
-    d["reasons"], d["evidence"] = json.loads(d["reasons"]), json.loads(d["evidence"])
-    return d
-
-
-async def list_flags(conn: asyncpg.Connection, *, care_team_id: str | None, severities: list[str] | None,
-                     clinic_id: str | None, after: tuple[datetime, str] | None, limit: int) -> list[dict[str, Any]]:
-    rows = await conn.fetch(q("list_flags"), care_team_id, severities, clinic_id,
-                            after[0] if after else None, after[1] if after else None, limit)
-    return [flag_dict(r) for r in rows]
 
 
 async def session_clinic(conn: asyncpg.Connection, session_id: str) -> tuple[str | None, bool] | None:

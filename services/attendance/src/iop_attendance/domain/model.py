@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
+from typing import NamedTuple
 
 from iop_shared.contracts.inbound import AgeGroup, AttendanceStatus, SessionKind
 from iop_shared.contracts.outbound import CheckinIntent, Severity
 
+HOUR = timedelta(hours=1)
 ATTENDED = frozenset({AttendanceStatus.present, AttendanceStatus.late, AttendanceStatus.left_early})
 
 
@@ -22,9 +25,8 @@ class Outcome(StrEnum):
     void = "void"
 
 
-@dataclass(frozen=True)
-class Visit:
-    """One patient expected (or seen) at one session."""
+class Visit(NamedTuple):
+    """One patient expected (or seen) at one session (a tuple: histories build dozens per evaluation)."""
 
     session_id: str
     patient_id: str
@@ -52,7 +54,7 @@ class Visit:
 
     @property
     def hours(self) -> float:
-        return (self.ends_at - self.starts_at) / timedelta(hours=1)
+        return (self.ends_at - self.starts_at) / HOUR
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,12 @@ class History:
     visits: tuple[Visit, ...] = ()
     checkins: tuple[Checkin, ...] = ()
     prompts: tuple[Prompt, ...] = ()
+
+    @cached_property
+    def concluded(self) -> tuple[tuple[Visit, bool], ...]:
+        """(visit, missed) for visits attended or missed, oldest first: what the attendance rules count."""
+        pairs = ((v, v.outcome) for v in self.visits)
+        return tuple((v, o is Outcome.missed) for v, o in pairs if o is Outcome.attended or o is Outcome.missed)
 
 
 @dataclass(frozen=True)

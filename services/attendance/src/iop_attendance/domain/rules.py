@@ -10,15 +10,11 @@ from typing import Any
 from iop_shared.contracts.outbound import CheckinIntent
 
 from . import ruleset as rs
-from .model import Checkin, Finding, History, Outcome, Visit
-from .timeline import minimum_hours, week_end, weekly_hours
+from .model import Checkin, Finding, History, Visit
+from .timeline import latest_ended_weeks, minimum_hours
 
 ANSWERS = frozenset({CheckinIntent.mood, CheckinIntent.craving, CheckinIntent.confirm, CheckinIntent.other,
                      CheckinIntent.crisis, CheckinIntent.reschedule_request})
-
-
-def _concluded(history: History) -> list[Visit]:
-    return [v for v in history.visits if v.outcome in (Outcome.attended, Outcome.missed)]
 
 
 def _evidence(visits: list[Visit]) -> tuple[str, ...]:
@@ -27,11 +23,13 @@ def _evidence(visits: list[Visit]) -> tuple[str, ...]:
 
 def early_no_show(p: rs.EarlyNoShow, h: History, now: datetime) -> Finding | None:
     attended, early = 0, []
-    for v in _concluded(h):
-        if v.outcome is Outcome.attended:
-            attended += 1
-        elif attended < p.before_attended:
+    for v, missed in h.concluded:
+        if attended >= p.before_attended:
+            break
+        if missed:
             early.append(v)
+        else:
+            attended += 1
     if not early:
         return None
     return Finding("", early[-1].session_id, _evidence(early))
@@ -39,16 +37,18 @@ def early_no_show(p: rs.EarlyNoShow, h: History, now: datetime) -> Finding | Non
 
 def consecutive_misses(p: rs.ConsecutiveMisses, h: History, now: datetime) -> Finding | None:
     streak: list[Visit] = []
-    for v in _concluded(h):
-        streak = [*streak, v] if v.outcome is Outcome.missed else []
+    for v, missed in reversed(h.concluded):
+        if not missed:
+            break
+        streak.append(v)
     if len(streak) < p.count:
         return None
+    streak.reverse()
     return Finding("", streak[0].session_id, _evidence(streak[-p.count:]))
 
 
 def misses_in_last(p: rs.MissesInLast, h: History, now: datetime) -> Finding | None:
-    window = _concluded(h)[-p.of_last:]
-    missed = [v for v in window if v.outcome is Outcome.missed]
+    missed = [v for v, is_missed in h.concluded[-p.of_last:] if is_missed]
     if len(missed) < p.missed:
         return None
     return Finding("", missed[0].session_id, _evidence(missed))
@@ -56,9 +56,7 @@ def misses_in_last(p: rs.MissesInLast, h: History, now: datetime) -> Finding | N
 
 def hours_below_minimum(p: rs.HoursBelowMinimum, h: History, now: datetime) -> Finding | None:
     tz = h.profile.timezone
-    weeks = [w for w in weekly_hours(h.visits, tz, p.left_early_credit)
-             if w.scheduled_hours > 0 and week_end(w.week_start, tz) <= now]
-    last = weeks[-p.weeks:]
+    last = latest_ended_weeks(h.visits, tz, now, p.weeks, p.left_early_credit)
     if len(last) < p.weeks or (last[-1].week_start - last[0].week_start).days != 7 * (p.weeks - 1):
         return None
     minimum = minimum_hours(h.profile.age_group, p.adult_hours, p.adolescent_hours)

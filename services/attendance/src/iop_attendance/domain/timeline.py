@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -74,6 +74,41 @@ def weekly_hours(visits: Iterable[Visit], timezone: str, left_early_credit: floa
         scheduled, attended = weeks.get(start, (0.0, 0.0))
         weeks[start] = (scheduled + (v.hours if v.expected else 0.0), attended + attended_hours(v, left_early_credit))
     return [WeekHours(w, round(s, 2), round(a, 2)) for w, (s, a) in sorted(weeks.items())]
+
+
+def latest_ended_weeks(visits: Sequence[Visit], timezone: str, now: datetime, count: int,
+                       left_early_credit: float = 0.5) -> list[WeekHours]:
+    """The latest `count` ended local weeks with scheduled hours, oldest first (as weekly_hours would list them).
+
+    Walks back from the newest visit (visits ordered by start) and converts zones once per week, not per visit:
+    the rules evaluate this for every patient touched by a batch.
+    """
+    zone = ZoneInfo(timezone)
+    current = _midnight(week_of(now, timezone), zone)  # the week still running: not counted
+    week = week_of(now, timezone) - timedelta(days=7)
+    lower = _midnight(week, zone)
+    found: list[WeekHours] = []
+    scheduled = attended = 0.0
+    for v in reversed(visits):
+        if v.starts_at >= current:  # a void visit adds no hours either way
+            continue
+        while v.starts_at < lower:
+            if scheduled > 0:
+                found.append(WeekHours(week, round(scheduled, 2), round(attended, 2)))
+                if len(found) == count:
+                    return found[::-1]
+            week -= timedelta(days=7)
+            lower = _midnight(week, zone)
+            scheduled = attended = 0.0
+        scheduled += v.hours if v.expected else 0.0
+        attended += attended_hours(v, left_early_credit)
+    if scheduled > 0:
+        found.append(WeekHours(week, round(scheduled, 2), round(attended, 2)))
+    return found[::-1]
+
+
+def _midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=zone)
 
 
 def minimum_hours(age_group: AgeGroup, adult: float, adolescent: float) -> float:

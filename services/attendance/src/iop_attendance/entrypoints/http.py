@@ -15,6 +15,7 @@ from iop_shared.contracts.common import EntityId, TimeZoneName
 from iop_shared.contracts.outbound import Severity
 
 from ..adapters import repository as repo
+from ..adapters import risk_repository as risk_repo
 from ..adapters.db import connection
 from ..bootstrap import Service
 from ..handlers import commands, queries, stream
@@ -95,7 +96,7 @@ def create_app(service: Service) -> FastAPI:
         """Open and acknowledged flags, newest first; pass `next_cursor` back as `cursor` for the next page."""
         after = _parse_cursor(cursor)
         async with connection(ctx().pool) as conn:
-            items = await repo.list_flags(conn, care_team_id=care_team_id,
+            items = await risk_repo.list_flags(conn, care_team_id=care_team_id,
                                           severities=[s.value for s in severity] if severity else None,
                                           clinic_id=scope, after=after, limit=limit)
         nxt = f"{items[-1]['raised_at'].isoformat()}|{items[-1]['flag_id']}" if len(items) == limit else None

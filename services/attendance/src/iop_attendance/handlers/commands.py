@@ -10,7 +10,7 @@ from iop_shared.contracts.inbound import AttendanceRecorded
 from iop_shared.contracts.outbound import RiskAcknowledged, RiskResolved
 
 from .. import metrics
-from ..adapters import repository as repo
+from ..adapters import risk_repository as risk_repo
 from ..adapters.db import transaction
 from .context import Context
 
@@ -36,7 +36,7 @@ async def acknowledge_flag(ctx: Context, flag_id: str, by: str, note: str | None
     now = ctx.clock.now()
     async with transaction(ctx.pool) as conn:
         flag = await _flag_for(conn, flag_id, clinic_id)
-        if not await repo.acknowledge(conn, flag_id, by, note, now):
+        if not await risk_repo.acknowledge(conn, flag_id, by, note, now):
             raise FlagStateError(f"flag is {flag['status']}, only an open flag can be acknowledged")
         await outbox.add(conn, [ctx.envelope(RiskAcknowledged(
             flag_id=flag_id, patient_id=flag["patient_id"], care_team_id=flag["care_team_id"], by=by, note=note,
@@ -49,7 +49,7 @@ async def resolve_flag(ctx: Context, flag_id: str, by: str, note: str | None,
     now = ctx.clock.now()
     async with transaction(ctx.pool) as conn:
         flag = await _flag_for(conn, flag_id, clinic_id)
-        if not await repo.resolve(conn, flag_id, by, note, now):
+        if not await risk_repo.resolve(conn, flag_id, by, note, now):
             raise FlagStateError("flag is already resolved")
         await outbox.add(conn, [ctx.envelope(RiskResolved(
             flag_id=flag_id, patient_id=flag["patient_id"], care_team_id=flag["care_team_id"], by=by, note=note,
@@ -59,7 +59,7 @@ async def resolve_flag(ctx: Context, flag_id: str, by: str, note: str | None,
 
 
 async def _flag_for(conn: Any, flag_id: str, clinic_id: str | None) -> dict[str, Any]:
-    flag = await repo.get_flag(conn, flag_id)
+    flag = await risk_repo.get_flag(conn, flag_id)
     if flag is None or (clinic_id is not None and flag["clinic_id"] != clinic_id):
         raise FlagNotFoundError(flag_id)
     return flag

@@ -1,8 +1,14 @@
-"""One short handler per inbound event: dedupe by event id, apply by revision, settle visits, evaluate risk."""
+"""One short handler per inbound event type, each taking a partition's run of events in one transaction.
+
+Every run is deduplicated by event id, applied by revision, its visits settled, and each patient it touched
+evaluated once, after all of the run's events are in.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 import asyncpg
 
@@ -10,90 +16,95 @@ from iop_shared import outbox
 from iop_shared.contracts import Contract, Envelope
 from iop_shared.contracts.inbound import AttendanceRecorded, PatientUpserted, SessionCancelled, SessionUpserted
 from iop_shared.contracts.outbound import CheckinIntent, CheckinReceived, ReminderDue, ReminderPurpose
-from iop_shared.db import claim_event
+from iop_shared.db import claim_events
 
 from .. import metrics
 from ..adapters import repository as repo
 from ..adapters.db import transaction
 from .context import Context
-from .risk import evaluate_patient
+from .risk import evaluate_patients
 from .visits import settle
 
-Apply = Callable[[asyncpg.Connection, Context, Envelope[Contract]], Awaitable[list[Envelope[Contract]]]]
+Apply = Callable[[asyncpg.Connection, Context, list[Envelope[Contract]]], Awaitable[list[Envelope[Contract]]]]
+T = TypeVar("T")
 SCORED = frozenset({CheckinIntent.mood, CheckinIntent.craving, CheckinIntent.crisis})
 
 
-async def handle(ctx: Context, envelope: Envelope[Contract], apply: Apply) -> None:
+async def handle(ctx: Context, envelopes: Sequence[Envelope[Contract]], apply: Apply) -> None:
     """Run `apply` once per event id, in one transaction with the events it causes."""
     async with transaction(ctx.pool) as conn:
-        if not await claim_event(conn, ctx.consumer, envelope.id):
-            metrics.EVENTS_DUPLICATE.labels(envelope.type).inc()
-            return
-        await outbox.add(conn, await apply(conn, ctx, envelope))
-    metrics.EVENTS_APPLIED.labels(envelope.type).inc()
+        fresh = await claim_events(conn, ctx.consumer, [e.id for e in envelopes])
+        todo = list({e.id: e for e in envelopes if e.id in fresh}.values())
+        await outbox.add(conn, await apply(conn, ctx, todo))
+    for ce_type, n in Counter(e.type for e in envelopes).items():
+        done = sum(1 for e in todo if e.type == ce_type)
+        metrics.EVENTS_APPLIED.labels(ce_type).inc(done)
+        metrics.EVENTS_DUPLICATE.labels(ce_type).inc(n - done)
 
 
-async def _after_visits(conn: asyncpg.Connection, ctx: Context, session_id: str) -> list[Envelope[Contract]]:
-    out, changed = await settle(conn, ctx, await repo.visits_of_session(conn, session_id))
-    for pid in sorted(changed):
-        out += await evaluate_patient(conn, ctx, pid)
+def _data(envelopes: list[Envelope[Contract]], kind: type[T]) -> list[tuple[str, T]]:
+    """(event id, payload) pairs of a run whose events all carry `kind`."""
+    out: list[tuple[str, T]] = []
+    for e in envelopes:
+        assert isinstance(e.data, kind)
+        out.append((e.id, e.data))
     return out
 
 
-async def session_upserted(conn: asyncpg.Connection, ctx: Context, env: Envelope[Contract]) -> list[
+async def sessions_changed(conn: asyncpg.Connection, ctx: Context, envs: list[Envelope[Contract]]) -> list[
         Envelope[Contract]]:
-    s = env.data
-    assert isinstance(s, SessionUpserted)
+    """Session upserts and cancellations: rosters and times, then the visits they settle."""
+    # Every attendee's lock first, in one sorted pass, so a concurrent attendance run cannot deadlock with us.
+    await repo.lock_patients(conn, (p for e in envs if isinstance(e.data, SessionUpserted) for p in e.data.attendees))
     not_before = ctx.clock.now() + ctx.late_session_settle
-    if not await repo.upsert_session(conn, s, ctx.grace, not_before):
-        return []
-    return await _after_visits(conn, ctx, s.session_id)
+    changed: list[str] = []
+    for e in envs:
+        if isinstance(e.data, SessionUpserted):
+            applied = await repo.upsert_session(conn, e.data, ctx.grace, not_before)
+        else:
+            assert isinstance(e.data, SessionCancelled)
+            applied = await repo.cancel_session(conn, e.data.session_id, e.data.revision)
+        if applied:
+            changed.append(e.data.session_id)
+    visits = [v for sid in dict.fromkeys(changed) for v in await repo.visits_of_session(conn, sid)]
+    out, patients = await settle(conn, ctx, visits)
+    return out + await evaluate_patients(conn, ctx, patients)
 
 
-async def session_cancelled(conn: asyncpg.Connection, ctx: Context, env: Envelope[Contract]) -> list[
+async def attendance_recorded(conn: asyncpg.Connection, ctx: Context, envs: list[Envelope[Contract]]) -> list[
         Envelope[Contract]]:
-    c = env.data
-    assert isinstance(c, SessionCancelled)
-    if not await repo.cancel_session(conn, c.session_id, c.revision):
-        return []
-    return await _after_visits(conn, ctx, c.session_id)
+    """Records kept, visits settled, and every patient evaluated: attended hours change with any record."""
+    records = _data(envs, AttendanceRecorded)
+    patients = {a.patient_id for _, a in records}
+    await repo.lock_patients(conn, patients)
+    out, _ = await settle(conn, ctx, await repo.record_attendance(conn, records, ctx.grace))
+    return out + await evaluate_patients(conn, ctx, patients, locked=True)
 
 
-async def attendance_recorded(conn: asyncpg.Connection, ctx: Context, env: Envelope[Contract]) -> list[
+async def checkin_received(conn: asyncpg.Connection, ctx: Context, envs: list[Envelope[Contract]]) -> list[
         Envelope[Contract]]:
-    a = env.data
-    assert isinstance(a, AttendanceRecorded)
-    visit = await repo.record_attendance(conn, env.id, a, ctx.grace)  # also takes the patient's risk lock
-    out, _ = await settle(conn, ctx, [visit] if visit else [])
-    # Attended hours change with any record, so the patient is evaluated even when no miss moved.
-    return out + await evaluate_patient(conn, ctx, a.patient_id, locked=True)
+    """Scored, crisis and prompted replies count for risk; a new one re-evaluates its patient."""
+    patients: set[str] = set()
+    for event_id, c in _data(envs, CheckinReceived):
+        relevant = c.intent in SCORED or c.prompt_reminder_id is not None or c.intent is CheckinIntent.other
+        if await repo.add_checkin(conn, event_id, c) and relevant:
+            patients.add(c.patient_id)
+    return await evaluate_patients(conn, ctx, patients)
 
 
-async def checkin_received(conn: asyncpg.Connection, ctx: Context, env: Envelope[Contract]) -> list[
+async def reminder_due(conn: asyncpg.Connection, ctx: Context, envs: list[Envelope[Contract]]) -> list[
         Envelope[Contract]]:
-    c = env.data
-    assert isinstance(c, CheckinReceived)
-    if not await repo.add_checkin(conn, env.id, c):
-        return []
-    if c.intent in SCORED or c.prompt_reminder_id is not None or c.intent is CheckinIntent.other:
-        return await evaluate_patient(conn, ctx, c.patient_id)
-    return []
+    """Check-in prompts are kept, so unanswered ones can be counted."""
+    patients: set[str] = set()
+    for _, r in _data(envs, ReminderDue):
+        if r.purpose is ReminderPurpose.checkin_prompt and await repo.add_prompt(conn, r.reminder_id, r.patient_id,
+                                                                                 r.due_at):
+            patients.add(r.patient_id)
+    return await evaluate_patients(conn, ctx, patients)
 
 
-async def reminder_due(conn: asyncpg.Connection, ctx: Context, env: Envelope[Contract]) -> list[
+async def patient_upserted(conn: asyncpg.Connection, ctx: Context, envs: list[Envelope[Contract]]) -> list[
         Envelope[Contract]]:
-    r = env.data
-    assert isinstance(r, ReminderDue)
-    if r.purpose is not ReminderPurpose.checkin_prompt:
-        return []
-    if not await repo.add_prompt(conn, r.reminder_id, r.patient_id, r.due_at):
-        return []
-    return await evaluate_patient(conn, ctx, r.patient_id)
-
-
-async def patient_upserted(conn: asyncpg.Connection, ctx: Context, env: Envelope[Contract]) -> list[
-        Envelope[Contract]]:
-    p = env.data
-    assert isinstance(p, PatientUpserted)
-    await repo.upsert_patient(conn, p)
+    for _, p in _data(envs, PatientUpserted):
+        await repo.upsert_patient(conn, p)
     return []

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from iop_shared import outbox
-from iop_shared.contracts import Contract, Envelope
 
 from .. import metrics
 from ..adapters import repository as repo
 from ..adapters.db import connection, transaction
 from .context import Context
-from .risk import evaluate_patient
+from .risk import evaluate_patients
 from .visits import settle
 
 
@@ -23,10 +22,7 @@ async def sweep(ctx: Context, batch: int = 500) -> int:
         async with transaction(ctx.pool) as conn:
             due = await repo.claim_due(conn, ctx.clock.now(), batch)
             out, changed = await settle(conn, ctx, due)
-            events: list[Envelope[Contract]] = list(out)
-            for pid in sorted(changed):
-                events += await evaluate_patient(conn, ctx, pid)
-            await outbox.add(conn, events)
+            await outbox.add(conn, out + await evaluate_patients(conn, ctx, changed))
         total += len(due)
         if len(due) < batch:
             return total

@@ -22,27 +22,29 @@ async def settle(conn: asyncpg.Connection, ctx: Context, visits: Iterable[Visit]
     """Events for every visit that must now be missed or retracted, and the patients whose visits changed."""
     now = ctx.clock.now()
     out: list[Envelope[Contract]] = []
-    changed: set[str] = set()
+    missed: list[tuple[Visit, str, str]] = []
+    retracted: list[Visit] = []
     for v in visits:
         assert v.due_at is not None
         action = decide(expected=v.expected, status=v.status, due=v.due_at, now=now,
                         missed=v.missed_visit_id is not None)
         if action is VisitAction.miss:
-            env = ctx.envelope(VisitMissed(visit_id=str(uuid.uuid4()), session_id=v.session_id,
-                                           patient_id=v.patient_id, detected_at=now))
-            assert isinstance(env.data, VisitMissed)
-            await repo.mark_missed(conn, v, env.data.visit_id, env.id, now)
-            metrics.MISSES_DETECTED.inc()
+            visit_id = str(uuid.uuid4())
+            env = ctx.envelope(VisitMissed(visit_id=visit_id, session_id=v.session_id, patient_id=v.patient_id,
+                                           detected_at=now))
+            missed.append((v, visit_id, env.id))
         elif action is VisitAction.retract:
             assert v.missed_visit_id is not None
             env = ctx.envelope(VisitMissedRetracted(visit_id=v.missed_visit_id, session_id=v.session_id,
                                                     patient_id=v.patient_id, detected_at=now))
-            await repo.clear_missed(conn, v)
-            metrics.MISSES_RETRACTED.inc()
+            retracted.append(v)
         else:
             if v.expected and v.missed_visit_id is None and v.due_at > now:
                 ctx.wake(v.due_at)
             continue
         out.append(env)
-        changed.add(v.patient_id)
-    return out, changed
+    await repo.mark_missed(conn, missed, now)
+    await repo.clear_missed(conn, retracted)
+    metrics.MISSES_DETECTED.inc(len(missed))
+    metrics.MISSES_RETRACTED.inc(len(retracted))
+    return out, {v.patient_id for v, _, _ in missed} | {v.patient_id for v in retracted}

@@ -9,10 +9,10 @@ from faststream.kafka import KafkaBroker
 
 from iop_notifier.handlers import alerts, ingest
 from iop_notifier.handlers.deps import Deps
+from iop_shared.consumer import DeadLetterPublisher, subscribe_events
 from iop_shared.contracts import topics as t
 from iop_shared.contracts.cloudevents import Envelope
 from iop_shared.contracts.common import Contract
-from iop_shared.kafka import DeadLetterPublisher, subscribe_events
 
 UseCase = Callable[[Deps, Any], Awaitable[None]]
 ROUTES: dict[t.Topic, dict[str, UseCase]] = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from faststream.kafka import KafkaBroker
 
+from iop_shared.consumer import DeadLetterPublisher, Handler, subscribe_events
 from iop_shared.contracts import BY_CE_TYPE, Contract, Envelope
 from iop_shared.contracts.topics import ATTENDANCE, NOTIFICATIONS, RISK, SESSIONS, VISITS
-from iop_shared.kafka import DeadLetterPublisher, Handler, subscribe_events
 
 from ..handlers import events
 from ..handlers.context import Context

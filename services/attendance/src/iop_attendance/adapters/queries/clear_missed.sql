@@ -1,2 +1,3 @@
-UPDATE visits SET missed_visit_id = NULL, missed_event_id = NULL, missed_at = NULL
- WHERE session_id = $1 AND patient_id = $2
+UPDATE visits AS v SET missed_visit_id = NULL, missed_event_id = NULL, missed_at = NULL
+  FROM unnest($1::text[], $2::text[]) AS m(session_id, patient_id)
+ WHERE v.session_id = m.session_id AND v.patient_id = m.patient_id

@@ -1,2 +1,3 @@
-UPDATE visits SET missed_visit_id = $3, missed_event_id = $4, missed_at = $5
- WHERE session_id = $1 AND patient_id = $2
+UPDATE visits AS v SET missed_visit_id = m.visit_id, missed_event_id = m.event_id, missed_at = $5
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS m(session_id, patient_id, visit_id, event_id)
+ WHERE v.session_id = m.session_id AND v.patient_id = m.patient_id

@@ -1,0 +1,189 @@
+"""Guarded Kafka consumers: dead letters for what can never be applied, retries for what may pass later.
+
+FastStream's AckPolicy.ACK commits even when a handler raises, so failures are routed here deliberately:
+a message that breaks the contract, or whose handler fails with a non-transient error, goes to the
+dead-letter topic with its reason and is committed; a transient fault (database or network) is retried
+with backoff and, if it persists, the message is not committed and is redelivered (NACK seeks back).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker, KafkaMessage
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential, wait_random
+
+from .asyncapi import record_subscription
+from .contracts import Contract, ContractError, Envelope, Topic, decode, encode, headers_to_dict
+from .contracts.outbound import DeadLetter
+from .logging import get_logger
+
+log = get_logger(__name__)
+
+Handler = Callable[[Envelope[Contract]], Awaitable[None]]
+BatchHandler = Callable[[Sequence[Envelope[Contract]]], Awaitable[None]]
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+    asyncpg.exceptions.SerializationError, asyncpg.exceptions.DeadlockDetectedError,
+    asyncpg.exceptions.TooManyConnectionsError, KafkaError,
+    # The schema or grants are missing: an operator fixes that, and then the same message succeeds.
+    asyncpg.exceptions.UndefinedTableError, asyncpg.exceptions.InvalidSchemaNameError,
+    asyncpg.exceptions.InsufficientPrivilegeError,
+)
+
+
+class DeadLetterPublisher:
+    """Publishes what can never be processed to iop.deadletter.v1, with its reason."""
+
+    def __init__(self, producer: AIOKafkaProducer, service: str) -> None:
+        self._producer = producer
+        self._service = service
+
+    async def publish(self, record: Any, error: str) -> None:
+        headers = headers_to_dict(record.headers or [])
+        key = record.key.decode("utf-8", "replace") if record.key else None
+        letter = DeadLetter(
+            source_topic=record.topic, partition=record.partition, offset=record.offset, key=key,
+            headers=headers, value_b64=base64.b64encode(record.value or b"").decode(), error=error[:1000],
+            service=self._service, failed_at=datetime.now(UTC))
+        out = encode(Envelope(data=letter, source=f"iop/{self._service}"))
+        await self._producer.send_and_wait(out.topic, out.value, key=record.key or b"", headers=out.headers)
+        log.warning("dead_lettered", topic=record.topic, partition=record.partition, offset=record.offset,
+                    reason=error[:200])
+
+
+@dataclass(frozen=True)
+class _Decoded:
+    record: Any
+    envelope: Envelope[Contract]
+
+
+class _Guard:
+    """Runs handlers with retries; a run of events that fails for good is retried one by one to find the culprit."""
+
+    def __init__(self, handlers: Mapping[str, Handler], batch_handlers: Mapping[str, BatchHandler],
+                 dead_letters: DeadLetterPublisher, retry_attempts: int) -> None:
+        self.handlers, self.batch_handlers = handlers, batch_handlers
+        self.dead_letters, self.retry_attempts = dead_letters, retry_attempts
+
+    async def partition(self, records: list[Any]) -> None:
+        """Apply one partition's records in order: consecutive events for the same batch handler go together."""
+        run: list[_Decoded] = []
+        for record in records:
+            item = await self._decode(record)
+            if item is None:
+                continue
+            batch_handler = self.batch_handlers.get(item.envelope.type)
+            if run and batch_handler is not self.batch_handlers[run[0].envelope.type]:
+                await self._run(run)
+                run = []
+            if batch_handler is not None:
+                run.append(item)
+            elif (handler := self.handlers.get(item.envelope.type)) is not None:
+                await self._guarded([item], _one_by_one(handler))
+            # else: another service's event on a shared topic
+        if run:
+            await self._run(run)
+
+    async def _decode(self, record: Any) -> _Decoded | None:
+        try:
+            return _Decoded(record, decode(headers_to_dict(record.headers or []), record.value))
+        except ContractError as exc:
+            await self.dead_letters.publish(record, str(exc))
+            return None
+
+    async def _run(self, run: list[_Decoded]) -> None:
+        handler = self.batch_handlers[run[0].envelope.type]
+
+        async def apply(items: list[_Decoded]) -> None:
+            await handler([item.envelope for item in items])
+
+        if len(run) > 1 and await self._attempt(run, apply):
+            return
+        # The run failed for good: each event alone, so only the one that cannot be applied is dead-lettered.
+        for item in run:
+            await self._guarded([item], apply)
+
+    async def _attempt(self, items: list[_Decoded], apply: Callable[[list[_Decoded]], Awaitable[None]]) -> bool:
+        """True when applied (transient faults retried, then raised); False on a permanent failure."""
+        try:
+            await self._retrying(items, apply)
+        except TRANSIENT_ERRORS:
+            log.error("transient_failure_redeliver", topic=items[0].record.topic, offset=items[0].record.offset)
+            raise
+        except Exception as exc:
+            log.warning("batch_failed_applying_one_by_one", topic=items[0].record.topic, size=len(items),
+                        error=type(exc).__name__)
+            return False
+        return True
+
+    async def _guarded(self, items: list[_Decoded], apply: Callable[[list[_Decoded]], Awaitable[None]]) -> None:
+        record, envelope = items[0].record, items[0].envelope
+        try:
+            await self._retrying(items, apply)
+        except TRANSIENT_ERRORS:
+            log.error("transient_failure_redeliver", topic=record.topic, offset=record.offset)
+            raise
+        except ContractError as exc:
+            await self.dead_letters.publish(record, str(exc))
+        except Exception as exc:
+            log.exception("handler_failed", topic=record.topic, offset=record.offset, ce_type=envelope.type)
+            await self.dead_letters.publish(record, f"{type(exc).__name__}: {exc}")
+
+    async def _retrying(self, items: list[_Decoded], apply: Callable[[list[_Decoded]], Awaitable[None]]) -> None:
+        async for attempt in AsyncRetrying(
+                retry=retry_if_exception_type(TRANSIENT_ERRORS), stop=stop_after_attempt(self.retry_attempts),
+                wait=wait_exponential(multiplier=0.2, max=5) + wait_random(0, 0.2), reraise=True):
+            with attempt:
+                await apply(items)
+
+
+def _one_by_one(handler: Handler) -> Callable[[list[_Decoded]], Awaitable[None]]:
+    async def apply(items: list[_Decoded]) -> None:
+        await handler(items[0].envelope)
+    return apply
+
+
+def subscribe_events(broker: KafkaBroker, *, topic: Topic, group_id: str, handlers: Mapping[str, Handler],
+                     dead_letters: DeadLetterPublisher, batch_handlers: Mapping[str, BatchHandler] | None = None,
+                     retry_attempts: int = 5, max_records: int = 500) -> None:
+    """Consume `topic` in `group_id`, dispatching by ce_type; contract errors and bugs go to dead letters.
+
+    Records arrive in batches of up to `max_records` (one offset commit per batch, after every record of it
+    was handled); the partitions of a batch are handled concurrently, each in its own order, so per-key order
+    holds. A batch handler gets a partition's consecutive events of its types in one call.
+    """
+    guard = _Guard(handlers, batch_handlers or {}, dead_letters, retry_attempts)
+
+    async def consume(msg: KafkaMessage) -> None:
+        records = msg.raw_message if isinstance(msg.raw_message, tuple) else (msg.raw_message,)
+        by_partition: dict[tuple[str, int], list[Any]] = defaultdict(list)
+        for record in records:
+            by_partition[(record.topic, record.partition)].append(record)
+        # A transient failure raises out of here: the whole batch is redelivered (NACK seeks back) and the
+        # records already applied are skipped by the handlers' inbox.
+        await asyncio.gather(*(guard.partition(group) for group in by_partition.values()))
+
+    types = sorted({*handlers, *(batch_handlers or {})})
+    record_subscription(broker, topic.name, types)
+    broker.subscriber(
+        topic.name, group_id=group_id, auto_offset_reset="earliest", ack_policy=AckPolicy.NACK_ON_ERROR,
+        batch=True, max_records=max_records, batch_timeout_ms=100,
+        decoder=_raw_body, title=f"{group_id}:{topic.name}",
+        description=f"Consumes {', '.join(types)}",
+    )(consume)
+
+
+async def _raw_body(msg: Any) -> Any:
+    # Decoding happens in `consume`, so a malformed value reaches our dead-letter path, not FastStream's parser.
+    return msg.body
