@@ -115,11 +115,10 @@ class _Guard:
             await self._guarded([item], apply)
 
     async def _attempt(self, items: list[_Decoded], apply: Callable[[list[_Decoded]], Awaitable[None]]) -> bool:
-        """True when applied (transient faults retried, then raised); False on a permanent failure."""
+        """True when applied; False on a permanent failure (a persisting transient fault raises)."""
         try:
             await self._retrying(items, apply)
         except TRANSIENT_ERRORS:
-            log.error("transient_failure_redeliver", topic=items[0].record.topic, offset=items[0].record.offset)
             raise
         except Exception as exc:
             log.warning("batch_failed_applying_one_by_one", topic=items[0].record.topic, size=len(items),
@@ -132,7 +131,6 @@ class _Guard:
         try:
             await self._retrying(items, apply)
         except TRANSIENT_ERRORS:
-            log.error("transient_failure_redeliver", topic=record.topic, offset=record.offset)
             raise
         except ContractError as exc:
             await self.dead_letters.publish(record, str(exc))
@@ -141,11 +139,16 @@ class _Guard:
             await self.dead_letters.publish(record, f"{type(exc).__name__}: {exc}")
 
     async def _retrying(self, items: list[_Decoded], apply: Callable[[list[_Decoded]], Awaitable[None]]) -> None:
-        async for attempt in AsyncRetrying(
-                retry=retry_if_exception_type(TRANSIENT_ERRORS), stop=stop_after_attempt(self.retry_attempts),
-                wait=wait_exponential(multiplier=0.2, max=5) + wait_random(0, 0.2), reraise=True):
-            with attempt:
-                await apply(items)
+        """Apply, retrying transient faults with backoff; one that persists is logged and raised (redelivery)."""
+        try:
+            async for attempt in AsyncRetrying(
+                    retry=retry_if_exception_type(TRANSIENT_ERRORS), stop=stop_after_attempt(self.retry_attempts),
+                    wait=wait_exponential(multiplier=0.2, max=5) + wait_random(0, 0.2), reraise=True):
+                with attempt:
+                    await apply(items)
+        except TRANSIENT_ERRORS:
+            log.error("transient_failure_redeliver", topic=items[0].record.topic, offset=items[0].record.offset)
+            raise
 
 
 def _one_by_one(handler: Handler) -> Callable[[list[_Decoded]], Awaitable[None]]:

@@ -61,11 +61,7 @@ async def create_pool(database_url: str, schema: str, *, min_size: int = 1, max_
 
 async def claim_event(conn: Conn, consumer: str, event_id: str) -> bool:
     """Record that `consumer` applies `event_id` in the caller's transaction; False if it already did."""
-    inserted = await conn.fetchval(
-        "INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING true",
-        consumer, event_id,
-    )
-    return bool(inserted)
+    return bool(await claim_events(conn, consumer, [event_id]))
 
 
 async def claim_events(conn: Conn, consumer: str, event_ids: Sequence[str]) -> set[str]:

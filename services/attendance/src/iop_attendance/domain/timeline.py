@@ -84,8 +84,9 @@ def latest_ended_weeks(visits: Sequence[Visit], timezone: str, now: datetime, co
     the rules evaluate this for every patient touched by a batch.
     """
     zone = ZoneInfo(timezone)
-    current = _midnight(week_of(now, timezone), zone)  # the week still running: not counted
-    week = week_of(now, timezone) - timedelta(days=7)
+    this_week = week_of(now, timezone)
+    current = _midnight(this_week, zone)  # the week still running: not counted
+    week = this_week - timedelta(days=7)
     lower = _midnight(week, zone)
     found: list[WeekHours] = []
     scheduled = attended = 0.0

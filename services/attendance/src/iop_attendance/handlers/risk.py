@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 
 import asyncpg
 
@@ -44,13 +45,13 @@ async def evaluate_patients(conn: asyncpg.Connection, ctx: Context, patient_ids:
             to_raise.append(NewFlag(str(uuid.uuid4()), history.profile, finding, rule.severity,
                                     (rule.reason_text(),)))
         to_resolve += [(flag, history.profile) for flag in decisions.resolve]
-    out = await _raise(conn, ctx, to_raise) + await _resolve(conn, ctx, to_resolve)
+    out = await _raise(conn, ctx, to_raise, now) + await _resolve(conn, ctx, to_resolve, now)
     metrics.EVALUATION_SECONDS.observe(time.perf_counter() - started)
     return out
 
 
-async def _raise(conn: asyncpg.Connection, ctx: Context, flags: list[NewFlag]) -> list[Envelope[Contract]]:
-    now = ctx.clock.now()
+async def _raise(conn: asyncpg.Connection, ctx: Context, flags: list[NewFlag],
+                 now: datetime) -> list[Envelope[Contract]]:
     raised = await risk_repo.insert_flags(conn, flags, ctx.rules.version, now)
     out: list[Envelope[Contract]] = []
     for f in (f for f in flags if f.flag_id in raised):
@@ -62,9 +63,8 @@ async def _raise(conn: asyncpg.Connection, ctx: Context, flags: list[NewFlag]) -
     return out
 
 
-async def _resolve(conn: asyncpg.Connection, ctx: Context,
-                   flags: list[tuple[FlagState, Profile]]) -> list[Envelope[Contract]]:
-    now = ctx.clock.now()
+async def _resolve(conn: asyncpg.Connection, ctx: Context, flags: list[tuple[FlagState, Profile]],
+                   now: datetime) -> list[Envelope[Contract]]:
     resolved = await risk_repo.auto_resolve(conn, [f.flag_id for f, _ in flags], now)
     out: list[Envelope[Contract]] = []
     for flag, prof in ((f, p) for f, p in flags if f.flag_id in resolved):
