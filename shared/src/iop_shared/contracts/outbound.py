@@ -57,7 +57,8 @@ class CheckinIntent(StrEnum):
     opt_in = "opt_in"
     help = "help"
     crisis = "crisis"
-    other = "other"
+    concern = "concern"  # not confidently understood, or distress below a crisis: a person reads it (triage)
+    other = "other"  # understood as ordinary, with nothing to act on ("thanks", an emoji)
 
 
 class CheckinReceived(Contract):
@@ -118,6 +119,7 @@ class RiskResolved(Contract):
 class RecipientKind(StrEnum):
     patient = "patient"
     care_team_member = "care_team_member"
+    care_team = "care_team"  # an alert addressed to a whole team (e.g. nobody on it could be paged)
 
 
 class NotificationChannel(StrEnum):
@@ -140,6 +142,8 @@ class ReasonCode(StrEnum):
     discharged = "discharged"
     provider_error = "provider_error"
     unknown_recipient = "unknown_recipient"
+    no_recipient = "no_recipient"  # an alert whose care team has nobody reachable: "nobody paged"
+    fallback_roster = "fallback_roster"  # an alert paged to the clinic's fallback roster instead
 
 
 class Notification(Contract):
