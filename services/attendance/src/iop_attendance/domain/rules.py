@@ -14,7 +14,7 @@ from .model import Checkin, Finding, History, Visit
 from .timeline import latest_ended_weeks, minimum_hours
 
 ANSWERS = frozenset({CheckinIntent.mood, CheckinIntent.craving, CheckinIntent.confirm, CheckinIntent.other,
-                     CheckinIntent.crisis, CheckinIntent.reschedule_request})
+                     CheckinIntent.concern, CheckinIntent.crisis, CheckinIntent.reschedule_request})
 
 
 def _evidence(visits: list[Visit]) -> tuple[str, ...]:

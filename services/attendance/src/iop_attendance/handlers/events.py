@@ -86,7 +86,7 @@ async def checkin_received(conn: asyncpg.Connection, ctx: Context, envs: list[En
     """Scored, crisis and prompted replies count for risk; a new one re-evaluates its patient."""
     patients: set[str] = set()
     for event_id, c in _data(envs, CheckinReceived):
-        relevant = c.intent in SCORED or c.prompt_reminder_id is not None or c.intent is CheckinIntent.other
+        relevant = c.intent in SCORED or c.prompt_reminder_id is not None or c.intent in (CheckinIntent.other, CheckinIntent.concern)
         if await repo.add_checkin(conn, event_id, c) and relevant:
             patients.add(c.patient_id)
     return await evaluate_patients(conn, ctx, patients)
