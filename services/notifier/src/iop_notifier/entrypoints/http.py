@@ -14,6 +14,7 @@ from twilio.request_validator import RequestValidator
 from iop_notifier.adapters.embedded import list_messages
 from iop_notifier.adapters.providers import ProviderRejected
 from iop_notifier.bootstrap import Notifier, bootstrap
+from iop_notifier.entrypoints.concerns import add_concern_routes
 from iop_notifier.handlers.deps import Deps
 from iop_notifier.handlers.replies import receive_reply
 from iop_notifier.handlers.test_message import send_test_message
@@ -131,7 +132,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         if "From" not in form or "Body" not in form:
             raise HTTPException(422, "From and Body are required")
         message_id = form.get("MessageSid") or i_twilio_idempotency_token or f"in-{uuid.uuid4().hex}"
-        await receive_reply(d, message_id=message_id, channel="sms", text=form["Body"], phone=form["From"])
+        await receive_reply(d, message_id=message_id, channel="sms", text=form["Body"], phone=form["From"],
+                            to=form.get("To"), messaging_service_sid=form.get("MessagingServiceSid"))
         return Response(EMPTY_TWIML, media_type="application/xml")
 
     @app.post("/embedded/inbound")
@@ -172,6 +174,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         return {"delivery": "not sent to a phone: recorded by the embedded channel",
                 "messages": await list_messages(d.pool, recipient_id, limit)}
 
+    add_concern_routes(app, settings)
     return app
 
 
