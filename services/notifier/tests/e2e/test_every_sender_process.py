@@ -38,7 +38,8 @@ async def start(topics: str, kafka_bootstrap: str, database_url: str, pg_schema:
                "NOTIFIER_HTTP_PORT": str(port), "NOTIFIER_PUBLIC_BASE_URL": base,
                "NOTIFIER_EMBEDDED_TOKEN": "e2e-token-abcdef", "NOTIFIER_ADMIN_TOKEN": "e2e-admin-token-abcdef",
                "NOTIFIER_TRIAGE_TOKEN": "e2e-triage-token-abcdef", "NOTIFIER_TWILIO_ACCOUNT_SID": twilio.account_sid,
-               "NOTIFIER_TWILIO_AUTH_TOKEN": twilio.auth_token, "NOTIFIER_TWILIO_MESSAGING_SERVICE_SID": "MG" + "1" * 32,
+               "NOTIFIER_TWILIO_AUTH_TOKEN": twilio.auth_token,
+               "NOTIFIER_TWILIO_MESSAGING_SERVICE_SID": "MG" + "1" * 32,
                "NOTIFIER_TWILIO_API_BASE_URL": twilio.base_url, "NOTIFIER_SMS_RATE_PER_SECOND": "0",
                "NOTIFIER_TIMER_INTERVAL_S": "0.5", "NOTIFIER_DISPATCH_POLL_S": "0.2", "IOP_TOPIC_PREFIX": topics,
                **env_overrides}

@@ -71,8 +71,8 @@ async def test_unknown_sender_to_an_unknown_number_gets_both_languages_and_the_s
     sender, roster = b.phone(), b.phone()
     settings = make_settings(fallback_care_teams={"*": star})
     async with TopicTail(kafka_bootstrap, NOTIFICATIONS.name) as tail, run_notifier(settings) as svc:
-        await known(svc, kafka_bootstrap, b.clinic(clinic), b.care_team(star, clinic, [("m-star", False, roster, None)]),
-                    teams=(star,), clinics=(clinic,))
+        await known(svc, kafka_bootstrap, b.clinic(clinic),
+                    b.care_team(star, clinic, [("m-star", False, roster, None)]), teams=(star,), clinics=(clinic,))
         await twilio.post_inbound(f"{svc.base_url}/twilio/inbound", from_=sender, body="overdose")
         [answer] = crisis_answers(twilio, sender)
         assert "If you" in answer and "Si est" in answer and "Riverside" not in answer

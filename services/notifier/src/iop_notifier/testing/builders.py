@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 
 from iop_shared.contracts.cloudevents import Envelope
@@ -74,7 +75,7 @@ def reminder(patient_id: str, clinic_id: str, session_ids: list[str], *, urgent:
         session_ids=session_ids, due_at=datetime.now(UTC), urgent=urgent), source="iop/scheduler")
 
 
-def care_team(team_id: str, clinic_id: str, members: list[tuple[str, bool, str | None, str | None]],
+def care_team(team_id: str, clinic_id: str, members: Sequence[tuple[str, bool, str | None, str | None]],
               revision: int = 1) -> Envelope[CareTeamUpserted]:
     """members: (member_id, on_call, phone, email)."""
     return Envelope(CareTeamUpserted(care_team_id=team_id, clinic_id=clinic_id, members=[
