@@ -34,3 +34,7 @@ INSERT INTO sender_key (key) VALUES (gen_random_uuid()::text || gen_random_uuid(
 ALTER TABLE inbound_messages
     ADD COLUMN sender_id          text,
     ADD COLUMN receiving_clinic_id text;
+
+-- Alerts raised before this migration: the team they paged is their roster; one still waiting for its team
+-- (level -1) is paged when that team arrives.
+UPDATE alerts SET roster_id = care_team_id, paged = true WHERE level >= 0;
