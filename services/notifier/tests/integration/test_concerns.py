@@ -73,8 +73,9 @@ async def test_concern_is_paged_by_medium_channels_listed_escalated_and_opening_
         await eventually(lambda: smtp.to("next@example.org"), timeout=6)  # unopened: the next member
         body = {"clinic_id": other, "by": "m-next"}
         assert (await http.post(f"/v1/concerns/{concern_id}/open", json=body, headers=TRIAGE)).status_code == 404
-        bad = await http.post(f"/v1/concerns/{concern_id}/open", json={"clinic_id": clinic}, headers=TRIAGE)
-        assert bad.status_code == 422 and "by" in bad.text
+        bad = await http.post(f"/v1/concerns/{concern_id}/open", json={"clinic_id": clinic, "by": "no spaces+1555"},
+                              headers=TRIAGE)
+        assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "by"] and "1555" not in bad.text
         opened = await http.post(f"/v1/concerns/{concern_id}/open", json={"clinic_id": clinic, "by": "m-next"},
                                  headers=TRIAGE)
         assert opened.status_code == 200

@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field, model_validator
 from twilio.request_validator import RequestValidator
@@ -79,6 +81,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app = FastAPI(title="IOP notifier", version="1.0.0", lifespan=lifespan,
                   description="SMS and email fan-out, replies, crisis answers and care-team alerts.")
     app.state.notifier = notifier
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        """422 naming each field and what is wrong with it, never echoing the value (it may be a text or a phone)."""
+        detail = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+                  for e in exc.errors()]
+        return JSONResponse({"detail": detail}, status_code=422)
 
     async def twilio_form(request: Request, signature: str | None) -> dict[str, str]:
         """The webhook's form fields, only if X-Twilio-Signature proves Twilio sent them."""
