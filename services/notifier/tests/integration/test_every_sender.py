@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 
@@ -136,3 +137,18 @@ async def test_shared_phone_gets_one_answer_and_pages_every_matching_team_of_the
         await tail.settle(1.0)
         assert twilio.to(on_other) == [] and len(crisis_answers(twilio, shared)) == 1
         assert not tail.events(of("iop.checkin.received.v1", patient_id=p_other))
+
+
+async def test_a_redelivered_webhook_of_an_unknown_senders_crisis_answers_and_pages_once(
+        topics: str, kafka_bootstrap: str, twilio: TwilioFake, make_settings: Callable[..., Settings]) -> None:
+    clinic, team, sender, oncall = b.uid("cl"), b.uid("team"), b.phone(), b.phone()
+    async with run_notifier(make_settings(inbound_numbers={NUMBER_A: clinic})) as svc:
+        await known(svc, kafka_bootstrap, b.clinic(clinic), b.care_team(team, clinic, [("m-on", True, oncall, None)]),
+                    teams=(team,), clinics=(clinic,))
+        params = {"MessageSid": "SM" + "7" * 32, "AccountSid": twilio.account_sid, "From": sender, "To": NUMBER_A,
+                  "Body": "I want to kill myself", "NumMedia": "0", "ApiVersion": "2010-04-01"}
+        for token in ("tok-1", "tok-2"):  # Twilio retried: same message, a new idempotency token
+            assert (await twilio._post(f"{svc.base_url}/twilio/inbound", params, token)).status_code == 200
+        await eventually(lambda: twilio.to(oncall), timeout=5)
+        await asyncio.sleep(1.0)
+        assert len(crisis_answers(twilio, sender)) == 1 and len(twilio.to(oncall)) == 1
