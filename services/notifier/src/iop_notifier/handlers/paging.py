@@ -133,11 +133,11 @@ async def escalate(conn: repo.Conn, deps: Deps, r: asyncpg.Record, now: datetime
         await _queue(conn, alert, team, _reachable(team, 0, chans), "H", chans, now)
         await conn.execute(Q["escalated"], alert.alert_id, r["level"], None)
         return
-    prefix = "F" if r["roster_fallback"] else "L"
+    prefix, reason = ("F", ReasonCode.fallback_roster) if r["roster_fallback"] else ("L", None)
     for level in range(r["level"] + 1, len(team.members) + 1):
         members = _reachable(team, level, chans)
         if members:
-            await _queue(conn, alert, team, members, f"{prefix}{level}", chans, now)
+            await _queue(conn, alert, team, members, f"{prefix}{level}", chans, now, reason)
             await conn.execute(Q["escalated"], alert.alert_id, level, next_at)
             return
     await conn.execute(Q["escalated"], alert.alert_id, r["level"], None)  # nobody left to page
