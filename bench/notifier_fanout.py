@@ -116,6 +116,7 @@ async def main(events: int, email_share: float, timeout: float) -> dict[str, obj
                 "twilio_auth_token": twilio.auth_token, "twilio_messaging_service_sid": "MG" + "1" * 32,
                 "twilio_api_base_url": twilio.base_url, "sms_rate_per_second": 0, "smtp_host": "127.0.0.1",
                 "smtp_port": smtp.port, "embedded_token": "bench-token-123456", "admin_token": "bench-admin-123456",
+                "triage_token": "bench-triage-123456",
                 "log_level": "WARNING",
                 "dispatch_batch": 500, "dispatch_concurrency": 64, "dispatch_poll_s": 0.2,
                 "run_migrations": False})

@@ -48,7 +48,7 @@ def make_settings(kafka_bootstrap: str, database_url: str, pg_schema: str, group
             "twilio_auth_token": twilio.auth_token, "twilio_messaging_service_sid": "MG" + "1" * 32,
             "twilio_api_base_url": twilio.base_url, "sms_rate_per_second": 0, "provider_retry_max_wait_s": 0.3,
             "smtp_host": "127.0.0.1", "smtp_port": smtp.port, "embedded_token": "test-embedded-token-123",
-            "admin_token": "test-admin-token-123",
+            "admin_token": "test-admin-token-123", "triage_token": "test-triage-token-123",
             "dispatch_poll_s": 0.2, "timer_interval_s": 0.5, "unknown_recipient_grace_s": 20,
         }
         values.update(overrides)

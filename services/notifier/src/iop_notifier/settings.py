@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from iop_shared.settings import BaseServiceSettings
@@ -45,6 +45,12 @@ class Settings(BaseServiceSettings):
 
     embedded_token: SecretStr = SecretStr("dev-token")  # bearer token of POST /embedded/inbound
     admin_token: SecretStr = SecretStr("dev-token")  # bearer token of POST /v1/test-messages (operators)
+    triage_token: SecretStr = SecretStr("dev-token")  # bearer token of /v1/concerns (the dashboard's triage queue)
+
+    # Which clinic a text was sent to: receiving E.164 number or Messaging Service SID -> clinic_id (no secrets).
+    inbound_numbers: dict[str, str] = Field(default_factory=dict)
+    # Who is paged when a care team can reach nobody: clinic_id (or "*" for any clinic) -> care_team_id.
+    fallback_care_teams: dict[str, str] = Field(default_factory=dict)
 
     # Policy (DOMAIN.md): quiet hours are the allowed local window, caps per patient for non-urgent texts.
     quiet_start: time = time(8, 0)
@@ -61,6 +67,12 @@ class Settings(BaseServiceSettings):
     alert_channels_low: tuple[str, ...] = ()
     escalate_after_s: float = 900.0
     clinic_system_url: str = "https://clinic.example.org/flags/"  # alerts link here with the flag id
+
+    # Texts nobody could read (concern): paged by the medium channels in opening hours, escalating to the next
+    # member after this long unopened; outside opening hours the on-call member is paged by the high channels.
+    concern_escalate_after_s: float = Field(default=1800.0, validation_alias=AliasChoices(
+        "NOTIFIER_CONCERN_ESCALATE_AFTER", "NOTIFIER_CONCERN_ESCALATE_AFTER_S", "concern_escalate_after_s"))
+    clinic_open_hours: str = "mon-fri 08:00-18:00"  # clinic local time; days mon..sun, a range or a comma list
 
     inbound_retention_days: int = 90  # raw reply texts and embedded messages are purged after this
     dispatch_batch: int = 200

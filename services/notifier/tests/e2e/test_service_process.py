@@ -24,7 +24,8 @@ async def service(topics: str, kafka_bootstrap: str, database_url: str, pg_schem
     env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "DATABASE_URL": database_url,
            "IOP_ENVIRONMENT": "test", "NOTIFIER_DB_SCHEMA": pg_schema, "NOTIFIER_GROUP_ID": group_id,
            "NOTIFIER_HTTP_PORT": str(port), "NOTIFIER_EMBEDDED_TOKEN": "e2e-token-abcdef",
-           "NOTIFIER_ADMIN_TOKEN": "e2e-admin-token-abcdef", "IOP_TOPIC_PREFIX": topics}
+           "NOTIFIER_ADMIN_TOKEN": "e2e-admin-token-abcdef", "NOTIFIER_TRIAGE_TOKEN": "e2e-triage-token-abcdef",
+           "IOP_TOPIC_PREFIX": topics}
     proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "iop_notifier.entrypoints.main", "run",
                                                 env=env, stderr=asyncio.subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"

@@ -120,6 +120,7 @@ class RecipientKind(StrEnum):
     patient = "patient"
     care_team_member = "care_team_member"
     care_team = "care_team"  # an alert addressed to a whole team (e.g. nobody on it could be paged)
+    sender = "sender"  # a number that is no known patient; the id is opaque (a keyed hash), never the phone
 
 
 class NotificationChannel(StrEnum):

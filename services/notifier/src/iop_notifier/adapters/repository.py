@@ -118,6 +118,11 @@ async def patient_by_phone(conn: Conn, phone: str) -> PatientState | None:
     return _patient(r) if r else None
 
 
+async def patients_by_phone(conn: Conn, phone: str) -> list[PatientState]:
+    """Every patient with this phone (a shared phone has several), current ones first."""
+    return [_patient(r) for r in await conn.fetch(Q["patients_by_phone"], phone)]
+
+
 async def clinic(conn: Conn, clinic_id: str | None) -> ClinicState | None:
     r = await conn.fetchrow(Q["clinic"], clinic_id) if clinic_id else None
     if r is None:

@@ -22,7 +22,8 @@ from .gsm import SEGMENT, septets, to_gsm7
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LOCALES = ("en", "es")
 PURPOSES = ("upcoming_session", "weekly_schedule", "session_changed", "session_cancelled", "checkin_prompt",
-            "visit_missed", "crisis_reply", "opt_out_confirm", "opt_in_confirm", "help_reply", "care_alert")
+            "visit_missed", "crisis_reply", "crisis_reply_bilingual", "opt_out_confirm", "opt_in_confirm", "help_reply",
+            "care_alert", "care_concern")
 _DAYS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
          "es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")}
 _MONTHS = {"en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),

@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field, model_validator
 from twilio.request_validator import RequestValidator
@@ -14,6 +16,7 @@ from twilio.request_validator import RequestValidator
 from iop_notifier.adapters.embedded import list_messages
 from iop_notifier.adapters.providers import ProviderRejected
 from iop_notifier.bootstrap import Notifier, bootstrap
+from iop_notifier.entrypoints.concerns import add_concern_routes
 from iop_notifier.handlers.deps import Deps
 from iop_notifier.handlers.replies import receive_reply
 from iop_notifier.handlers.test_message import send_test_message
@@ -79,6 +82,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                   description="SMS and email fan-out, replies, crisis answers and care-team alerts.")
     app.state.notifier = notifier
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        """422 naming each field and what is wrong with it, never echoing the value (it may be a text or a phone)."""
+        detail = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+                  for e in exc.errors()]
+        return JSONResponse({"detail": detail}, status_code=422)
+
     async def twilio_form(request: Request, signature: str | None) -> dict[str, str]:
         """The webhook's form fields, only if X-Twilio-Signature proves Twilio sent them."""
         form = {k: str(v) for k, v in (await request.form()).items()}
@@ -131,7 +141,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         if "From" not in form or "Body" not in form:
             raise HTTPException(422, "From and Body are required")
         message_id = form.get("MessageSid") or i_twilio_idempotency_token or f"in-{uuid.uuid4().hex}"
-        await receive_reply(d, message_id=message_id, channel="sms", text=form["Body"], phone=form["From"])
+        await receive_reply(d, message_id=message_id, channel="sms", text=form["Body"], phone=form["From"],
+                            to=form.get("To"), messaging_service_sid=form.get("MessagingServiceSid"))
         return Response(EMPTY_TWIML, media_type="application/xml")
 
     @app.post("/embedded/inbound")
@@ -172,6 +183,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         return {"delivery": "not sent to a phone: recorded by the embedded channel",
                 "messages": await list_messages(d.pool, recipient_id, limit)}
 
+    add_concern_routes(app, settings)
     return app
 
 

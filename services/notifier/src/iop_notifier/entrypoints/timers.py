@@ -20,10 +20,11 @@ log = get_logger(__name__)
 
 
 async def purge_retention(deps: Deps) -> None:
-    """Raw reply texts and embedded messages are kept only for the retention period."""
+    """Raw reply texts, embedded messages and unknown senders' numbers are kept only for the retention period."""
     cutoff = deps.clock.now() - timedelta(days=deps.settings.inbound_retention_days)
     await deps.pool.execute(Q["purge_inbound"], cutoff)
     await deps.pool.execute(Q["purge_embedded"], cutoff)
+    await deps.pool.execute(Q["purge_senders"], cutoff)
 
 
 async def measure_queue(deps: Deps) -> None:

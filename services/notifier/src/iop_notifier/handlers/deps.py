@@ -25,6 +25,7 @@ class Deps:
     clock: Clock
     senders: dict[str, Sender]  # by channel: sms, email
     wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    sender_key: bytes | None = None  # the HMAC key of sender ids, read once from the database
 
     def policy(self, window: AllowedWindow | None = None) -> Policy:
         s = self.settings

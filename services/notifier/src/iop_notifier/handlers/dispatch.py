@@ -139,7 +139,14 @@ async def _send(deps: Deps, claimed: Claimed, out: Outgoing) -> None:
         await events.sent(conn, notification_id=out.notification_id, source_event_id=req.source_event_id,
                           kind=req.recipient_kind, recipient_id=req.recipient_id, channel=accepted.event_channel,
                           provider_message_id=accepted.provider_message_id, at=now,
-                          reason=ReasonCode.fallback_used if req.exclude_channels else None)
+                          reason=_sent_reason(req))
+
+
+def _sent_reason(req: repo.RequestRow) -> ReasonCode | None:
+    if req.exclude_channels:
+        return ReasonCode.fallback_used
+    reason = req.extra.get("reason")  # e.g. a page to the fallback roster
+    return ReasonCode(reason) if reason else None
 
 
 async def _record_failure(deps: Deps, req: repo.RequestRow, out: Outgoing, exc: ProviderRejected) -> None:

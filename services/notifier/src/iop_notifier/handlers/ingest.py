@@ -20,7 +20,7 @@ from iop_shared.contracts.inbound import (
 from iop_shared.contracts.outbound import ReasonCode, ReminderDue, VisitMissed, VisitMissedRetracted
 from iop_shared.db import claim_event
 
-from . import events
+from . import events, paging
 from .deps import CONSUMER, Deps
 
 VISIT_MESSAGE_TTL = timedelta(hours=12)
@@ -54,9 +54,13 @@ async def on_patient(deps: Deps, env: Envelope[PatientUpserted]) -> None:
 async def on_care_team(deps: Deps, env: Envelope[CareTeamUpserted]) -> None:
     t = env.data
     members = [m.model_dump(mode="json", exclude={"name", "role"}) for m in t.members]
+    paged = 0
     async with applying(deps, env.id) as conn:
         if conn is not None:
             await conn.execute(Q["upsert_care_team"], t.care_team_id, t.clinic_id, json.dumps(members), t.revision)
+            paged = await paging.team_arrived(conn, deps, t.care_team_id, deps.clock.now())
+    if paged:
+        deps.wake()
 
 
 async def on_session(deps: Deps, env: Envelope[SessionUpserted]) -> None:

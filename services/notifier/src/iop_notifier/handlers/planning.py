@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from iop_notifier.adapters import repository as repo
+from iop_notifier.adapters.sql import Q
 from iop_notifier.domain.messages import context
 from iop_notifier.domain.policy import Decision, Recipient, Request, Send, Suppress, decide
 from iop_shared.contracts.outbound import ReasonCode
@@ -34,6 +35,8 @@ async def plan_request(conn: repo.Conn, deps: Deps, req: repo.RequestRow, now: d
     """The decision for `req` now; None means "not yet": its data has not arrived and may still."""
     if req.recipient_kind == "care_team_member":
         return await _plan_member(conn, deps, req, now)
+    if req.recipient_kind == "sender":
+        return await _plan_sender(conn, req)
     patient = await repo.patient(conn, req.recipient_id)
     clinic = await repo.clinic(conn, req.clinic_id or (patient.clinic_id if patient else None))
     known = await repo.sessions(conn, req.session_ids)
@@ -44,7 +47,8 @@ async def plan_request(conn: repo.Conn, deps: Deps, req: repo.RequestRow, now: d
         return Plan(Suppress(reason))
     recipient = Recipient(
         zone=patient.zone, channels=req.channels or patient.channels, phone=patient.phone, email=patient.email,
-        consent_sms=patient.consent_sms, consent_email=patient.consent_email,
+        # A direct answer to the patient's own text goes back where it came from, opted out or not.
+        consent_sms=patient.consent_sms or req.is_reply, consent_email=patient.consent_email,
         sms_opted_out=patient.sms_opted_out and not req.is_reply, phone_invalid=patient.phone_invalid,
         discharged=patient.discharged)
     live = [s for s in known if not s.cancelled]
@@ -77,3 +81,17 @@ async def _plan_member(conn: repo.Conn, deps: Deps, req: repo.RequestRow, now: d
     variables = context(clinic=clinic.public_name, callback=clinic.callback_phone, zone=clinic.zone,
                         locale=clinic.locale, extra={**req.extra, "link": link})
     return Plan(Send(channels[0], counts_against_cap=False), clinic.locale, channels, addresses, variables)
+
+
+async def _plan_sender(conn: repo.Conn, req: repo.RequestRow) -> Plan:
+    """An unknown number's crisis answer: under the receiving clinic's alias when it is known, else neutral."""
+    phone = await conn.fetchval(Q["sender_phone"], req.recipient_id)
+    if not phone:
+        return Plan(Suppress(ReasonCode.unknown_recipient))
+    clinic = await repo.clinic(conn, req.clinic_id)
+    locale = str(req.extra.get("locale", "en"))
+    variables: dict[str, Any] = {"clinic": "", "callback": "", "locale": locale}
+    if clinic is not None:
+        variables = context(clinic=clinic.public_name, callback=clinic.callback_phone, zone=clinic.zone,
+                            locale=locale)
+    return Plan(Send("sms", counts_against_cap=False), locale, ["sms"], {"sms": str(phone)}, variables)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 
 from iop_shared.contracts.cloudevents import Envelope
@@ -47,12 +48,13 @@ def all_day() -> tuple[time, time]:
 def patient(patient_id: str, clinic_id: str, *, phone_number: str | None = None, email: str | None = None,
             channels: tuple[str, ...] = ("sms", "email"), sms: bool = True, mail: bool = True,
             care_team_id: str = "team-x", zone: str = "America/New_York", locale: str = "en",
-            revision: int = 1) -> Envelope[PatientUpserted]:
+            revision: int = 1, discharged: bool = False) -> Envelope[PatientUpserted]:
     return Envelope(PatientUpserted(
         patient_id=patient_id, clinic_id=clinic_id, phone=phone_number, email=email, timezone=zone,
         locale=locale, channels=[Channel(c) for c in channels],
         consent=Consent(sms=sms, email=mail, recorded_at=datetime.now(UTC), source="intake"),
-        care_team_id=care_team_id, revision=revision), source="iop/test")
+        care_team_id=care_team_id, revision=revision,
+        discharged_at=datetime.now(UTC) - timedelta(days=1) if discharged else None), source="iop/test")
 
 
 def session(session_id: str, clinic_id: str, attendees: list[str], *, starts_in: timedelta = timedelta(days=2),
@@ -73,14 +75,16 @@ def reminder(patient_id: str, clinic_id: str, session_ids: list[str], *, urgent:
         session_ids=session_ids, due_at=datetime.now(UTC), urgent=urgent), source="iop/scheduler")
 
 
-def care_team(team_id: str, clinic_id: str, members: list[tuple[str, bool, str, str]]) -> Envelope[CareTeamUpserted]:
+def care_team(team_id: str, clinic_id: str, members: Sequence[tuple[str, bool, str | None, str | None]],
+              revision: int = 1) -> Envelope[CareTeamUpserted]:
     """members: (member_id, on_call, phone, email)."""
     return Envelope(CareTeamUpserted(care_team_id=team_id, clinic_id=clinic_id, members=[
         CareTeamMember(member_id=m, name="Dr. Example", role="counselor", phone=p, email=e, on_call=oc)
-        for m, oc, p, e in members], revision=1), source="iop/test")
+        for m, oc, p, e in members], revision=revision), source="iop/test")
 
 
-def risk_flag(patient_id: str, team_id: str, severity: Severity = Severity.critical,
-              rule: str = "crisis_text") -> Envelope[RiskFlagged]:
+def risk_flag(patient_id: str, team_id: str | None, severity: Severity = Severity.critical,
+              rule: str = "crisis_text", evidence: list[str] | None = None) -> Envelope[RiskFlagged]:
     return Envelope(RiskFlagged(flag_id=uid("flag"), patient_id=patient_id, care_team_id=team_id,
-                                severity=severity, rule=rule, raised_at=datetime.now(UTC)), source="iop/attendance")
+                                severity=severity, rule=rule, evidence=evidence or [], raised_at=datetime.now(UTC)),
+                    source="iop/attendance")

@@ -106,11 +106,13 @@ class TwilioFake:
         return await self._post(msg.status_callback, params, token or secrets.token_hex(16))
 
     async def post_inbound(self, url: str, *, from_: str, body: str, to: str = "+15550000000",
-                           signature: str | None = None) -> httpx.Response:
+                           signature: str | None = None, messaging_service_sid: str | None = None) -> httpx.Response:
         """An incoming SMS webhook; pass `signature` to forge one."""
         sid = "SM" + secrets.token_hex(16)
         params = {"MessageSid": sid, "SmsMessageSid": sid, "AccountSid": self.account_sid, "From": from_,
                   "To": to, "Body": body, "NumMedia": "0", "ApiVersion": "2010-04-01"}
+        if messaging_service_sid:
+            params["MessagingServiceSid"] = messaging_service_sid
         return await self._post(url, params, secrets.token_hex(16), signature)
 
     async def _post(self, url: str, params: dict[str, str], token: str,

@@ -8,8 +8,9 @@ SELECT * FROM ledger WHERE provider_message_id = $1 FOR UPDATE;
 UPDATE ledger SET state = $2, error_code = COALESCE($3, error_code), updated_at = $4 WHERE id = $1;
 
 -- name: insert_inbound
-INSERT INTO inbound_messages (id, patient_id, channel, body, intent, value, received_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+INSERT INTO inbound_messages (id, patient_id, channel, body, intent, value, received_at, sender_id,
+                              receiving_clinic_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (id) DO NOTHING
 RETURNING id;
 
@@ -26,23 +27,18 @@ DELETE FROM inbound_messages WHERE received_at < $1;
 -- name: purge_embedded
 DELETE FROM embedded_messages WHERE created_at < $1;
 
--- name: insert_alert
-INSERT INTO alerts (flag_id, patient_id, care_team_id, severity, rule, next_escalation_at, raised_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
-ON CONFLICT (flag_id) DO NOTHING
-RETURNING flag_id;
+-- name: purge_senders
+DELETE FROM senders WHERE updated_at < $1;
 
--- name: close_alert
-UPDATE alerts SET acknowledged_at = COALESCE(acknowledged_at, $2), next_escalation_at = NULL,
-                  resolved_at = CASE WHEN $3 THEN $2 ELSE resolved_at END
-WHERE flag_id = $1;
+-- name: upsert_sender
+INSERT INTO senders (sender_id, phone, updated_at) VALUES ($1, $2, $3)
+ON CONFLICT (sender_id) DO UPDATE SET phone = EXCLUDED.phone, updated_at = EXCLUDED.updated_at;
 
--- name: due_escalations
-SELECT * FROM alerts
-WHERE acknowledged_at IS NULL AND resolved_at IS NULL AND next_escalation_at <= $1
-ORDER BY next_escalation_at
-LIMIT 100
-FOR UPDATE SKIP LOCKED;
+-- name: sender_phone
+SELECT phone FROM senders WHERE sender_id = $1;
 
--- name: escalated
-UPDATE alerts SET level = $2, next_escalation_at = $3 WHERE flag_id = $1;
+-- name: sender_key
+SELECT key FROM sender_key;
+
+-- name: inbound_body
+SELECT body FROM inbound_messages WHERE id = $1;
