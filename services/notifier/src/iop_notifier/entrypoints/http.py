@@ -18,6 +18,7 @@ from iop_notifier.handlers.deps import Deps
 from iop_notifier.handlers.replies import receive_reply
 from iop_notifier.handlers.test_message import send_test_message
 from iop_notifier.handlers.webhooks import apply_status
+from iop_notifier.production import drop_development_routes
 from iop_notifier.settings import Settings
 from iop_shared.clock import Clock
 from iop_shared.contracts.common import check_e164
@@ -172,6 +173,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         return {"delivery": "not sent to a phone: recorded by the embedded channel",
                 "messages": await list_messages(d.pool, recipient_id, limit)}
 
+    if settings.environment == "production":
+        drop_development_routes(app)
     return app
 
 
