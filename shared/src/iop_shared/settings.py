@@ -19,6 +19,8 @@ class BaseServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True)
     # Secrets of routes that exist in development only (e.g. the notifier's embedded channel).
     development_only_secrets: ClassVar[frozenset[str]] = frozenset()
+    # Secrets holding several (e.g. a JSON object of tokens per clinic) that the subclass checks one by one.
+    composite_secrets: ClassVar[frozenset[str]] = frozenset()
 
     # No default: an unset IOP_ENVIRONMENT refuses to start instead of meaning development.
     environment: Literal["development", "test", "production"] = Field(
@@ -37,5 +39,5 @@ class BaseServiceSettings(BaseSettings):
     @model_validator(mode="after")
     def _secrets_are_real(self) -> Self:
         skip = self.development_only_secrets if self.environment == "production" else frozenset()
-        check_secrets(self, self.environment, skip)
+        check_secrets(self, self.environment, skip | self.composite_secrets)
         return self

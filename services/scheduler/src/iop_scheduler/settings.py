@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import time, timedelta
-from typing import Annotated, Self
+from typing import Annotated, ClassVar, Self
 
 from pydantic import BeforeValidator, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
@@ -24,6 +24,7 @@ class Settings(BaseServiceSettings):
     """Environment variables the scheduler reads (see the README's configuration table)."""
 
     model_config = SettingsConfigDict(env_prefix="SCHEDULER_", extra="ignore", frozen=True)
+    composite_secrets: ClassVar[frozenset[str]] = frozenset({"clinic_tokens"})  # checked per clinic below
 
     http_host: str = "0.0.0.0"  # noqa: S104 - a container listens on all interfaces
     http_port: int = 8001
