@@ -91,6 +91,8 @@ async def test_each_service_starts_as_production_to_readyz(
     async with TwilioFake(twilio["account-sid"], twilio["auth-token"]) as fake:
         port = free_port()
         deployed = getattr(deploy, f"{source}_env")(service)
+        site = next((image_venvs[service] / "lib").glob("python3*/site-packages"))
+        assert not [p.name for p in site.iterdir() if p.name.split("-")[0] in ("pytest", "hypothesis", "_pytest")]
         assert deployed["IOP_ENVIRONMENT"] == "production"
         env = {**deploy.image_env(service, image_venvs[service]), **deployed,
                **overrides(service, kafka_bootstrap, database_url, pg_schema, group_id, port)}
