@@ -42,7 +42,7 @@ def test_placeholder_secret_refused_in_production(monkeypatch: pytest.MonkeyPatc
 
 def test_placeholder_inside_a_mapping_is_refused_too(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IOP_ENVIRONMENT", "production")
-    with pytest.raises(ValidationError, match="CLINIC_TOKENS .clinic .clinic-2.. is missing or a placeholder"):
+    with pytest.raises(ValidationError, match=r"CLINIC_TOKENS \(clinic 'clinic-2'\) is missing or a placeholder"):
         _TokensPerClinic()
 
 
