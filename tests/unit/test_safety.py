@@ -93,3 +93,11 @@ def test_load_settings_exits_2_with_the_setting_named_and_no_value(capsys: pytes
     assert caught.value.code == 2
     assert "refusing to start: API_TOKEN is missing or a placeholder" in err
     assert "changeme" not in err and "hunter2" not in err and "Traceback" not in err
+
+
+def test_a_weak_database_password_is_refused_in_production_without_showing_the_url() -> None:
+    with pytest.raises(ValidationError) as caught:
+        BaseServiceSettings(IOP_ENVIRONMENT="production", DATABASE_URL="postgresql://postgres:postgres@db/iop")
+    assert "DATABASE_URL (its password) is too short" in str(caught.value) and "postgres@db" not in str(caught.value)
+    assert BaseServiceSettings(IOP_ENVIRONMENT="production", DATABASE_URL="postgresql://iop@db/iop")  # no password
+    assert BaseServiceSettings(IOP_ENVIRONMENT="production", DATABASE_URL=f"postgresql://iop:{STRONG}@db/iop")

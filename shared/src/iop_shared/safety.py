@@ -85,6 +85,13 @@ def check_secrets(settings: BaseModel, environment: str, skip: Iterable[str] = (
             check_secret(name, secret.get_secret_value(), environment)
 
 
+def check_url_password(name: str, url: str, environment: str) -> None:
+    """A password inside a connection URL is a secret too (a URL without one uses other authentication)."""
+    password = urlsplit(url).password
+    if password is not None:
+        check_secret(f"{name} (its password)", password, environment)
+
+
 def _secrets_in(value: object) -> list[SecretStr]:
     if isinstance(value, SecretStr):
         return [value]

@@ -7,7 +7,7 @@ from typing import ClassVar, Literal, Self
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .safety import PLACEHOLDERS, check_secrets, require_environment
+from .safety import PLACEHOLDERS, check_secrets, check_url_password, require_environment
 
 __all__ = ["PLACEHOLDERS", "BaseServiceSettings"]
 
@@ -40,4 +40,5 @@ class BaseServiceSettings(BaseSettings):
     def _secrets_are_real(self) -> Self:
         skip = self.development_only_secrets if self.environment == "production" else frozenset()
         check_secrets(self, self.environment, skip | self.composite_secrets)
+        check_url_password("DATABASE_URL", self.database_url, self.environment)
         return self
