@@ -126,7 +126,9 @@ def load_settings(cls: type[S], **values: Any) -> S:
         return cls(**values)
     except ValidationError as exc:
         for error in exc.errors(include_input=False, include_url=False):
-            where = ".".join(str(p) for p in error["loc"])
             message = str(error["msg"]).removeprefix("Value error, ")
-            print(f"refusing to start: {where + ': ' if where else ''}{message}", file=sys.stderr)
+            loc = [str(p) for p in error["loc"]]
+            where = env_name(cls, loc[0]) if loc and loc[0] in cls.model_fields else ".".join(loc)
+            prefix = f"{where}: " if where and where not in message else ""
+            print(f"refusing to start: {prefix}{message}", file=sys.stderr)
         raise SystemExit(2) from None
