@@ -112,6 +112,13 @@ async def test_each_service_starts_as_production_to_readyz(
         try:
             seconds = await _ready(proc, f"http://127.0.0.1:{port}/readyz", log)
             print(f"{service} ({source}) ready in {seconds:.1f}s")
+            if service == "notifier":  # the recorded-not-sent channel's routes do not exist in production
+                async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
+                    inbound = await client.post("/embedded/inbound", json={"phone": "+15555550123", "text": "1"},
+                                                headers={"Authorization": "Bearer dev-token"})
+                    listed = await client.get("/embedded/messages", params={"recipient_id": "p1"},
+                                              headers={"Authorization": "Bearer dev-token"})
+                assert (inbound.status_code, listed.status_code) == (404, 404)
         finally:
             await _stop(proc)
         if service == "notifier":  # real providers, never the recorded-not-sent channel
