@@ -48,6 +48,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     """One measured run on its own topics and schema, removed at the end."""
     prefix = f"bench-att-{uuid.uuid4().hex[:8]}."  # inherited by the processes this run spawns
     os.environ["IOP_BENCH_ATTENDANCE_PREFIX"] = os.environ["IOP_TOPIC_PREFIX"] = prefix
+    os.environ.setdefault("IOP_ENVIRONMENT", "development")  # services have no default environment
     bootstrap_servers = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
     database_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:15432/iop")
     schema = f"bench_att_{uuid.uuid4().hex[:8]}"

@@ -32,6 +32,7 @@ from typing import Any
 
 PREFIX = f"bench-sched-{uuid.uuid4().hex[:6]}."
 os.environ.setdefault("IOP_TOPIC_PREFIX", PREFIX)
+os.environ.setdefault("IOP_ENVIRONMENT", "development")  # services have no default environment
 KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
 DB = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:15432/iop")
 

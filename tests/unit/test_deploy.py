@@ -16,7 +16,7 @@ from pydantic_settings import BaseSettings
 pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
-SERVICES = ("scheduler", "notifier", "attendance")
+SERVICES = ("scheduler", "notifier", "attendance", "dashboard")
 NOT_SETTINGS = {"IOP_TOPIC_PREFIX"}  # read by the topic registry itself
 
 
@@ -95,7 +95,7 @@ def test_manifest_environment_is_read_by_the_service(service: str) -> None:
 @pytest.mark.parametrize("service", SERVICES)
 def test_compose_environment_is_read_by_the_service(service: str) -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    assert {"kafka", "postgres", "mailpit", "init", *SERVICES} <= set(compose["services"])
+    assert {"kafka", "postgres", "topics", *SERVICES} <= set(compose["services"])
     env = set(compose["services"][service]["environment"])
     assert env - env_names(_settings(service)) == set()
     assert compose["services"][service]["build"]["args"]["SERVICE"] == service
@@ -105,3 +105,39 @@ def test_dockerfile_is_multi_stage_non_root_locked_with_a_health_check() -> None
     text = (ROOT / "deploy" / "docker" / "Dockerfile").read_text()
     assert text.count("\nFROM ") + text.startswith("FROM ") >= 2
     assert "uv sync --frozen" in text and "USER 10001" in text and "HEALTHCHECK" in text
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_compose_migrates_each_service_in_its_own_image_before_it_starts(service: str) -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    step = compose[f"{service}-migrate"]
+    assert step["build"]["args"]["SERVICE"] == service and step["command"] == [f"iop-{service}", "migrate"]
+    assert step["environment"] == compose[service]["environment"]  # the same settings checks pass
+    assert compose[service]["depends_on"][f"{service}-migrate"]["condition"] == "service_completed_successfully"
+    for name, other in compose.items():  # no step runs another service's command in the wrong image
+        command = " ".join(other.get("command") or [])
+        if f"iop-{service} " in command + " ":
+            assert other["build"]["args"]["SERVICE"] == service, name
+
+
+def test_compose_and_kubernetes_run_as_production() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    for service in SERVICES:
+        assert compose[service]["environment"]["IOP_ENVIRONMENT"] == "production"
+    common = next(d for _, d in _manifests() if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "iop-common")
+    assert common["data"]["IOP_ENVIRONMENT"] == "production"
+
+
+def test_every_configmap_and_secret_a_deployment_reads_is_declared_or_documented() -> None:
+    configmaps = {d["metadata"]["name"]: d["data"] for _, d in _manifests() if d["kind"] == "ConfigMap"}
+    readme = (ROOT / "README.md").read_text()
+    for _, doc in _manifests():
+        if doc["kind"] != "Deployment":
+            continue
+        for env in doc["spec"]["template"]["spec"]["containers"][0]["env"]:
+            ref = env.get("valueFrom", {})
+            if "configMapKeyRef" in ref:
+                assert ref["configMapKeyRef"]["key"] in configmaps[ref["configMapKeyRef"]["name"]], env["name"]
+            if "secretKeyRef" in ref:
+                key = ref["secretKeyRef"]
+                assert f"`{key['name']}` / `{key['key']}`" in readme, f"README lists the Secret of {env['name']}"

@@ -34,7 +34,7 @@ def test_placeholder_secret_is_fine_in_development(monkeypatch: pytest.MonkeyPat
 
 def test_placeholder_secret_refused_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IOP_ENVIRONMENT", "production")
-    with pytest.raises(ValidationError, match="api_token is missing or a placeholder"):
+    with pytest.raises(ValidationError, match="API_TOKEN is missing or a placeholder"):
         _Settings()
     monkeypatch.setenv("API_TOKEN", "s3cr3t-value-from-vault")
     assert _Settings().api_token.get_secret_value() == "s3cr3t-value-from-vault"
@@ -42,7 +42,7 @@ def test_placeholder_secret_refused_in_production(monkeypatch: pytest.MonkeyPatc
 
 def test_placeholder_inside_a_mapping_is_refused_too(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IOP_ENVIRONMENT", "production")
-    with pytest.raises(ValidationError, match="clinic_tokens is missing or a placeholder"):
+    with pytest.raises(ValidationError, match=r"CLINIC_TOKENS \(clinic 'clinic-2'\) is missing or a placeholder"):
         _TokensPerClinic()
 
 

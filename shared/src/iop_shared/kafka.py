@@ -57,9 +57,10 @@ def _new_topic(topic: Topic) -> NewTopic:
 
 def provision_main() -> None:
     """`iop-topics`: create or grow the v1 topics on KAFKA_BOOTSTRAP_SERVERS (idempotent)."""
+    from .safety import load_settings
     from .settings import BaseServiceSettings
 
-    settings = BaseServiceSettings()
+    settings = load_settings(BaseServiceSettings)
     changed = asyncio.run(provision_topics(settings.kafka_bootstrap_servers))
     for line in changed or ["topics already provisioned"]:
         print(line)

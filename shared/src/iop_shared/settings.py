@@ -2,44 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Literal, Self
+from typing import ClassVar, Literal, Self
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PLACEHOLDERS = frozenset({"", "changeme", "change-me", "placeholder", "secret", "xxx", "todo", "dev-token"})
+from .safety import PLACEHOLDERS, check_secrets, check_url_password, require_environment
+
+__all__ = ["PLACEHOLDERS", "BaseServiceSettings"]
 
 
 class BaseServiceSettings(BaseSettings):
     """What every service reads; a service subclass adds its own fields under its env prefix."""
 
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+    # hide_input_in_errors: a refusal must never print the value it refused (or a DATABASE_URL's password).
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True)
+    # Secrets of routes that exist in development only (e.g. the notifier's embedded channel).
+    development_only_secrets: ClassVar[frozenset[str]] = frozenset()
+    # Secrets holding several (e.g. a JSON object of tokens per clinic) that the subclass checks one by one.
+    composite_secrets: ClassVar[frozenset[str]] = frozenset()
 
+    # No default: an unset IOP_ENVIRONMENT refuses to start instead of meaning development.
     environment: Literal["development", "test", "production"] = Field(
-        default="development", validation_alias=AliasChoices("IOP_ENVIRONMENT", "ENVIRONMENT"))
+        default="", validate_default=True, validation_alias=AliasChoices("IOP_ENVIRONMENT", "ENVIRONMENT"))
     kafka_bootstrap_servers: str = Field(
         default="127.0.0.1:19092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
     database_url: str = Field(
         default="postgresql://postgres@127.0.0.1:15432/iop", validation_alias="DATABASE_URL")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
 
+    @field_validator("environment", mode="before")
+    @classmethod
+    def _environment_is_explicit(cls, value: object) -> object:
+        return require_environment(value)
+
     @model_validator(mode="after")
     def _secrets_are_real(self) -> Self:
-        if self.environment == "development":
-            return self
-        for name, value in self:
-            for secret in _secrets_in(value):
-                if secret.get_secret_value().strip().lower() in PLACEHOLDERS:
-                    raise ValueError(f"{name} is missing or a placeholder; refusing to start in {self.environment}")
+        skip = self.development_only_secrets if self.environment == "production" else frozenset()
+        check_secrets(self, self.environment, skip | self.composite_secrets)
+        check_url_password("DATABASE_URL", self.database_url, self.environment)
         return self
-
-
-def _secrets_in(value: object) -> list[SecretStr]:
-    """SecretStr values at the top level or inside a dict or list (e.g. tokens per clinic)."""
-    if isinstance(value, SecretStr):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _secrets_in(v)]
-    if isinstance(value, list | tuple):
-        return [s for v in value for s in _secrets_in(v)]
-    return []

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import ClassVar, Self
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from iop_shared.settings import BaseServiceSettings
+
+from .production import check_production
 
 
 class Settings(BaseServiceSettings):
     """Everything the notifier reads from its environment."""
 
     model_config = SettingsConfigDict(env_prefix="NOTIFIER_", extra="ignore", frozen=True)
+    # /embedded/* is not served in production, so its token is not needed there.
+    development_only_secrets: ClassVar[frozenset[str]] = frozenset({"embedded_token"})
 
     http_host: str = "127.0.0.1"
     http_port: int = 8002
@@ -41,6 +46,7 @@ class Settings(BaseServiceSettings):
     smtp_use_tls: bool = False  # implicit TLS (port 465)
     smtp_start_tls: bool = False
     smtp_validate_certs: bool = True
+    smtp_allow_plaintext: bool = False  # production refuses SMTP without TLS unless this says so explicitly
     email_from: str = "reminders@example.org"
 
     embedded_token: SecretStr = SecretStr("dev-token")  # bearer token of POST /embedded/inbound
@@ -79,3 +85,8 @@ class Settings(BaseServiceSettings):
     dispatch_concurrency: int = 32
     dispatch_poll_s: float = 1.0
     timer_interval_s: float = 5.0
+
+    @model_validator(mode="after")
+    def _safe_in_production(self) -> Self:
+        check_production(self)
+        return self

@@ -6,15 +6,11 @@ import pytest
 
 from iop_notifier.domain.gsm import fits_one_segment, is_gsm7, septets, to_gsm7
 from iop_notifier.domain.messages import LOCALES, PURPOSES, TEMPLATES, SessionFacts, context, render
-from iop_shared.contracts.inbound import SessionKind
+from iop_shared.contracts.inbound import ClinicUpserted, Location, SessionKind
+from iop_shared.contracts.lockscreen import clinical_terms, vocabulary
 
-CLINICAL = [
-    "therapy", "therapist", "treatment", "addiction", "addict", "substance", "rehab", "iop", "intensive outpatient",
-    "depression", "mental health", "psychiatr", "counsel", "recovery", "sober", "detox", "alcohol", "drug",
-    "relapse", "opioid", "diagnos", "behavioral health",
-    "terapia", "terapeuta", "tratamiento", "adiccion", "adicción", "sustancia", "rehabilitacion", "rehabilitación",
-    "depresion", "depresión", "salud mental", "psiquiatr", "desintoxic", "alcohol", "droga", "recaida", "recaída",
-]
+# The one clinical vocabulary (shared/src/iop_shared/contracts/clinical_vocabulary.json), also used at ingest.
+CLINICAL = [word for words in vocabulary().values() for word in words]
 SESSION_WORDS = [k.value for k in SessionKind] + ["grupo", "familia", "medicamento", "evaluacion", "evaluación"]
 TITLE = "Relapse Prevention Group (SUD track)"
 PROGRAM = "prog-dual-dx-iop"
@@ -60,8 +56,9 @@ def test_no_template_or_message_shows_clinical_words_kinds_titles_or_programs() 
     assert len(files) >= 2 * len(PURPOSES)
     texts = files + [(f"{loc}/{purpose}", text) for loc, purpose, text in _all_rendered()]
     for name, text in texts:
+        assert not clinical_terms(text), f"{name} contains {clinical_terms(text)}"
         for word in CLINICAL + SESSION_WORDS:
-            assert not _contains_word(text, word), f"{name} contains {word!r}"
+            assert not _contains_word(text, word.rstrip("*")), f"{name} contains {word!r}"
         assert TITLE.lower() not in text.lower() and PROGRAM not in text
 
 
@@ -114,3 +111,32 @@ def test_gsm7_mapping() -> None:
     assert to_gsm7("¿Cómo está? días “hoy”") == "¿Como esta? dias \"hoy\""
     assert is_gsm7("año ñ ü é") and not is_gsm7("á")
     assert septets("€[]") == 6
+
+
+ADVERSARIAL_CLINICS = ["Addiction Psychiatry", "Centro de Adicción", "SALUD MENTAL Norte", "Harbor Detox"]
+ADVERSARIAL_PLACES = ["Addiction Psychiatry Suite", "Sala de Terapia 2", "Counseling Room 4", "IOP wing"]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(("clinic", "place"), list(zip(ADVERSARIAL_CLINICS, ADVERSARIAL_PLACES, strict=True)))
+def test_adversarial_clinic_values_would_show_and_are_refused_before_they_get_here(clinic: str, place: str) -> None:
+    tz = ZoneInfo("America/New_York")
+    facts = [SessionFacts(datetime(2026, 11, 4, 15, 30, tzinfo=UTC), place, telehealth=False)]
+    for locale in LOCALES:
+        variables = context(clinic=clinic, callback="+15551234567", zone=tz, locale=locale, sessions=facts)
+        sms = render("upcoming_session", locale, variables).sms
+        assert clinical_terms(sms), "the templates repeat clinic text verbatim: only ingest can keep it out"
+    with pytest.raises(ValueError, match="public_name"):
+        ClinicUpserted(clinic_id="c1", public_name=clinic, callback_phone="+15551234567", timezone="UTC", revision=1)
+    with pytest.raises(ValueError, match="public_label"):
+        Location(public_label=place)
+
+
+@pytest.mark.unit
+def test_the_vocabulary_matches_whole_words_case_and_accent_insensitively() -> None:
+    assert clinical_terms("Addiction Psychiatry Suite") == ["addiction", "psychiatry"]
+    assert clinical_terms("ADICCIÓN") == ["adiccion"] and clinical_terms("Recaída") == ["recaida"]
+    assert clinical_terms("mental-health center") and clinical_terms("Drugs") and clinical_terms("Counseling")
+    for neutral in ("Drugstore Plaza", "Scoop Street", "Harbor Health", LONG_CLINIC, LONG_PLACE, "Soberano 3"):
+        assert clinical_terms(neutral) == [], neutral
+    assert {"en", "es"} <= set(vocabulary()) and "terapia" in vocabulary()["es"]

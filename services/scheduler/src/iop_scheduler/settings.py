@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import time, timedelta
-from typing import Annotated
+from typing import Annotated, ClassVar, Self
 
-from pydantic import BeforeValidator, Field, SecretStr, field_validator
+from pydantic import BeforeValidator, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
+from iop_shared.safety import check_token_map
 from iop_shared.settings import BaseServiceSettings
 
 from .domain.durations import parse_duration, parse_durations
@@ -23,6 +24,7 @@ class Settings(BaseServiceSettings):
     """Environment variables the scheduler reads (see the README's configuration table)."""
 
     model_config = SettingsConfigDict(env_prefix="SCHEDULER_", extra="ignore", frozen=True)
+    composite_secrets: ClassVar[frozenset[str]] = frozenset({"clinic_tokens"})  # checked per clinic below
 
     http_host: str = "0.0.0.0"  # noqa: S104 - a container listens on all interfaces
     http_port: int = 8001
@@ -61,6 +63,13 @@ class Settings(BaseServiceSettings):
         if value.lower() not in WEEKDAYS:
             raise ValueError(f"weekly_day must be one of {', '.join(WEEKDAYS)}")
         return value.lower()
+
+    @model_validator(mode="after")
+    def _tokens_are_real(self) -> Self:
+        # One JSON secret holds every clinic's token: each is checked, not just the whole string.
+        if self.environment != "development":
+            check_token_map("SCHEDULER_CLINIC_TOKENS", {c: t for t, c in self.tokens().items()}, self.environment)
+        return self
 
     def policy(self) -> Policy:
         """The planning policy these settings describe."""

@@ -9,6 +9,7 @@ from typing import Self
 from pydantic import EmailStr, Field, HttpUrl, model_validator
 
 from .common import E164, Contract, EntityId, Revision, Timestamp, TimeZoneName
+from .lockscreen import LockScreenText
 
 
 class Locale(StrEnum):
@@ -60,7 +61,7 @@ class ClinicUpserted(Contract):
     """iop.clinic.upserted.v1"""
 
     clinic_id: EntityId
-    public_name: str = Field(min_length=1, max_length=40)
+    public_name: LockScreenText = Field(min_length=1, max_length=40)  # shown in every patient message
     callback_phone: E164
     timezone: TimeZoneName
     default_locale: Locale = Locale.en
@@ -118,7 +119,7 @@ class CareTeamUpserted(Contract):
 
 
 class Location(Contract):
-    public_label: str = Field(min_length=1, max_length=60)
+    public_label: LockScreenText = Field(min_length=1, max_length=60)  # shown in patient reminders
     address: str | None = Field(default=None, max_length=200)
 
 

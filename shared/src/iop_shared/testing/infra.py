@@ -38,7 +38,8 @@ def _from_containers() -> Infra:
 
     kafka = KafkaContainer().with_kraft()
     kafka.start()
-    pg = PostgresContainer("postgres:17", driver=None)
+    # A password production's checks accept: the production-start test runs the services against this database.
+    pg = PostgresContainer("postgres:17", driver=None, password="iop-Test-Pw-7Hn3Kq9L")  # noqa: S106
     pg.start()
     return Infra(kafka.get_bootstrap_server(), pg.get_connection_url(), [kafka.stop, pg.stop])
 

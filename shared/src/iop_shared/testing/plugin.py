@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -10,6 +11,9 @@ import asyncpg
 import pytest
 
 from .infra import Infra, acquire
+
+# IOP_ENVIRONMENT has no default; tests (and the processes they start) run as development unless they say otherwise.
+os.environ.setdefault("IOP_ENVIRONMENT", "development")
 
 
 @pytest.fixture(scope="session")

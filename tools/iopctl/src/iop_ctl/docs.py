@@ -95,13 +95,18 @@ def render() -> dict[str, str]:
 
 @contextmanager
 def _canonical_topic_names() -> Iterator[None]:
-    """The documents name the v1 topics, whatever IOP_TOPIC_PREFIX this process runs with."""
-    saved = os.environ.pop("IOP_TOPIC_PREFIX", None)
+    """The documents name the v1 topics, whatever IOP_TOPIC_PREFIX this process runs with.
+
+    They describe the development build (every route, the embedded channel's included), whatever
+    IOP_ENVIRONMENT this process runs with.
+    """
+    saved = {name: os.environ.pop(name, None) for name in ("IOP_TOPIC_PREFIX", "IOP_ENVIRONMENT")}
+    os.environ["IOP_ENVIRONMENT"] = "development"
     try:
         yield
     finally:
-        if saved is not None:
-            os.environ["IOP_TOPIC_PREFIX"] = saved
+        os.environ.pop("IOP_ENVIRONMENT", None)
+        os.environ.update({name: value for name, value in saved.items() if value is not None})
 
 
 def stale(directory: Path) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -31,7 +32,9 @@ SERVICES = ("scheduler", "notifier", "attendance")
 
 
 def _bootstrap() -> str:
-    return BaseServiceSettings().kafka_bootstrap_servers
+    # The operator CLI only needs the broker address; the environment rules are for services.
+    environment = os.environ.get("IOP_ENVIRONMENT") or "development"
+    return BaseServiceSettings(IOP_ENVIRONMENT=environment).kafka_bootstrap_servers
 
 
 @app.command()

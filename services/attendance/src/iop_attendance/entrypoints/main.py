@@ -7,6 +7,7 @@ import uvicorn
 
 from iop_shared.db import migrate as apply_migrations
 from iop_shared.logging import configure_logging, get_logger
+from iop_shared.safety import load_settings
 
 from ..bootstrap import MIGRATIONS, bootstrap
 from ..settings import Settings
@@ -18,7 +19,7 @@ log = get_logger(__name__)
 @cli.command()
 def migrate() -> None:
     """Apply pending database migrations to the attendance schema."""
-    settings = Settings()
+    settings = load_settings(Settings)
     configure_logging("attendance", settings.log_level)
     applied = apply_migrations(settings.database_url, settings.db_schema, MIGRATIONS)
     log.info("migrated", schema=settings.db_schema, applied=len(applied))
@@ -29,7 +30,7 @@ def run() -> None:
     """Serve HTTP and consume Kafka in one process until SIGTERM or SIGINT."""
     from .http import create_app
 
-    settings = Settings()
+    settings = load_settings(Settings)
     configure_logging("attendance", settings.log_level)
     app = create_app(bootstrap(settings))
     uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False)

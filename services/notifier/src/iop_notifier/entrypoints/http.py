@@ -21,6 +21,7 @@ from iop_notifier.handlers.deps import Deps
 from iop_notifier.handlers.replies import receive_reply
 from iop_notifier.handlers.test_message import send_test_message
 from iop_notifier.handlers.webhooks import apply_status
+from iop_notifier.production import drop_development_routes
 from iop_notifier.settings import Settings
 from iop_shared.clock import Clock
 from iop_shared.contracts.common import check_e164
@@ -184,6 +185,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                 "messages": await list_messages(d.pool, recipient_id, limit)}
 
     add_concern_routes(app, settings)
+    if settings.environment == "production":
+        drop_development_routes(app)
     return app
 
 

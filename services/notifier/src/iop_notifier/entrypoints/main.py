@@ -10,6 +10,7 @@ from iop_notifier.settings import Settings
 from iop_shared.db import migrate as apply_migrations
 from iop_shared.kafka import provision_topics
 from iop_shared.logging import configure_logging
+from iop_shared.safety import load_settings
 
 cli = typer.Typer(help="IOP notifier: SMS and email fan-out, replies and care-team alerts.", no_args_is_help=True)
 
@@ -17,7 +18,7 @@ cli = typer.Typer(help="IOP notifier: SMS and email fan-out, replies and care-te
 @cli.command()
 def migrate() -> None:
     """Apply the notifier's database migrations."""
-    settings = Settings()
+    settings = load_settings(Settings)
     configure_logging("notifier", settings.log_level)
     applied = apply_migrations(settings.database_url, settings.db_schema, MIGRATIONS)
     typer.echo(f"applied {len(applied)} migrations to schema {settings.db_schema}")
@@ -30,7 +31,7 @@ def run(provision: bool = typer.Option(False, help="Create missing Kafka topics 
 
     from iop_notifier.entrypoints.http import create_app
 
-    settings = Settings()
+    settings = load_settings(Settings)
     configure_logging("notifier", settings.log_level)
     if provision:
         asyncio.run(provision_topics(settings.kafka_bootstrap_servers))

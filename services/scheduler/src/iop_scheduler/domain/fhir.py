@@ -17,6 +17,7 @@ from iop_shared.contracts.inbound import (
     SessionKind,
     SessionUpserted,
 )
+from iop_shared.contracts.lockscreen import REFUSAL, clinical_terms
 
 Status = Literal["proposed", "pending", "booked", "arrived", "fulfilled", "cancelled", "noshow",
                  "entered-in-error", "checked-in", "waitlist"]
@@ -98,6 +99,8 @@ def kind_of(appt: Appointment) -> SessionKind:
 def place_of(appt: Appointment) -> Location:
     label = next((p.actor.display for p in appt.participant if p.actor and p.actor.reference
                   and p.actor.reference.startswith("Location/") and p.actor.display), None)
+    if label and clinical_terms(label):  # the display becomes the reminder's place: lock-screen text
+        raise FhirFieldError("participant.actor.display", f"Location display {REFUSAL}")
     return Location(public_label=(label or "Clinic")[:60])
 
 

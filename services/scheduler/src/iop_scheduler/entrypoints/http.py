@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from iop_shared.contracts.cloudevents import describe
 from iop_shared.contracts.inbound import PatientUpserted, SessionCancelled, SessionUpserted
+from iop_shared.http_errors import install_validation_errors
 
 from ..bootstrap import Service
 from ..domain.fhir import Appointment, FhirFieldError
@@ -62,6 +63,7 @@ def create_app(service: Service) -> FastAPI:
     app = FastAPI(title="IOP scheduler", version="1.0", lifespan=lifespan,
                   description="Session ingest (JSON, FHIR R4), reminder planning and durable dispatch.")
     app.state.tokens = service.settings.tokens()
+    install_validation_errors(app)  # a refused clinic string or phone is never echoed back
     deps = service.deps
 
     @app.exception_handler(commands.Forbidden)

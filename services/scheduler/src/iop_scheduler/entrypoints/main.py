@@ -8,6 +8,7 @@ import uvicorn
 from iop_shared.db import migrate as apply_migrations
 from iop_shared.kafka import provision_topics
 from iop_shared.logging import configure_logging
+from iop_shared.safety import load_settings
 
 from ..bootstrap import MIGRATIONS, bootstrap
 from ..settings import Settings
@@ -19,7 +20,7 @@ cli = typer.Typer(help="The IOP scheduler: session ingest, reminder planning, du
 @cli.command()
 def migrate() -> None:
     """Apply the database migrations to the scheduler's schema."""
-    settings = Settings()
+    settings = load_settings(Settings)
     configure_logging("scheduler", settings.log_level)
     applied = apply_migrations(settings.database_url, settings.db_schema, MIGRATIONS)
     typer.echo(f"applied {len(applied)} migration(s) to schema {settings.db_schema}")
@@ -30,7 +31,7 @@ def run(provision: bool = typer.Option(True, help="Create missing Kafka topics f
     """Serve HTTP and run the consumers, the dispatcher and the outbox relay in one process."""
     import asyncio
 
-    settings = Settings()
+    settings = load_settings(Settings)
     configure_logging("scheduler", settings.log_level)
     if provision:
         asyncio.run(provision_topics(settings.kafka_bootstrap_servers))
