@@ -16,7 +16,7 @@ SAFE: dict[str, Any] = {
     "IOP_ENVIRONMENT": "production", "twilio_account_sid": "AC" + "1" * 32, "twilio_auth_token": "0123456789abcdef" * 2,
     "twilio_messaging_service_sid": "MG" + "2" * 32, "public_base_url": "https://hooks.clinic.example",
     "smtp_host": "smtp.clinic.example", "smtp_start_tls": True, "smtp_password": "Smtp-Pa55-w0rd-Long",
-    "admin_token": "Adm1n-T0ken-Strong-99"}
+    "admin_token": "Adm1n-T0ken-Strong-99", "triage_token": "Tr1age-T0ken-Strong-77"}
 
 
 def _refusal(**changes: Any) -> str:
@@ -56,7 +56,7 @@ def test_production_refuses_a_public_url_twilio_cannot_sign_for(url: str) -> Non
     assert "NOTIFIER_PUBLIC_BASE_URL" in text and url not in text
 
 
-@pytest.mark.parametrize("field", ["twilio_auth_token", "admin_token", "smtp_password"])
+@pytest.mark.parametrize("field", ["twilio_auth_token", "admin_token", "triage_token", "smtp_password"])
 def test_production_refuses_placeholder_secrets_without_echoing_them(field: str) -> None:
     text = _refusal(**{field: "dev-token"})
     assert f"NOTIFIER_{field.upper()} is missing or a placeholder" in text and "dev-token" not in text
