@@ -66,6 +66,5 @@ def test_settings_read_the_json_maps_and_refuse_a_placeholder_triage_token(monke
     s = Settings()
     assert s.inbound_numbers == {"+15550001111": "cl-a"} and s.fallback_care_teams == {"*": "team-roster"}
     assert s.concern_escalate_after_s == 600
-    with pytest.raises(ValueError, match="triage_token"):
-        Settings.model_validate({"IOP_ENVIRONMENT": "production", "embedded_token": "a-real-one-123",
-                                 "admin_token": "a-real-one-456"})
+    with pytest.raises(ValueError, match="NOTIFIER_TRIAGE_TOKEN"):
+        Settings.model_validate({"IOP_ENVIRONMENT": "production", "admin_token": "Adm1n-T0ken-Strong-99"})
