@@ -10,6 +10,7 @@ import asyncpg
 import pytest
 
 from .infra import Infra, acquire
+from .private_pg import PrivatePostgres
 
 
 @pytest.fixture(scope="session")
@@ -56,3 +57,12 @@ async def pg_schema(database_url: str) -> AsyncIterator[str]:
 def group_id() -> str:
     """A consumer group of this test alone."""
     return f"test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session")
+def private_postgres() -> Iterator[PrivatePostgres]:
+    """A PostgreSQL of this test session alone, on its own port, that tests may restart or kill."""
+    server = PrivatePostgres()
+    server.start()
+    yield server
+    server.stop()
