@@ -24,11 +24,11 @@ EVENTS = 400
 
 async def _count(url: str, schema: str) -> int:
     try:
-        conn = await asyncpg.connect(url, timeout=2)
+        conn = await asyncpg.connect(url, timeout=2, server_settings={"search_path": schema})
     except (OSError, asyncpg.PostgresError):
         return -1
     try:
-        return int(await conn.fetchval(f'SELECT count(*) FROM "{schema}".applied'))
+        return int(await conn.fetchval("SELECT count(*) FROM applied"))
     finally:
         await conn.close()
 
@@ -75,10 +75,10 @@ async def _consume_through_restarts(pg: PrivatePostgres, kafka_bootstrap: str, g
             await tail.settle(2.0)
         letters = tail.events(lambda e: e.source == "iop/pg-restart-test")
         assert letters == [], [getattr(e.data, "error", "") for e in letters]
-        conn = await asyncpg.connect(pg.url)
+        conn = await asyncpg.connect(pg.url, server_settings={"search_path": schema})
         try:
             total, distinct = await conn.fetchrow(
-                f'SELECT count(*), count(DISTINCT event_id) FROM "{schema}".applied')
+                "SELECT count(*), count(DISTINCT event_id) FROM applied")
         finally:
             await conn.close()
         assert (total, distinct) == (EVENTS, EVENTS), "every event applied exactly once"

@@ -70,7 +70,7 @@ class _Guard:
             return _Decoded(record, decode(headers_to_dict(record.headers or []), record.value))
         except ContractError as exc:
             await self.dead_letters.publish(record, str(exc))
-        except Exception as exc:  # noqa: BLE001 - whatever a value does to the decoder, it never decodes later
+        except Exception as exc:  # whatever a value does to the decoder, it never decodes later
             await self.dead_letters.publish(record, f"undecodable value: {type(exc).__name__}")
         return None
 

@@ -27,7 +27,7 @@ class PrivatePostgres:
 
     def __init__(self) -> None:
         # Under /var/tmp: when tests run as root the server runs as an unprivileged user that must reach it.
-        self.home = Path(tempfile.mkdtemp(prefix="iop-private-pg-", dir="/var/tmp"))  # noqa: S108
+        self.home = Path(tempfile.mkdtemp(prefix="iop-private-pg-", dir="/var/tmp"))
         self.cfg = StackConfig(home=self.home, kafka_port=0, controller_port=0, pg_port=free_port(),
                                database="iop", pg_shared_buffers="128MB")
         self._bindir = postgres_node.binaries(load())
