@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import asyncpg
@@ -59,9 +60,29 @@ async def _unsent(url: str, schema: str) -> int:
         await conn.close()
 
 
+def _crash(pg: PrivatePostgres) -> None:
+    """SIGKILL the postmaster, then start it again (crash recovery)."""
+    pg.kill()
+    pg.start()
+
+
 async def test_the_relay_publishes_again_after_postgres_restarts_under_load(
         private_postgres: PrivatePostgres, kafka_bootstrap: str) -> None:
-    pg, schema, run = private_postgres, f"t_{uuid.uuid4().hex[:12]}", unique("rly")
+    await _relay_through(private_postgres, private_postgres.restart, kafka_bootstrap)
+
+
+async def test_the_relay_publishes_again_after_postgres_crashes_under_load(kafka_bootstrap: str) -> None:
+    # Durable mode: without synchronous_commit a crash loses commits the relay may already have published.
+    pg = PrivatePostgres(durable=True)
+    await asyncio.to_thread(pg.start)
+    try:
+        await _relay_through(pg, lambda: _crash(pg), kafka_bootstrap)
+    finally:
+        await asyncio.to_thread(pg.stop)
+
+
+async def _relay_through(pg: PrivatePostgres, bounce: Callable[[], None], kafka_bootstrap: str) -> None:
+    schema, run = f"t_{uuid.uuid4().hex[:12]}", unique("rly")
     await asyncio.to_thread(migrate, pg.url, schema)
     stop_writing, stop_relay = asyncio.Event(), asyncio.Event()
     relays = [OutboxRelay(pg.url, schema, kafka_bootstrap, batch_size=20, poll_interval=0.05) for _ in range(2)]
@@ -70,7 +91,7 @@ async def test_the_relay_publishes_again_after_postgres_restarts_under_load(
         writer = asyncio.create_task(_writer(pg.url, schema, run, stop_writing))
         for pause in (0.9, 0.35, 1.3, 0.6, 0.15, 1.1):  # various points of the relay's cycle
             await asyncio.sleep(pause)
-            await asyncio.to_thread(pg.restart)
+            await asyncio.to_thread(bounce)
         await asyncio.sleep(1.5)  # rows added after the last restart
         stop_writing.set()
         await writer

@@ -100,3 +100,12 @@ def test_topic_durability_and_the_durable_dev_database_come_from_configuration(
     assert "fsync=off" in server_options(cfg) and "synchronous_commit=off" in server_options(cfg)
     durable = server_options(StackConfig(**{**cfg.__dict__, "pg_durable": True}))
     assert all(f"{name}=on" in durable for name in ("fsync", "synchronous_commit", "full_page_writes"))
+
+
+def test_the_deploy_manifests_ask_for_replicated_topics() -> None:
+    from pathlib import Path
+
+    import yaml
+    path = Path(__file__).resolve().parents[2] / "deploy" / "k8s" / "base" / "configmap.yaml"
+    data = yaml.safe_load(path.read_text())["data"]
+    assert (data["IOP_TOPIC_REPLICATION_FACTOR"], data["IOP_TOPIC_MIN_INSYNC_REPLICAS"]) == ("3", "2")
