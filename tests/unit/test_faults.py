@@ -109,3 +109,25 @@ def test_the_deploy_manifests_ask_for_replicated_topics() -> None:
     path = Path(__file__).resolve().parents[2] / "deploy" / "k8s" / "base" / "configmap.yaml"
     data = yaml.safe_load(path.read_text())["data"]
     assert (data["IOP_TOPIC_REPLICATION_FACTOR"], data["IOP_TOPIC_MIN_INSYNC_REPLICAS"]) == ("3", "2")
+
+
+def test_a_partition_counts_as_stuck_while_it_keeps_failing_on_one_offset(monkeypatch: pytest.MonkeyPatch) -> None:
+    from iop_shared import health
+
+    now = [100.0]
+    monkeypatch.setattr(health.time, "monotonic", lambda: now[0])
+    progress, key = health.ConsumerProgress(), ("g", "t", 0)
+    progress.attempting(key, 5)
+    progress.failed(key)
+    now[0] += 30
+    progress.attempting(key, 5)  # redelivered: the same offset again
+    progress.failed(key)
+    assert progress.stuck(20) == ["g:t[0]@5"]
+    now[0] += 25  # nobody retried since (the consumer stopped): no longer reported
+    assert progress.stuck(20) == []
+    progress.attempting(key, 5)
+    assert progress.stuck(20) == ["g:t[0]@5"]  # a handler in flight for long is stuck too
+    progress.attempting(key, 9)
+    assert progress.stuck(20) == []
+    progress.done(key)
+    assert progress.stuck(0) == []

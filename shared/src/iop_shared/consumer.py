@@ -152,7 +152,12 @@ def subscribe_events(broker: KafkaBroker, *, topic: Topic, group_id: str, handle
         keys = {tp: (group_id, *tp) for tp in by_partition}
         for tp, group in by_partition.items():
             PROGRESS.attempting(keys[tp], group[0].offset)
-        await asyncio.gather(*(guard.partition(group) for group in by_partition.values()))
+        try:
+            await asyncio.gather(*(guard.partition(group) for group in by_partition.values()))
+        except BaseException:
+            for key in keys.values():
+                PROGRESS.failed(key)
+            raise
         for key in keys.values():
             PROGRESS.done(key)
 

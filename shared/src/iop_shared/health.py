@@ -15,17 +15,32 @@ FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL
 """
 
 
+@dataclass
+class _Stall:
+    offset: int
+    since: float
+    in_flight: bool = True
+    failed_at: float = 0.0
+
+
 class ConsumerProgress:
     """Per consumer group and partition: the offset a consumer keeps trying to get past, and since when."""
 
     def __init__(self) -> None:
-        self._stalls: dict[tuple[str, str, int], tuple[int, float]] = {}
+        self._stalls: dict[tuple[str, str, int], _Stall] = {}
 
     def attempting(self, key: tuple[str, str, int], offset: int) -> None:
         """A batch from `offset` is being applied; a redelivery of the same offset keeps the first time."""
         current = self._stalls.get(key)
-        if current is None or current[0] != offset:
-            self._stalls[key] = (offset, time.monotonic())
+        if current is None or current.offset != offset:
+            self._stalls[key] = _Stall(offset, time.monotonic())
+        else:
+            current.in_flight = True
+
+    def failed(self, key: tuple[str, str, int]) -> None:
+        """The batch failed and will be redelivered."""
+        if (current := self._stalls.get(key)) is not None:
+            current.in_flight, current.failed_at = False, time.monotonic()
 
     def done(self, key: tuple[str, str, int]) -> None:
         """The batch was applied and committed: the partition moved on."""
@@ -34,8 +49,9 @@ class ConsumerProgress:
     def stuck(self, after_seconds: float) -> list[str]:
         """`group:topic[partition]@offset` of every partition stuck for longer than `after_seconds`."""
         now = time.monotonic()
-        return [f"{g}:{t}[{p}]@{off}" for (g, t, p), (off, since) in self._stalls.items()
-                if now - since > after_seconds]
+        # Still trying: a handler in flight, or failing again lately (a stopped consumer's last failure ages out).
+        return [f"{g}:{t}[{p}]@{st.offset}" for (g, t, p), st in self._stalls.items()
+                if now - st.since > after_seconds and (st.in_flight or now - st.failed_at < after_seconds)]
 
 
 PROGRESS = ConsumerProgress()
