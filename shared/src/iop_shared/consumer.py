@@ -9,57 +9,27 @@ with backoff and, if it persists, the message is not committed and is redelivere
 from __future__ import annotations
 
 import asyncio
-import base64
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-import asyncpg
-from aiokafka import AIOKafkaProducer
-from aiokafka.errors import KafkaError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential, wait_random
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential, wait_random
 
 from .asyncapi import record_subscription
-from .contracts import Contract, ContractError, Envelope, Topic, decode, encode, headers_to_dict
-from .contracts.outbound import DeadLetter
+from .contracts import Contract, ContractError, Envelope, Topic, decode, headers_to_dict
+from .deadletter import DeadLetterPublisher
+from .faults import TRANSIENT_ERRORS, is_transient
+from .health import PROGRESS
 from .logging import get_logger
 
+__all__ = ["TRANSIENT_ERRORS", "BatchHandler", "DeadLetterPublisher", "Handler", "subscribe_events"]
 log = get_logger(__name__)
 
 Handler = Callable[[Envelope[Contract]], Awaitable[None]]
 BatchHandler = Callable[[Sequence[Envelope[Contract]]], Awaitable[None]]
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
-    asyncpg.exceptions.SerializationError, asyncpg.exceptions.DeadlockDetectedError,
-    asyncpg.exceptions.TooManyConnectionsError, KafkaError,
-    # The schema or grants are missing: an operator fixes that, and then the same message succeeds.
-    asyncpg.exceptions.UndefinedTableError, asyncpg.exceptions.InvalidSchemaNameError,
-    asyncpg.exceptions.InsufficientPrivilegeError,
-)
-
-
-class DeadLetterPublisher:
-    """Publishes what can never be processed to iop.deadletter.v1, with its reason."""
-
-    def __init__(self, producer: AIOKafkaProducer, service: str) -> None:
-        self._producer = producer
-        self._service = service
-
-    async def publish(self, record: Any, error: str) -> None:
-        headers = headers_to_dict(record.headers or [])
-        key = record.key.decode("utf-8", "replace") if record.key else None
-        letter = DeadLetter(
-            source_topic=record.topic, partition=record.partition, offset=record.offset, key=key,
-            headers=headers, value_b64=base64.b64encode(record.value or b"").decode(), error=error[:1000],
-            service=self._service, failed_at=datetime.now(UTC))
-        out = encode(Envelope(data=letter, source=f"iop/{self._service}"))
-        await self._producer.send_and_wait(out.topic, out.value, key=record.key or b"", headers=out.headers)
-        log.warning("dead_lettered", topic=record.topic, partition=record.partition, offset=record.offset,
-                    reason=error[:200])
 
 
 @dataclass(frozen=True)
@@ -100,7 +70,9 @@ class _Guard:
             return _Decoded(record, decode(headers_to_dict(record.headers or []), record.value))
         except ContractError as exc:
             await self.dead_letters.publish(record, str(exc))
-            return None
+        except Exception as exc:  # whatever a value does to the decoder, it never decodes later
+            await self.dead_letters.publish(record, f"undecodable value: {type(exc).__name__}")
+        return None
 
     async def _run(self, run: list[_Decoded]) -> None:
         handler = self.batch_handlers[run[0].envelope.type]
@@ -118,9 +90,9 @@ class _Guard:
         """True when applied; False on a permanent failure (a persisting transient fault raises)."""
         try:
             await self._retrying(items, apply)
-        except TRANSIENT_ERRORS:
-            raise
         except Exception as exc:
+            if is_transient(exc):
+                raise
             log.warning("batch_failed_applying_one_by_one", topic=items[0].record.topic, size=len(items),
                         error=type(exc).__name__)
             return False
@@ -130,11 +102,11 @@ class _Guard:
         record, envelope = items[0].record, items[0].envelope
         try:
             await self._retrying(items, apply)
-        except TRANSIENT_ERRORS:
-            raise
         except ContractError as exc:
             await self.dead_letters.publish(record, str(exc))
         except Exception as exc:
+            if is_transient(exc):
+                raise
             log.exception("handler_failed", topic=record.topic, offset=record.offset, ce_type=envelope.type)
             await self.dead_letters.publish(record, f"{type(exc).__name__}: {exc}")
 
@@ -142,12 +114,14 @@ class _Guard:
         """Apply, retrying transient faults with backoff; one that persists is logged and raised (redelivery)."""
         try:
             async for attempt in AsyncRetrying(
-                    retry=retry_if_exception_type(TRANSIENT_ERRORS), stop=stop_after_attempt(self.retry_attempts),
+                    retry=retry_if_exception(is_transient), stop=stop_after_attempt(self.retry_attempts),
                     wait=wait_exponential(multiplier=0.2, max=5) + wait_random(0, 0.2), reraise=True):
                 with attempt:
                     await apply(items)
-        except TRANSIENT_ERRORS:
-            log.error("transient_failure_redeliver", topic=items[0].record.topic, offset=items[0].record.offset)
+        except Exception as exc:
+            if is_transient(exc):
+                log.error("transient_failure_redeliver", topic=items[0].record.topic,
+                          offset=items[0].record.offset, error=type(exc).__name__)
             raise
 
 
@@ -175,7 +149,17 @@ def subscribe_events(broker: KafkaBroker, *, topic: Topic, group_id: str, handle
             by_partition[(record.topic, record.partition)].append(record)
         # A transient failure raises out of here: the whole batch is redelivered (NACK seeks back) and the
         # records already applied are skipped by the handlers' inbox.
-        await asyncio.gather(*(guard.partition(group) for group in by_partition.values()))
+        keys = {tp: (group_id, *tp) for tp in by_partition}
+        for tp, group in by_partition.items():
+            PROGRESS.attempting(keys[tp], group[0].offset)
+        try:
+            await asyncio.gather(*(guard.partition(group) for group in by_partition.values()))
+        except BaseException:
+            for key in keys.values():
+                PROGRESS.failed(key)
+            raise
+        for key in keys.values():
+            PROGRESS.done(key)
 
     types = sorted({*handlers, *(batch_handlers or {})})
     record_subscription(broker, topic.name, types)

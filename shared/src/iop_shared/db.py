@@ -85,3 +85,14 @@ async def connection(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
     """A pooled connection without an explicit transaction, for reads."""
     async with pool.acquire() as proxy:
         yield cast(asyncpg.Connection, proxy)
+
+
+async def pg_durable(database_url: str) -> bool:
+    """True when the server runs with fsync, synchronous_commit and full_page_writes on: for benchmarks to report."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        rows = await conn.fetch(
+            "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')")
+    finally:
+        await conn.close()
+    return len(rows) == 3 and all(r["setting"] == "on" for r in rows)

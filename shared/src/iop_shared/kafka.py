@@ -7,13 +7,43 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewPartitions, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.client import AIOKafkaClient
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from faststream.kafka import KafkaBroker
 
 from .contracts import TOPICS, Topic
+from .logging import get_logger
+from .settings import BaseServiceSettings
+
+log = get_logger(__name__)
+
+
+async def wait_for_kafka(bootstrap_servers: str, *, timeout: float | None = None) -> None:
+    """Return once a broker answers at `bootstrap_servers`, backing off meanwhile; raise after `timeout` seconds.
+
+    Kafka may start after us (a deploy, a broker restart): a service waits for it instead of exiting.
+    The default timeout is IOP_KAFKA_CONNECT_TIMEOUT (300 s).
+    """
+    limit = BaseServiceSettings().kafka_connect_timeout if timeout is None else timeout
+    deadline, delay = time.monotonic() + limit, 0.25
+    while True:
+        client = AIOKafkaClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=5000)
+        try:
+            await client.bootstrap()
+            return
+        except (KafkaError, OSError) as exc:
+            if time.monotonic() + delay > deadline:
+                raise
+            log.warning("kafka_unavailable_waiting", bootstrap=bootstrap_servers, error=type(exc).__name__,
+                        retry_in=round(delay, 2))
+        finally:
+            await client.close()
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 5.0)
 
 
 def make_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
@@ -28,6 +58,8 @@ def make_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
 
 async def provision_topics(bootstrap_servers: str, topics: tuple[Topic, ...] = TOPICS) -> list[str]:
     """Create missing topics with their partitions and configs, grow short ones; return what changed."""
+    await wait_for_kafka(bootstrap_servers)
+    settings = BaseServiceSettings()
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     changed: list[str] = []
@@ -37,7 +69,7 @@ async def provision_topics(bootstrap_servers: str, topics: tuple[Topic, ...] = T
         for topic in topics:
             if topic.name not in counts:
                 try:
-                    await admin.create_topics([_new_topic(topic)])
+                    await admin.create_topics([_new_topic(topic, settings)])
                     changed.append(f"created {topic.name}")
                 except TopicAlreadyExistsError:
                     pass
@@ -49,16 +81,18 @@ async def provision_topics(bootstrap_servers: str, topics: tuple[Topic, ...] = T
     return changed
 
 
-def _new_topic(topic: Topic) -> NewTopic:
+def _new_topic(topic: Topic, settings: BaseServiceSettings) -> NewTopic:
+    """Durability from settings: IOP_TOPIC_REPLICATION_FACTOR and IOP_TOPIC_MIN_INSYNC_REPLICAS (1/1 in dev)."""
     configs = {"cleanup.policy": "compact" if topic.compacted else "delete",
-               "retention.ms": str(topic.retention_ms), "min.insync.replicas": "1"}
-    return NewTopic(topic.name, num_partitions=topic.partitions, replication_factor=1, topic_configs=configs)
+               "retention.ms": str(topic.retention_ms),
+               "min.insync.replicas": str(settings.topic_min_insync_replicas)}
+    return NewTopic(topic.name, num_partitions=topic.partitions,
+                    replication_factor=settings.topic_replication_factor, topic_configs=configs)
 
 
 def provision_main() -> None:
     """`iop-topics`: create or grow the v1 topics on KAFKA_BOOTSTRAP_SERVERS (idempotent)."""
     from .safety import load_settings
-    from .settings import BaseServiceSettings
 
     settings = load_settings(BaseServiceSettings)
     changed = asyncio.run(provision_topics(settings.kafka_bootstrap_servers))

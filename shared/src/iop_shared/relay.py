@@ -4,6 +4,10 @@ One relay per schema is active at a time (a PostgreSQL advisory lock held on its
 wait as standbys). Before publishing a batch the relay records, per row, the partition it goes to and that
 partition's end offset; after a crash the next leader reads those partitions from the recorded offsets and
 marks the rows whose event ids it finds as sent instead of publishing them again.
+
+Whatever fails (Kafka, a PostgreSQL restart, a connection left half-way), the relay starts over with backoff
+and takes leadership again: it never stops for good. A row the broker refuses as too large is set aside
+(marked failed with its reason, counted) so the rows after it still go out.
 """
 
 from __future__ import annotations
@@ -11,28 +15,39 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections.abc import Awaitable
 from dataclasses import dataclass
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.errors import KafkaError
 from aiokafka.partitioner import DefaultPartitioner
+from prometheus_client import Counter
 
 from .db import check_schema_name
+from .faults import PERMANENT_KAFKA_ERRORS, is_transient
 from .logging import get_logger
 
 log = get_logger(__name__)
 _partitioner = DefaultPartitioner()
+SET_ASIDE = Counter("outbox_rows_set_aside_total", "Outbox rows the broker refused for good (too large)", ["schema"])
+_MAX_BACKOFF = 5.0
 
-_PENDING = "SELECT id, event_id, topic, key, value, headers FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1"
+_PENDING = """
+SELECT id, event_id, topic, key, value, headers FROM outbox
+WHERE sent_at IS NULL AND failed_at IS NULL ORDER BY id LIMIT $1
+"""
 _MARK_INFLIGHT = """
 UPDATE outbox AS o SET partition = v.p, inflight_offset = v.off
 FROM unnest($1::bigint[], $2::int[], $3::bigint[]) AS v(id, p, off) WHERE o.id = v.id
 """
 _MARK_SENT = "UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])"
+_MARK_FAILED = """
+UPDATE outbox AS o SET failed_at = now(), failure = v.reason
+FROM unnest($1::bigint[], $2::text[]) AS v(id, reason) WHERE o.id = v.id
+"""
 _INFLIGHT = """
 SELECT id, event_id, topic, partition, inflight_offset FROM outbox
-WHERE sent_at IS NULL AND inflight_offset IS NOT NULL
+WHERE sent_at IS NULL AND failed_at IS NULL AND inflight_offset IS NOT NULL
 """
 
 
@@ -57,19 +72,27 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._poll_interval = poll_interval
         self._wakeup = asyncio.Event()
+        self._failures = 0
         self.published = 0
+        self.set_aside = 0
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Wait for leadership, then relay until `stop` is set; on a Kafka or database fault, start over."""
+        """Wait for leadership, then relay until `stop` is set; on any fault, back off and start over."""
         while not stop.is_set():
             try:
                 await self._run_once(stop)
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, KafkaError) as exc:
-                log.warning("outbox_relay_restarting", schema=self._schema, error=type(exc).__name__)
-                await _wait(stop, self._poll_interval)
+            except Exception as exc:  # a relay that dies stops the outbox for good
+                self._failures += 1
+                if is_transient(exc):
+                    log.warning("outbox_relay_restarting", schema=self._schema, error=type(exc).__name__)
+                else:
+                    log.exception("outbox_relay_failed_restarting", schema=self._schema, error=type(exc).__name__)
+                delay = min(max(self._poll_interval, 0.1) * 2 ** min(self._failures - 1, 6), _MAX_BACKOFF)
+                await _wait(stop, delay)
 
     async def _run_once(self, stop: asyncio.Event) -> None:
-        lock_conn = await asyncpg.connect(self._database_url, server_settings={"search_path": self._schema})
+        lock_conn = await asyncpg.connect(self._database_url, server_settings={"search_path": self._schema},
+                                          timeout=10, command_timeout=60)
         producer = AIOKafkaProducer(bootstrap_servers=self._bootstrap, enable_idempotence=True, acks="all",
                                     linger_ms=5, max_batch_size=256 * 1024)
         reader = AIOKafkaConsumer(bootstrap_servers=self._bootstrap, enable_auto_commit=False,
@@ -81,9 +104,11 @@ class OutboxRelay:
                 await lock_conn.add_listener(f"outbox_{self._schema}", self._notified)
                 await self._relay(lock_conn, producer, reader, stop)
         finally:
-            await producer.stop()
-            await reader.stop()
-            await lock_conn.close()
+            await _quietly(producer.stop())
+            await _quietly(reader.stop())
+            # A connection the server dropped mid-statement may never answer a polite close.
+            await _quietly(lock_conn.close(timeout=2))
+            lock_conn.terminate()
 
     def _notified(self, *_: object) -> None:
         self._wakeup.set()
@@ -99,6 +124,7 @@ class OutboxRelay:
     async def _relay(self, lock_conn: asyncpg.Connection, producer: AIOKafkaProducer,
                      reader: AIOKafkaConsumer, stop: asyncio.Event) -> None:
         await self._recover(lock_conn, reader)
+        self._failures = 0
         while not stop.is_set():
             self._wakeup.clear()
             rows = await self._pending(lock_conn)
@@ -124,10 +150,35 @@ class OutboxRelay:
             _MARK_INFLIGHT,
             [r.id for r in rows], [partitions[r.id] for r in rows],
             [ends[TopicPartition(r.topic, partitions[r.id])] for r in rows])
-        futures = [await producer.send(r.topic, r.value, key=r.key, headers=r.headers, partition=partitions[r.id])
-                   for r in rows]
-        await asyncio.gather(*futures)
-        await self._mark_sent(conn, [r.id for r in rows])
+        refused: dict[int, str] = {}
+        futures: list[tuple[_Row, asyncio.Future[object]]] = []
+        for r in rows:
+            try:
+                futures.append((r, await producer.send(r.topic, r.value, key=r.key, headers=r.headers,
+                                                       partition=partitions[r.id])))
+            except PERMANENT_KAFKA_ERRORS as exc:
+                refused[r.id] = type(exc).__name__
+        sent: list[int] = []
+        for (r, _), result in zip(futures, await asyncio.gather(*(f for _, f in futures), return_exceptions=True),
+                                  strict=True):
+            if isinstance(result, PERMANENT_KAFKA_ERRORS):
+                refused[r.id] = type(result).__name__
+            elif isinstance(result, BaseException):
+                raise result  # transient: start over; recovery finds what did reach Kafka
+            else:
+                sent.append(r.id)
+        if refused:
+            await self._set_aside(conn, [r for r in rows if r.id in refused], refused)
+        await self._mark_sent(conn, sent)
+
+    async def _set_aside(self, conn: asyncpg.Connection, rows: list[_Row], reasons: dict[int, str]) -> None:
+        """Mark rows the broker can never take as failed, so the rows after them are published."""
+        await conn.execute(_MARK_FAILED, [r.id for r in rows], [reasons[r.id] for r in rows])
+        for r in rows:  # ids and sizes only: the value may hold personal data
+            log.error("outbox_row_set_aside", schema=self._schema, outbox_id=r.id, event_id=r.event_id,
+                      topic=r.topic, bytes=len(r.value), reason=reasons[r.id])
+        SET_ASIDE.labels(self._schema).inc(len(rows))
+        self.set_aside += len(rows)
 
     async def _mark_sent(self, conn: asyncpg.Connection, ids: list[int]) -> None:
         await conn.execute(_MARK_SENT, ids)
@@ -172,6 +223,11 @@ async def _event_ids_since(reader: AIOKafkaConsumer, start: dict[TopicPartition,
                 found.update(v.decode() for k, v in rec.headers if k == "ce_id")
         todo = {tp for tp in todo if await reader.position(tp) < ends[tp]}
     return found
+
+
+async def _quietly(closing: Awaitable[object]) -> None:
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(closing, timeout=5)
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

@@ -30,6 +30,11 @@ class BaseServiceSettings(BaseSettings):
     database_url: str = Field(
         default="postgresql://postgres@127.0.0.1:15432/iop", validation_alias="DATABASE_URL")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
+    ready_outbox_max_age: float = Field(default=60.0, gt=0, validation_alias="IOP_READY_OUTBOX_MAX_AGE")
+    ready_consumer_stuck_after: float = Field(default=120.0, gt=0, validation_alias="IOP_READY_CONSUMER_STUCK_AFTER")
+    topic_replication_factor: int = Field(default=1, ge=1, validation_alias="IOP_TOPIC_REPLICATION_FACTOR")
+    topic_min_insync_replicas: int = Field(default=1, ge=1, validation_alias="IOP_TOPIC_MIN_INSYNC_REPLICAS")
+    kafka_connect_timeout: float = Field(default=300.0, gt=0, validation_alias="IOP_KAFKA_CONNECT_TIMEOUT")
 
     @field_validator("environment", mode="before")
     @classmethod

@@ -15,7 +15,7 @@ from iop_shared.clock import Clock, SystemClock
 from iop_shared.consumer import DeadLetterPublisher, Handler, subscribe_events
 from iop_shared.contracts.topics import CHECKINS, CLINICS, PATIENTS, SESSIONS
 from iop_shared.db import create_pool, migrate
-from iop_shared.kafka import make_broker
+from iop_shared.kafka import make_broker, wait_for_kafka
 from iop_shared.logging import get_logger
 from iop_shared.relay import OutboxRelay
 
@@ -53,6 +53,7 @@ class Service:
         self.store.attach(await create_pool(s.database_url, s.db_schema, max_size=8))
         self.dlq_producer = AIOKafkaProducer(bootstrap_servers=s.kafka_bootstrap_servers, acks="all",
                                              enable_idempotence=True)
+        await wait_for_kafka(s.kafka_bootstrap_servers)  # Kafka may come up after us: wait, do not exit
         await self.dlq_producer.start()
         _subscribe(self.broker, self.deps, s.group_id, DeadLetterPublisher(self.dlq_producer, "scheduler"))
         await self.broker.start()

@@ -107,12 +107,18 @@ def decode(headers: Mapping[str, str], value: bytes | None) -> Envelope[Contract
         raise ContractError("empty value")
     try:
         payload = json.loads(value)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:
+        # ValueError covers bad UTF-8, bad JSON and integers past Python's digit limit; RecursionError a
+        # value nested too deep to parse. None of them can ever decode, so none may stall a partition.
         raise ContractError(f"value is not JSON: {exc.__class__.__name__}") from exc
+    if not isinstance(payload, dict):
+        raise ContractError(f"value is not a JSON object: {type(payload).__name__}")
     try:
         data = event_type.model.model_validate(payload)
     except ValidationError as exc:
         raise ContractError(f"invalid {event_type.ce_type}: {describe(exc)}") from exc
+    except (ValueError, RecursionError) as exc:
+        raise ContractError(f"invalid {event_type.ce_type}: {exc.__class__.__name__}") from exc
     return Envelope(data=data, source=headers["ce_source"], id=headers["ce_id"],
                     time=time.astimezone(UTC), traceparent=headers.get("traceparent"))
 

@@ -190,3 +190,6 @@ class DeadLetter(Contract):
     error: str
     service: str
     failed_at: Timestamp
+    truncated: bool = Field(default=False, description="value_b64 (or headers) cut to fit the topic's size limit")
+    original_size: int | None = Field(default=None, ge=0, description="bytes of the original value")
+    value_sha256: str | None = Field(default=None, description="hex SHA-256 of the whole original value")

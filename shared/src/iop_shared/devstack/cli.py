@@ -92,7 +92,12 @@ def status() -> None:
     typer.echo(f"kafka: {'up pid ' + str(kafka_pid) if kafka_pid and port_open(cfg.kafka_port) else 'down'} "
                f"({cfg.kafka_bootstrap})")
     pg_up = postgres_node.running(cfg) and port_open(cfg.pg_port)
-    typer.echo(f"postgres: {'up' if pg_up else 'down'} ({cfg.database_url})")
+    durable = ""
+    if pg_up:
+        from ..db import pg_durable
+
+        durable = ", durable" if asyncio.run(pg_durable(cfg.database_url)) else ", not durable (IOP_PG_DURABLE=0)"
+    typer.echo(f"postgres: {'up' if pg_up else 'down'} ({cfg.database_url}{durable})")
 
 
 @app.command()

@@ -18,6 +18,7 @@ class StackConfig:
     pg_port: int
     database: str
     pg_shared_buffers: str = "1GB"
+    pg_durable: bool = False
 
     @property
     def kafka_bootstrap(self) -> str:
@@ -44,4 +45,5 @@ def load() -> StackConfig:
         pg_port=int(os.environ.get("IOP_PG_PORT", "15432")),
         database=os.environ.get("IOP_PG_DATABASE", "iop"),
         pg_shared_buffers=os.environ.get("IOP_PG_SHARED_BUFFERS", "1GB"),
+        pg_durable=os.environ.get("IOP_PG_DURABLE", "0").lower() in {"1", "true", "yes", "on"},
     )

@@ -48,6 +48,11 @@ def binaries(cfg: StackConfig) -> Path:
     return local / "bin"
 
 
+def run_as() -> str | None:
+    """The unprivileged user postgres runs as when we are root; None otherwise."""
+    return _user()
+
+
 def _user() -> str | None:
     if os.geteuid() != 0:
         return None
@@ -58,9 +63,21 @@ def _user() -> str | None:
     return RUN_AS
 
 
-def start(cfg: StackConfig) -> None:
+def server_options(cfg: StackConfig) -> str:
+    """The postgres command-line options: durable (fsync, synchronous commit, full pages) only when asked."""
+    # A throwaway dev database is fast without durability; IOP_PG_DURABLE=1 gives production's settings,
+    # so a benchmark or a crash test can report figures taken the way a clinic runs it.
+    durability = "on" if cfg.pg_durable else "off"
+    # Buffers sized for the benchmarks' millions of rows (PostgreSQL's 128 MB default makes every backend
+    # write out dirty pages itself at that size).
+    return (f"-c listen_addresses=127.0.0.1 -p {cfg.pg_port} -k {cfg.home / 'postgres'} -c fsync={durability} "
+            f"-c synchronous_commit={durability} -c full_page_writes={durability} -c max_connections=300 "
+            f"-c shared_buffers={cfg.pg_shared_buffers} -c work_mem=16MB")
+
+
+def start(cfg: StackConfig, bindir: Path | None = None) -> None:
     """initdb once, then start the server with pg_ctl; returns when it accepts connections."""
-    bindir = binaries(cfg)
+    bindir = bindir or binaries(cfg)
     user = _user()
     root = cfg.home / "postgres"
     data = root / "data"
@@ -72,11 +89,7 @@ def start(cfg: StackConfig) -> None:
         shutil.rmtree(data, ignore_errors=True)
         subprocess.run([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
                         "--encoding=UTF8", "--no-sync"], check=True, user=user, stdout=subprocess.DEVNULL)
-    # A throwaway dev database: no durability, and buffers sized for the benchmarks' millions of rows
-    # (PostgreSQL's 128 MB default makes every backend write out dirty pages itself at that size).
-    options = (f"-c listen_addresses=127.0.0.1 -p {cfg.pg_port} -k {root} -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300 "
-               f"-c shared_buffers={cfg.pg_shared_buffers} -c work_mem=16MB")
+    options = server_options(cfg)
     subprocess.run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "postgres.log"), "-o", options,
                     "-w", "-t", "60", "start"], check=True, user=user, stdout=subprocess.DEVNULL)
     created = subprocess.run([str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(cfg.pg_port),

@@ -11,6 +11,7 @@ import asyncpg
 import pytest
 
 from .infra import Infra, acquire
+from .private_pg import PrivatePostgres
 
 # IOP_ENVIRONMENT has no default; tests (and the processes they start) run as development unless they say otherwise.
 os.environ.setdefault("IOP_ENVIRONMENT", "development")
@@ -60,3 +61,12 @@ async def pg_schema(database_url: str) -> AsyncIterator[str]:
 def group_id() -> str:
     """A consumer group of this test alone."""
     return f"test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session")
+def private_postgres() -> Iterator[PrivatePostgres]:
+    """A PostgreSQL of this test session alone, on its own port, that tests may restart or kill."""
+    server = PrivatePostgres()
+    server.start()
+    yield server
+    server.stop()

@@ -15,7 +15,7 @@ from faststream.kafka import KafkaBroker
 from iop_shared.clock import Clock, SystemClock
 from iop_shared.consumer import DeadLetterPublisher
 from iop_shared.db import create_pool, migrate
-from iop_shared.kafka import make_broker
+from iop_shared.kafka import make_broker, wait_for_kafka
 from iop_shared.logging import get_logger
 
 from .adapters.attendance import AttendanceClient
@@ -79,6 +79,7 @@ class Service:
         assert self.ctx is not None
         self._producer = AIOKafkaProducer(bootstrap_servers=s.kafka_bootstrap_servers, enable_idempotence=True,
                                           acks="all")
+        await wait_for_kafka(s.kafka_bootstrap_servers)  # Kafka may come up after us: wait, do not exit
         await self._producer.start()
         self.broker = make_broker(s.kafka_bootstrap_servers, client_id=f"iop-{SERVICE}")
         subscribe(self.broker, self.ctx, s.group_id, DeadLetterPublisher(self._producer, SERVICE))

@@ -13,6 +13,7 @@ from sse_starlette import EventSourceResponse
 
 from iop_shared.contracts.common import EntityId, TimeZoneName
 from iop_shared.contracts.outbound import Severity
+from iop_shared.health import readiness
 
 from ..adapters import repository as repo
 from ..adapters import risk_repository as risk_repo
@@ -56,8 +57,9 @@ def create_app(service: Service) -> FastAPI:
                 checks["database"] = await conn.fetchval("SELECT true") is True
             if service.broker is not None:
                 checks["kafka"] = await service.broker.ping(timeout=2.0)
-        except Exception:  # noqa: S110 - readiness reports, it does not raise
-            pass
+            checks["publishing"] = (await readiness(ctx().pool, service.settings)).ready
+        except Exception:
+            checks["publishing"] = False
         if not all(checks.values()):
             response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
         return checks

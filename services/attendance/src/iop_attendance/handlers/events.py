@@ -28,6 +28,7 @@ from .visits import settle
 Apply = Callable[[asyncpg.Connection, Context, list[Envelope[Contract]]], Awaitable[list[Envelope[Contract]]]]
 T = TypeVar("T")
 SCORED = frozenset({CheckinIntent.mood, CheckinIntent.craving, CheckinIntent.crisis})
+UNSCORED_ANSWERS = frozenset({CheckinIntent.other, CheckinIntent.concern})
 
 
 async def handle(ctx: Context, envelopes: Sequence[Envelope[Contract]], apply: Apply) -> None:
@@ -86,7 +87,7 @@ async def checkin_received(conn: asyncpg.Connection, ctx: Context, envs: list[En
     """Scored, crisis and prompted replies count for risk; a new one re-evaluates its patient."""
     patients: set[str] = set()
     for event_id, c in _data(envs, CheckinReceived):
-        relevant = c.intent in SCORED or c.prompt_reminder_id is not None or c.intent in (CheckinIntent.other, CheckinIntent.concern)
+        relevant = c.intent in SCORED or c.prompt_reminder_id is not None or c.intent in UNSCORED_ANSWERS
         if await repo.add_checkin(conn, event_id, c) and relevant:
             patients.add(c.patient_id)
     return await evaluate_patients(conn, ctx, patients)

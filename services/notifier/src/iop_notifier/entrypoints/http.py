@@ -25,6 +25,7 @@ from iop_notifier.production import drop_development_routes
 from iop_notifier.settings import Settings
 from iop_shared.clock import Clock
 from iop_shared.contracts.common import check_e164
+from iop_shared.health import readiness
 from iop_shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             log.warning("readyz_database_down")
         broker = notifier.broker
         checks["kafka"] = bool(broker and await broker.ping(timeout=2.0))
+        checks["publishing"] = (await readiness(d.pool, settings)).ready
         response.status_code = 200 if all(checks.values()) else 503
         return {"ready": all(checks.values()), "checks": checks}
 

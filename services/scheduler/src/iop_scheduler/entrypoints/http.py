@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from iop_shared.contracts.cloudevents import describe
 from iop_shared.contracts.inbound import PatientUpserted, SessionCancelled, SessionUpserted
+from iop_shared.health import readiness
 from iop_shared.http_errors import install_validation_errors
 
 from ..bootstrap import Service
@@ -127,6 +128,9 @@ def create_app(service: Service) -> FastAPI:
                 checks["database"] = await repo.conn.fetchval("SELECT true") is True
         with contextlib.suppress(Exception):
             checks["kafka"] = bool(await service.broker.ping(timeout=2.0))
+        checks["publishing"] = False
+        with contextlib.suppress(Exception):
+            checks["publishing"] = (await readiness(deps.store.pool, service.settings)).ready
         ok = all(checks.values())
         return JSONResponse({"ready": ok, **checks}, status_code=200 if ok else 503)
 

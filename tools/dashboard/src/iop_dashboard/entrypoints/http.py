@@ -14,6 +14,8 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from iop_shared.health import readiness
+
 from .. import metrics
 from ..adapters.attendance import FlagActionError
 from ..adapters.db import connection
@@ -109,8 +111,9 @@ def create_app(service: Service) -> FastAPI:
                 checks["database"] = await conn.fetchval("SELECT true") is True
             if service.broker is not None:
                 checks["kafka"] = await service.broker.ping(timeout=2.0)
-        except Exception:  # noqa: S110 - readiness reports, it does not raise
-            pass
+            checks["consumers"] = (await readiness(ctx().pool, service.settings, outbox=False)).ready
+        except Exception:
+            checks["consumers"] = False
         if not all(checks.values()):
             response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
         return checks
