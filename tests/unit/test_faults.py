@@ -107,7 +107,8 @@ def test_the_deploy_manifests_ask_for_replicated_topics() -> None:
 
     import yaml
     path = Path(__file__).resolve().parents[2] / "deploy" / "k8s" / "base" / "configmap.yaml"
-    data = yaml.safe_load(path.read_text())["data"]
+    [common] = [doc for doc in yaml.safe_load_all(path.read_text()) if doc["metadata"]["name"] == "iop-common"]
+    data = common["data"]
     assert (data["IOP_TOPIC_REPLICATION_FACTOR"], data["IOP_TOPIC_MIN_INSYNC_REPLICAS"]) == ("3", "2")
 
 
