@@ -20,6 +20,7 @@ from iop_shared.contracts.inbound import (
     SessionUpserted,
 )
 from iop_shared.contracts.outbound import ReminderDue, ReminderPurpose, RiskFlagged, Severity
+from iop_shared.contracts.tenancy import clinic_source
 
 SESSION_TITLE = "Relapse Prevention Group (SUD track)"
 
@@ -36,7 +37,8 @@ def clinic(clinic_id: str, *, zone: str = "America/New_York", quiet: tuple[time,
            revision: int = 1) -> Envelope[ClinicUpserted]:
     qh = QuietHours(start=quiet[0], end=quiet[1]) if quiet else None
     return Envelope(ClinicUpserted(clinic_id=clinic_id, public_name="Riverside Wellness", callback_phone="+15551234567",
-                                   timezone=zone, quiet_hours=qh, revision=revision), source="iop/test")
+                                   timezone=zone, quiet_hours=qh, revision=revision),
+                    source=clinic_source(clinic_id, "test"))
 
 
 def all_day() -> tuple[time, time]:
@@ -52,7 +54,7 @@ def patient(patient_id: str, clinic_id: str, *, phone_number: str | None = None,
         patient_id=patient_id, clinic_id=clinic_id, phone=phone_number, email=email, timezone=zone,
         locale=locale, channels=[Channel(c) for c in channels],
         consent=Consent(sms=sms, email=mail, recorded_at=datetime.now(UTC), source="intake"),
-        care_team_id=care_team_id, revision=revision), source="iop/test")
+        care_team_id=care_team_id, revision=revision), source=clinic_source(clinic_id, "test"))
 
 
 def session(session_id: str, clinic_id: str, attendees: list[str], *, starts_in: timedelta = timedelta(days=2),
@@ -62,7 +64,7 @@ def session(session_id: str, clinic_id: str, attendees: list[str], *, starts_in:
         session_id=session_id, clinic_id=clinic_id, program_id="prog-dual-dx-iop", kind=SessionKind.group,
         internal_title=SESSION_TITLE, starts_at=start, ends_at=start + timedelta(hours=3),
         timezone="America/New_York", location=Location(public_label="Suite 210"), attendees=attendees,
-        revision=revision), source="iop/test")
+        revision=revision), source=clinic_source(clinic_id, "test"))
 
 
 def reminder(patient_id: str, clinic_id: str, session_ids: list[str], *, urgent: bool = False,
@@ -77,7 +79,7 @@ def care_team(team_id: str, clinic_id: str, members: list[tuple[str, bool, str, 
     """members: (member_id, on_call, phone, email)."""
     return Envelope(CareTeamUpserted(care_team_id=team_id, clinic_id=clinic_id, members=[
         CareTeamMember(member_id=m, name="Dr. Example", role="counselor", phone=p, email=e, on_call=oc)
-        for m, oc, p, e in members], revision=1), source="iop/test")
+        for m, oc, p, e in members], revision=1), source=clinic_source(clinic_id, "test"))
 
 
 def risk_flag(patient_id: str, team_id: str, severity: Severity = Severity.critical,
