@@ -158,7 +158,7 @@ class SessionUpserted(Contract):
     timezone: TimeZoneName
     location: Location | None = None
     telehealth: Telehealth | None = None
-    attendees: Attendees = Field(default_factory=list)
+    attendees: Attendees = Field(default_factory=list, description="patient ids; at most IOP_MAX_ATTENDEES (500)")
     revision: Revision
 
     @model_validator(mode="after")
