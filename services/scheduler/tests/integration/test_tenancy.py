@@ -52,7 +52,7 @@ async def b_patient(client: Any) -> str:
 
 
 async def _is(value: Any, expected: str) -> bool:
-    return await value == expected
+    return bool(await value == expected)
 
 
 def letters_for(tail: TopicTail, key: str) -> list[DeadLetter]:
@@ -107,8 +107,8 @@ async def test_roster_injection_is_refused_over_http_fhir_and_kafka(client: Any,
     assert arrived.status_code == 403
     async with TopicTail(kafka_bootstrap, DEADLETTER.name) as tail:
         await publish(kafka_bootstrap, session(sid, start, [pid]))
-        [letter] = [e.data for e in await tail.wait_for(
-            lambda e: isinstance(e.data, DeadLetter) and e.data.key == sid, timeout=30)]  # type: ignore[union-attr]
+        await tail.wait_for(lambda e: isinstance(e.data, DeadLetter) and e.data.key == sid, timeout=30)
+        [letter] = letters_for(tail, sid)
     assert letter.error.startswith("tenant_mismatch: attendees.0")
     assert await pending(client.service, pid) == []
 
@@ -124,8 +124,9 @@ async def test_session_of_another_clinic_cannot_be_moved_or_cancelled(client: An
     assert (await client.post(f"/v1/sessions/{sid}/cancel", headers=B, json={"revision": 3})).status_code == 403
     async with TopicTail(kafka_bootstrap, DEADLETTER.name) as tail:
         await publish(kafka_bootstrap, b_move, cancel(sid, 3, clinic="clinic-b"))
-        letters = await tail.wait_for(lambda e: isinstance(e.data, DeadLetter) and e.data.key == sid, 2, 30)
-    assert {e.data.error.split(": ")[0] for e in letters} == {"tenant_mismatch"}  # type: ignore[union-attr]
+        await tail.wait_for(lambda e: isinstance(e.data, DeadLetter) and e.data.key == sid, 2, 30)
+        letters = letters_for(tail, sid)
+    assert {lt.error.split(": ")[0] for lt in letters} == {"tenant_mismatch"}
     async with client.service.store.transaction() as repo:
         view, _ = await repo.session_for_update(sid)
     assert (view.clinic_id, view.starts_at, view.cancelled) == ("clinic-a", start, False)
