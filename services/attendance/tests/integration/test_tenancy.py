@@ -1,5 +1,6 @@
 """Attacks from a second clinic on the attendance service, over HTTP and Kafka: refused, nothing changes owner."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -10,6 +11,7 @@ import pytest
 
 from iop_attendance.bootstrap import Service
 from iop_attendance.entrypoints.http import create_app
+from iop_attendance.handlers import stream
 from iop_attendance.testing import attendance_recorded, envelope, patient_upserted, session_upserted
 from iop_shared.contracts import Contract, Envelope
 from iop_shared.contracts.inbound import AttendanceStatus, SessionCancelled
@@ -19,6 +21,7 @@ from iop_shared.testing.kafka import TopicTail, eventually, publish, unique
 
 pytestmark = pytest.mark.integration
 CLINIC_1 = {"Authorization": "Bearer token-clinic-1"}
+CLINIC_2 = {"Authorization": "Bearer token-clinic-2"}
 
 
 @pytest.fixture
@@ -116,3 +119,28 @@ async def test_unknown_attendee_who_turns_out_another_clinics_is_never_missed(
     await publish(kafka_bootstrap, envelope(patient_upserted(pid, clinic_id="clinic-2")))
     await known(db, "SELECT true FROM patients WHERE patient_id = $1", pid)
     assert await value(db, "SELECT count(*) FROM visits WHERE patient_id = $1", pid) == 0
+
+
+async def test_after_a_refused_takeover_the_other_clinic_reads_no_timeline_and_no_stream(
+        client: httpx.AsyncClient, service: Service, kafka_bootstrap: str, db: asyncpg.Connection) -> None:
+    assert service.ctx is not None
+    pid, sid = unique("p2"), unique("s2")
+    past = datetime.now(UTC) - timedelta(hours=1)
+    await publish(kafka_bootstrap, envelope(patient_upserted(pid, clinic_id="clinic-2")),
+                  envelope(session_upserted(sid, [pid], past, clinic_id="clinic-2")))
+    await known(db, "SELECT true FROM visits WHERE patient_id = $1 AND missed_visit_id IS NOT NULL", pid)
+    await refused(kafka_bootstrap, pid, envelope(patient_upserted(pid, clinic_id="clinic-1", revision=2**63 - 1)))
+    assert (await client.get(f"/v1/patients/{pid}/timeline", headers=CLINIC_1)).status_code == 404
+    assert (await client.get(f"/v1/patients/{pid}/timeline", headers=CLINIC_2)).status_code == 200
+
+    async def replay(clinic: str) -> list[str]:
+        """Every event the clinic's stream replays from the very start (Last-Event-ID 0-0) within a second."""
+        seen: list[str] = []
+        stopped = asyncio.Event()
+        asyncio.get_running_loop().call_later(1.0, stopped.set)
+        async for item in stream.events(service.ctx, clinic, start=(0, 0), poll_seconds=0.1,  # type: ignore[arg-type]
+                                        stopped=stopped.is_set):
+            seen.append(item["data"])
+        return [d for d in seen if pid in d]
+    assert await replay("clinic-1") == []
+    assert await replay("clinic-2") != []

@@ -71,6 +71,8 @@ async def test_http_takeover_is_refused_naming_clinic_id(client: Any) -> None:
     assert taken.json()["detail"][0]["loc"] == ["body", "clinic_id"]
     assert "+15555550999" not in taken.text
     assert await owner(client.service, pid) == "clinic-b"
+    assert (await client.get(f"/v1/patients/{pid}/reminders", headers=A)).status_code == 403  # A reads nothing
+    assert (await client.get(f"/v1/patients/{pid}/reminders", headers=B)).status_code == 200
     # B's token cannot write a patient for A either
     assert (await client.post("/v1/patients", headers=B, json=body)).status_code == 403
 
