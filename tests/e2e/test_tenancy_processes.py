@@ -178,6 +178,9 @@ async def test_a_second_clinic_cannot_take_over_inject_or_redirect(
     for service in SERVICES:
         row = await fetch(database_url, schemas[service], "SELECT * FROM patients WHERE patient_id = $1", pid)
         assert (row["clinic_id"], row["revision"]) == ("clinic-b", 1), service
+        with pytest.raises(asyncpg.CheckViolationError, match="tenant_mismatch"):  # the migrations' backstop
+            await fetch(database_url, schemas[service], "UPDATE patients SET clinic_id = 'clinic-a' "
+                        "WHERE patient_id = $1 RETURNING 1", pid)
     notifier = await fetch(database_url, schemas["notifier"],
                            "SELECT p.phone, t.clinic_id, t.members::text AS members FROM patients p "
                            "JOIN care_teams t ON t.care_team_id = p.care_team_id WHERE p.patient_id = $1", pid)

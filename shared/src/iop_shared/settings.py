@@ -7,6 +7,8 @@ from typing import Literal, Self
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .contracts.inbound import DEFAULT_MAX_ATTENDEES
+
 PLACEHOLDERS = frozenset({"", "changeme", "change-me", "placeholder", "secret", "xxx", "todo", "dev-token"})
 
 
@@ -22,6 +24,8 @@ class BaseServiceSettings(BaseSettings):
     database_url: str = Field(
         default="postgresql://postgres@127.0.0.1:15432/iop", validation_alias="DATABASE_URL")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
+    # The contract reads IOP_MAX_ATTENDEES when it validates a roster; declared here so a bad value stops the start.
+    max_attendees: int = Field(default=DEFAULT_MAX_ATTENDEES, ge=1, validation_alias="IOP_MAX_ATTENDEES")
 
     @model_validator(mode="after")
     def _secrets_are_real(self) -> Self:
