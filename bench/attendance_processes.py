@@ -87,7 +87,7 @@ class Clinic:
                 value = (f'{{"session_id":"{sid}","patient_id":"{p}","status":"{status.value}",'
                          f'"recorded_at":"{recorded_at:%Y-%m-%dT%H:%M:%SZ}","source":"staff"}}').encode()
                 headers = [("ce_specversion", b"1.0"), ("ce_id", str(uuid.uuid4()).encode()),
-                           ("ce_type", b"iop.attendance.recorded.v1"), ("ce_source", b"iop/test-clinic"),
+                           ("ce_type", b"iop.attendance.recorded.v1"), ("ce_source", b"/clinics/clinic-1/bench"),
                            ("ce_time", sent_at), ("content-type", b"application/json")]
                 if not checked:
                     assert decode(headers_to_dict(headers), value).data == attendance_recorded(sid, p, status,

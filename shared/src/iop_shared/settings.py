@@ -7,6 +7,7 @@ from typing import ClassVar, Literal, Self
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .contracts.inbound import DEFAULT_MAX_ATTENDEES
 from .safety import PLACEHOLDERS, check_secrets, check_url_password, require_environment
 
 __all__ = ["PLACEHOLDERS", "BaseServiceSettings"]
@@ -35,6 +36,8 @@ class BaseServiceSettings(BaseSettings):
     topic_replication_factor: int = Field(default=1, ge=1, validation_alias="IOP_TOPIC_REPLICATION_FACTOR")
     topic_min_insync_replicas: int = Field(default=1, ge=1, validation_alias="IOP_TOPIC_MIN_INSYNC_REPLICAS")
     kafka_connect_timeout: float = Field(default=300.0, gt=0, validation_alias="IOP_KAFKA_CONNECT_TIMEOUT")
+    # The contract reads IOP_MAX_ATTENDEES when it validates a roster; declared here so a bad value stops the start.
+    max_attendees: int = Field(default=DEFAULT_MAX_ATTENDEES, ge=1, validation_alias="IOP_MAX_ATTENDEES")
 
     @field_validator("environment", mode="before")
     @classmethod

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from iop_shared.contracts import Contract, Envelope
+from iop_shared.contracts import Contract, Envelope, clinic_source
 from iop_shared.contracts.inbound import (
     AgeGroup,
     AttendanceRecorded,
@@ -118,6 +118,7 @@ def checkin_received(patient_id: str, intent: CheckinIntent, at: datetime, value
                            intent=intent, value=value, received_at=at)
 
 
-def envelope(data: Contract) -> Envelope[Contract]:
-    """Wrapped as a clinic system's CloudEvent."""
-    return Envelope(data=data, source="iop/test-clinic")
+def envelope(data: Contract, clinic_id: str | None = None) -> Envelope[Contract]:
+    """Wrapped as a clinic system's CloudEvent, published by the event's clinic (else `clinic_id`, else clinic-1)."""
+    clinic = clinic_id or getattr(data, "clinic_id", None) or "clinic-1"
+    return Envelope(data=data, source=clinic_source(clinic, "test"))

@@ -107,7 +107,7 @@ async def test_cancelled_session_reminder_is_suppressed_not_sent(
 
     clinic, pid, sid, ph = b.uid("cl"), b.uid("pt"), b.uid("ses"), b.phone()
     rem = b.reminder(pid, clinic, [sid])
-    cancel = Envelope(SessionCancelled(session_id=sid, revision=2), source="iop/test")
+    cancel = Envelope(SessionCancelled(session_id=sid, revision=2), source=f"/clinics/{clinic}/test")
     async with TopicTail(kafka_bootstrap, NOTIFICATIONS.name) as tail, run_notifier(make_settings()) as svc:
         await publish(kafka_bootstrap, b.clinic(clinic, quiet=b.all_day()), b.patient(pid, clinic, phone_number=ph),
                       b.session(sid, clinic, [pid]), cancel)

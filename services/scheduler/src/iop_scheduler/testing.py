@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from iop_shared.contracts import Envelope
+from iop_shared.contracts import Envelope, clinic_source
 from iop_shared.contracts.inbound import Consent, Location, PatientUpserted, SessionCancelled, SessionUpserted
 from iop_shared.db import create_pool, migrate
 
@@ -38,7 +38,7 @@ def patient(pid: str, clinic: str = "clinic-a", tz: str = "America/New_York", re
     return Envelope(data=PatientUpserted(
         patient_id=pid, clinic_id=clinic, timezone=tz, phone="+15555550123",
         consent=Consent(sms=True, recorded_at=now, source="test"), care_team_id="team-1", revision=revision,
-        discharged_at=now if discharged else None), source="test/clinic")
+        discharged_at=now if discharged else None), source=clinic_source(clinic, "test"))
 
 
 def session(sid: str, starts_at: datetime, attendees: list[str], revision: int = 1, clinic: str = "clinic-a",
@@ -46,8 +46,8 @@ def session(sid: str, starts_at: datetime, attendees: list[str], revision: int =
     return Envelope(data=SessionUpserted(
         session_id=sid, clinic_id=clinic, program_id="prog-1", kind="group", starts_at=starts_at,
         ends_at=starts_at + timedelta(hours=3), timezone=tz, location=Location(public_label="Room 2"),
-        attendees=attendees, revision=revision), source="test/clinic")
+        attendees=attendees, revision=revision), source=clinic_source(clinic, "test"))
 
 
-def cancel(sid: str, revision: int) -> Envelope[SessionCancelled]:
-    return Envelope(data=SessionCancelled(session_id=sid, revision=revision), source="test/clinic")
+def cancel(sid: str, revision: int, clinic: str = "clinic-a") -> Envelope[SessionCancelled]:
+    return Envelope(data=SessionCancelled(session_id=sid, revision=revision), source=clinic_source(clinic, "test"))

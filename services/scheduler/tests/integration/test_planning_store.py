@@ -11,7 +11,7 @@ from iop_scheduler.bootstrap import Service
 from iop_scheduler.handlers import ingest
 from iop_scheduler.testing import cancel, patient, session
 from iop_shared.clock import FrozenClock
-from iop_shared.contracts import Envelope
+from iop_shared.contracts import Envelope, clinic_source
 from iop_shared.contracts.inbound import ClinicUpserted, QuietHours
 from iop_shared.contracts.outbound import CheckinIntent, CheckinReceived
 
@@ -144,7 +144,7 @@ async def test_a_clinic_quiet_hours_override_replans_its_patients(svc: Service) 
     clinic = ClinicUpserted(clinic_id="clinic-a", public_name="Clinic", callback_phone="+15555550100",
                             timezone="America/New_York", quiet_hours=QuietHours(start="09:00", end="12:00"),
                             revision=1)
-    await ingest.clinic_upserted(d, Envelope(data=clinic, source="test/clinic"))
+    await ingest.clinic_upserted(d, Envelope(data=clinic, source=clinic_source(clinic.clinic_id, "test")))
     after = [due for _, due in pending(await plan_rows(svc, "p1"))]
     assert before == [T0 + timedelta(days=2, hours=6), T0 + timedelta(days=4, hours=6)]
     assert after == [T0 + timedelta(days=2, hours=1, minutes=59), T0 + timedelta(days=4, hours=1, minutes=59)]

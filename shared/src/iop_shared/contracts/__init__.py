@@ -2,6 +2,7 @@
 
 from .cloudevents import ContractError, Envelope, KafkaRecord, decode, encode, headers_to_dict
 from .common import Contract
+from .tenancy import TenantMismatch, clinic_source, publisher_of
 from .topics import BY_CE_TYPE, EVENT_TYPES, TOPICS, EventType, Topic, event_type_of
 
 __all__ = [
@@ -13,9 +14,12 @@ __all__ = [
     "Envelope",
     "EventType",
     "KafkaRecord",
+    "TenantMismatch",
     "Topic",
+    "clinic_source",
     "decode",
     "encode",
     "event_type_of",
     "headers_to_dict",
+    "publisher_of",
 ]

@@ -50,7 +50,10 @@ Timestamp = Annotated[AwareDatetime, AfterValidator(_to_utc), PlainSerializer(_r
 EntityId = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:\-]+$")]
 """An opaque id chosen by the publisher."""
 
-Revision = Annotated[int, Field(ge=0)]
+INT64_MAX = 2**63 - 1
+
+Revision = Annotated[int, Field(ge=0, le=INT64_MAX)]
+"""A revision that only grows: a non-negative int64 (what every service's bigint column holds)."""
 
 
 class Contract(BaseModel):

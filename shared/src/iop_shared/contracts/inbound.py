@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import os
 from datetime import time
 from enum import StrEnum
-from typing import Self
+from typing import Annotated, Self
 
-from pydantic import EmailStr, Field, HttpUrl, model_validator
+from pydantic import AfterValidator, EmailStr, Field, HttpUrl, model_validator
 
 from .common import E164, Contract, EntityId, Revision, Timestamp, TimeZoneName
 from .lockscreen import LockScreenText
+
+DEFAULT_MAX_ATTENDEES = 500
+
+
+def max_attendees() -> int:
+    """The bound on a session's roster: IOP_MAX_ATTENDEES (read when validating, so every service shares it)."""
+    return int(os.environ.get("IOP_MAX_ATTENDEES") or DEFAULT_MAX_ATTENDEES)
+
+
+def _bounded_roster(value: list[str]) -> list[str]:
+    limit = max_attendees()
+    if len(value) > limit:
+        raise ValueError(f"a session lists at most {limit} attendees")
+    return value
+
+
+Attendees = Annotated[list[EntityId], AfterValidator(_bounded_roster)]
+"""A session's roster, bounded by IOP_MAX_ATTENDEES (default 500)."""
 
 
 class Locale(StrEnum):
@@ -140,7 +159,7 @@ class SessionUpserted(Contract):
     timezone: TimeZoneName
     location: Location | None = None
     telehealth: Telehealth | None = None
-    attendees: list[EntityId] = Field(default_factory=list)
+    attendees: Attendees = Field(default_factory=list, description="patient ids; at most IOP_MAX_ATTENDEES (500)")
     revision: Revision
 
     @model_validator(mode="after")

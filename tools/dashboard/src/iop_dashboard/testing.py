@@ -37,7 +37,7 @@ from .domain.model import (
     WeekAttendance,
 )
 
-SOURCE = "iop/test-clinic"
+SOURCE = "/clinics/clinic-1/test"  # the services take the publishing clinic from ce_source
 
 
 def _id(prefix: str) -> str:

@@ -10,13 +10,14 @@ from typing import Any
 
 import httpx
 
-from iop_shared.contracts import Envelope
+from iop_shared.contracts import Envelope, clinic_source
 from iop_shared.contracts.inbound import Location, SessionKind, SessionUpserted
 from iop_shared.testing.kafka import publish
 
 from .cast import CLINIC_ID, PROGRAM_ID, Cast, care_team, clinic
 
 Say = Callable[[str], None]
+EHR = clinic_source(CLINIC_ID, "ehr")  # the services take the publishing clinic from ce_source
 
 
 class Clinic:
@@ -44,9 +45,9 @@ class Clinic:
     async def enrol(self) -> None:
         """The clinic, its care team and half the patients over Kafka; the other half over the scheduler's API."""
         run = self._cast.run
-        over_kafka = [Envelope(data=p, source="clinic/ehr") for p in self._cast.patients[::2]]
-        await publish(self._bootstrap, Envelope(data=clinic(run), source="clinic/ehr"),
-                      Envelope(data=care_team(run), source="clinic/ehr"), *over_kafka)
+        over_kafka = [Envelope(data=p, source=EHR) for p in self._cast.patients[::2]]
+        await publish(self._bootstrap, Envelope(data=clinic(run), source=EHR),
+                      Envelope(data=care_team(run), source=EHR), *over_kafka)
         for patient in self._cast.patients[1::2]:
             await self._post("scheduler", "/v1/patients", patient.model_dump(mode="json"))
         self._say(f"enrolled {len(self._cast.patients)} patients ({len(over_kafka)} over Kafka, "

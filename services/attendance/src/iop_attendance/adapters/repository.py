@@ -31,8 +31,24 @@ def to_visit(r: asyncpg.Record) -> Visit:
 
 
 async def upsert_patient(conn: asyncpg.Connection, p: PatientUpserted) -> bool:
-    return await conn.fetchval(q("upsert_patient"), p.patient_id, p.clinic_id, p.care_team_id, p.age_group.value,
-                               p.timezone, p.discharged_at, p.revision) is not None
+    """Apply a newer revision; a patient first listed by another clinic's session loses those visits."""
+    applied = await conn.fetchval(q("upsert_patient"), p.patient_id, p.clinic_id, p.care_team_id,
+                                  p.age_group.value, p.timezone, p.discharged_at, p.revision) is not None
+    if applied:
+        await conn.execute(q("drop_foreign_visits"), p.patient_id, p.clinic_id)
+    return applied
+
+
+async def patient_owners(conn: asyncpg.Connection, patient_ids: Iterable[str]) -> dict[str, str | None]:
+    """The owning clinic of each of these patients that is known."""
+    rows = await conn.fetch(q("patient_owners"), sorted(set(patient_ids)))
+    return {r["patient_id"]: r["clinic_id"] for r in rows}
+
+
+async def session_owners(conn: asyncpg.Connection, session_ids: Iterable[str]) -> dict[str, str | None]:
+    """The owning clinic of each of these sessions that is known."""
+    rows = await conn.fetch(q("session_owners"), sorted(set(session_ids)))
+    return {r["session_id"]: r["clinic_id"] for r in rows}
 
 
 async def upsert_session(conn: asyncpg.Connection, s: SessionUpserted, grace: timedelta,
@@ -52,8 +68,9 @@ async def upsert_session(conn: asyncpg.Connection, s: SessionUpserted, grace: ti
     return True
 
 
-async def cancel_session(conn: asyncpg.Connection, session_id: str, revision: int) -> bool:
-    if await conn.fetchval(q("cancel_session"), session_id, revision) is None:
+async def cancel_session(conn: asyncpg.Connection, session_id: str, revision: int, clinic_id: str) -> bool:
+    """Cancel by a newer revision; `clinic_id` (the publisher) owns the tombstone of an unknown session."""
+    if await conn.fetchval(q("cancel_session"), session_id, revision, clinic_id) is None:
         return False
     await conn.execute(q("unexpect_session"), session_id)
     return True

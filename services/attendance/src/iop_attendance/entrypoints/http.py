@@ -11,11 +11,11 @@ from fastapi import FastAPI, Header, HTTPException, Query, Request, Response, st
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sse_starlette import EventSourceResponse
 
+from iop_shared.contracts import TenantMismatch
 from iop_shared.contracts.common import EntityId, TimeZoneName
 from iop_shared.contracts.outbound import Severity
 from iop_shared.health import readiness
 
-from ..adapters import repository as repo
 from ..adapters import risk_repository as risk_repo
 from ..adapters.db import connection
 from ..bootstrap import Service
@@ -68,27 +68,28 @@ def create_app(service: Service) -> FastAPI:
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-    async def _check_sessions(records: list[AttendanceIn], scope: str | None) -> None:
-        async with connection(ctx().pool) as conn:
-            for i, r in enumerate(records):
-                found = await repo.session_clinic(conn, r.session_id)
-                if found is None or found[0] is None or (scope is not None and found[0] != scope):
-                    raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [{
-                        "loc": ["body", "records", i, "session_id"], "msg": "unknown session for this clinic",
-                        "type": "unknown_session"}])
+    async def _record(records: list[AttendanceIn], scope: str | None) -> Accepted:
+        now = ctx().clock.now()
+        events = [r.to_event(now) for r in records]
+        try:
+            clinics = await commands.clinics_of(ctx(), events, scope)
+        except commands.UnknownSessionError as exc:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [{
+                "loc": ["body", "records", exc.index, "session_id"], "msg": "unknown session for this clinic",
+                "type": "unknown_session"}]) from None
+        except TenantMismatch as exc:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, exc.detail()) from None
+        return Accepted(event_ids=await commands.record_attendance(ctx(), events, clinics))
 
     @app.post("/v1/attendance", status_code=202, response_model=Accepted, tags=["attendance"])
     async def record_one(body: AttendanceIn, scope: Scope) -> Accepted:
         """Record one attendance; published as iop.attendance.recorded.v1 and applied from the topic."""
-        await _check_sessions([body], scope)
-        return Accepted(event_ids=await commands.record_attendance(ctx(), [body.to_event(ctx().clock.now())]))
+        return await _record([body], scope)
 
     @app.post("/v1/attendance/batch", status_code=202, response_model=Accepted, tags=["attendance"])
     async def record_batch(body: AttendanceBatch, scope: Scope) -> Accepted:
         """Record up to 500 attendances at once (all or none)."""
-        await _check_sessions(body.records, scope)
-        now = ctx().clock.now()
-        return Accepted(event_ids=await commands.record_attendance(ctx(), [r.to_event(now) for r in body.records]))
+        return await _record(body.records, scope)
 
     @app.get("/v1/flags", tags=["risk"])
     async def list_flags(scope: Scope, care_team_id: EntityId | None = None,

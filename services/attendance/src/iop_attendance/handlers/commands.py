@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from iop_shared import outbox
-from iop_shared.contracts import Contract, Envelope
+from iop_shared.contracts import Contract, Envelope, TenantMismatch, clinic_source
 from iop_shared.contracts.inbound import AttendanceRecorded
 from iop_shared.contracts.outbound import RiskAcknowledged, RiskResolved
 
 from .. import metrics
+from ..adapters import repository as repo
 from ..adapters import risk_repository as risk_repo
 from ..adapters.db import transaction
 from .context import Context
@@ -23,9 +25,38 @@ class FlagStateError(ValueError):
     """The flag is not in a state that allows the command."""
 
 
-async def record_attendance(ctx: Context, records: list[AttendanceRecorded]) -> list[str]:
-    """Publish the records as iop.attendance.recorded.v1 (the consumer applies them); return their event ids."""
-    envelopes: list[Envelope[Contract]] = [ctx.envelope(r) for r in records]
+class UnknownSessionError(LookupError):
+    """The n-th record names a session this caller's clinic does not have."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(index)
+        self.index = index
+
+
+async def clinics_of(ctx: Context, records: Sequence[AttendanceRecorded], scope: str | None) -> list[str]:
+    """The clinic of each record's session; refuses another clinic's session or patient (TenantMismatch)."""
+    async with transaction(ctx.pool) as conn:
+        sessions = await repo.session_owners(conn, (r.session_id for r in records))
+        patients = await repo.patient_owners(conn, (r.patient_id for r in records))
+    clinics: list[str] = []
+    for i, r in enumerate(records):
+        clinic = sessions.get(r.session_id)
+        if clinic is None or (scope is not None and clinic != scope):
+            raise UnknownSessionError(i)
+        if patients.get(r.patient_id) not in (None, clinic):
+            raise TenantMismatch(f"records.{i}.patient_id", "this patient belongs to another clinic")
+        clinics.append(clinic)
+    return clinics
+
+
+async def record_attendance(ctx: Context, records: list[AttendanceRecorded], clinics: list[str]) -> list[str]:
+    """Publish the records as iop.attendance.recorded.v1 (the consumer applies them); return their event ids.
+
+    Each is published as its session's clinic (`ce_source` /clinics/<clinic_id>/attendance).
+    """
+    envelopes: list[Envelope[Contract]] = [
+        Envelope(data=r, source=clinic_source(c, "attendance"), time=ctx.clock.now())
+        for r, c in zip(records, clinics, strict=True)]
     async with transaction(ctx.pool) as conn:
         await outbox.add(conn, envelopes)
     return [e.id for e in envelopes]

@@ -23,6 +23,7 @@ from ..adapters import repository as repo
 from ..adapters.db import transaction
 from .context import Context
 from .risk import evaluate_patients
+from .tenancy import check_patients, check_records, check_sessions
 from .visits import settle
 
 Apply = Callable[[asyncpg.Connection, Context, list[Envelope[Contract]]], Awaitable[list[Envelope[Contract]]]]
@@ -55,6 +56,7 @@ def _data(envelopes: list[Envelope[Contract]], kind: type[T]) -> list[tuple[str,
 async def sessions_changed(conn: asyncpg.Connection, ctx: Context, envs: list[Envelope[Contract]]) -> list[
         Envelope[Contract]]:
     """Session upserts and cancellations: rosters and times, then the visits they settle."""
+    publishers = await check_sessions(conn, envs)
     # Every attendee's lock first, in one sorted pass, so a concurrent attendance run cannot deadlock with us.
     await repo.lock_patients(conn, (p for e in envs if isinstance(e.data, SessionUpserted) for p in e.data.attendees))
     not_before = ctx.clock.now() + ctx.late_session_settle
@@ -64,7 +66,7 @@ async def sessions_changed(conn: asyncpg.Connection, ctx: Context, envs: list[En
             applied = await repo.upsert_session(conn, e.data, ctx.grace, not_before)
         else:
             assert isinstance(e.data, SessionCancelled)
-            applied = await repo.cancel_session(conn, e.data.session_id, e.data.revision)
+            applied = await repo.cancel_session(conn, e.data.session_id, e.data.revision, publishers[e.id])
         if applied:
             changed.append(e.data.session_id)
     visits = [v for sid in dict.fromkeys(changed) for v in await repo.visits_of_session(conn, sid)]
@@ -75,6 +77,7 @@ async def sessions_changed(conn: asyncpg.Connection, ctx: Context, envs: list[En
 async def attendance_recorded(conn: asyncpg.Connection, ctx: Context, envs: list[Envelope[Contract]]) -> list[
         Envelope[Contract]]:
     """Records kept, visits settled, and every patient evaluated: attended hours change with any record."""
+    await check_records(conn, envs)
     records = _data(envs, AttendanceRecorded)
     patients = {a.patient_id for _, a in records}
     await repo.lock_patients(conn, patients)
@@ -106,6 +109,7 @@ async def reminder_due(conn: asyncpg.Connection, ctx: Context, envs: list[Envelo
 
 async def patient_upserted(conn: asyncpg.Connection, ctx: Context, envs: list[Envelope[Contract]]) -> list[
         Envelope[Contract]]:
+    await check_patients(conn, envs)
     for _, p in _data(envs, PatientUpserted):
         await repo.upsert_patient(conn, p)
     return []

@@ -18,6 +18,7 @@ from iop_shared.contracts.inbound import (
     SessionUpserted,
 )
 from iop_shared.contracts.outbound import ReasonCode, ReminderDue, VisitMissed, VisitMissedRetracted
+from iop_shared.contracts.tenancy import check_event_clinic, require_publisher, same_clinic
 from iop_shared.db import claim_event
 
 from . import events, paging
@@ -33,8 +34,15 @@ async def applying(deps: Deps, event_id: str) -> AsyncIterator[repo.Conn | None]
         yield conn if await claim_event(conn, CONSUMER, event_id) else None
 
 
+async def _owner(conn: repo.Conn, query: str, entity_id: str) -> str | None:
+    """The entity's owning clinic (row locked until the transaction ends), None when it is new."""
+    owner: str | None = await conn.fetchval(Q[query], entity_id)
+    return owner
+
+
 async def on_clinic(deps: Deps, env: Envelope[ClinicUpserted]) -> None:
     c = env.data
+    check_event_clinic(env.source, c.clinic_id)  # a clinic publishes only itself
     async with applying(deps, env.id) as conn:
         if conn is not None:
             qh = c.quiet_hours
@@ -43,20 +51,27 @@ async def on_clinic(deps: Deps, env: Envelope[ClinicUpserted]) -> None:
 
 
 async def on_patient(deps: Deps, env: Envelope[PatientUpserted]) -> None:
+    """Another clinic's patient, or a care team of another clinic, is refused (tenant_mismatch)."""
     p = env.data
+    check_event_clinic(env.source, p.clinic_id)
     async with applying(deps, env.id) as conn:
         if conn is not None:
+            same_clinic("clinic_id", p.clinic_id, await _owner(conn, "owner_of_patient", p.patient_id))
+            same_clinic("care_team_id", p.clinic_id, await _owner(conn, "owner_of_care_team", p.care_team_id))
             await conn.execute(Q["upsert_patient"], p.patient_id, p.clinic_id, p.phone, p.email, p.timezone,
                                p.locale.value, [c.value for c in p.channels], p.consent.sms, p.consent.email,
                                p.care_team_id, p.discharged_at, p.revision)
 
 
 async def on_care_team(deps: Deps, env: Envelope[CareTeamUpserted]) -> None:
+    """Only the team's own clinic may change who is paged for its patients."""
     t = env.data
+    check_event_clinic(env.source, t.clinic_id)
     members = [m.model_dump(mode="json", exclude={"name", "role"}) for m in t.members]
     paged = 0
     async with applying(deps, env.id) as conn:
         if conn is not None:
+            same_clinic("clinic_id", t.clinic_id, await _owner(conn, "owner_of_care_team", t.care_team_id))
             await conn.execute(Q["upsert_care_team"], t.care_team_id, t.clinic_id, json.dumps(members), t.revision)
             paged = await paging.team_arrived(conn, deps, t.care_team_id, deps.clock.now())
     if paged:
@@ -65,17 +80,21 @@ async def on_care_team(deps: Deps, env: Envelope[CareTeamUpserted]) -> None:
 
 async def on_session(deps: Deps, env: Envelope[SessionUpserted]) -> None:
     s = env.data
+    check_event_clinic(env.source, s.clinic_id)
     label = s.location.public_label if s.location else None
     async with applying(deps, env.id) as conn:
         if conn is not None:
+            same_clinic("clinic_id", s.clinic_id, await _owner(conn, "owner_of_session", s.session_id))
             await conn.execute(Q["upsert_session"], s.session_id, s.clinic_id, s.starts_at, label,
                                s.telehealth is not None, s.revision)
 
 
 async def on_session_cancelled(deps: Deps, env: Envelope[SessionCancelled]) -> None:
+    publisher = require_publisher(env.source)
     async with applying(deps, env.id) as conn:
         if conn is not None:
-            await conn.execute(Q["cancel_session"], env.data.session_id, env.data.revision)
+            same_clinic("clinic_id", publisher, await _owner(conn, "owner_of_session", env.data.session_id))
+            await conn.execute(Q["cancel_session"], env.data.session_id, env.data.revision, publisher)
 
 
 async def on_reminder(deps: Deps, env: Envelope[ReminderDue]) -> None:

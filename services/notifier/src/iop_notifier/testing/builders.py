@@ -21,6 +21,7 @@ from iop_shared.contracts.inbound import (
     SessionUpserted,
 )
 from iop_shared.contracts.outbound import ReminderDue, ReminderPurpose, RiskFlagged, Severity
+from iop_shared.contracts.tenancy import clinic_source
 
 SESSION_TITLE = "Relapse Prevention Group (SUD track)"
 
@@ -37,7 +38,8 @@ def clinic(clinic_id: str, *, zone: str = "America/New_York", quiet: tuple[time,
            revision: int = 1) -> Envelope[ClinicUpserted]:
     qh = QuietHours(start=quiet[0], end=quiet[1]) if quiet else None
     return Envelope(ClinicUpserted(clinic_id=clinic_id, public_name="Riverside Wellness", callback_phone="+15551234567",
-                                   timezone=zone, quiet_hours=qh, revision=revision), source="iop/test")
+                                   timezone=zone, quiet_hours=qh, revision=revision),
+                    source=clinic_source(clinic_id, "test"))
 
 
 def all_day() -> tuple[time, time]:
@@ -54,7 +56,8 @@ def patient(patient_id: str, clinic_id: str, *, phone_number: str | None = None,
         locale=locale, channels=[Channel(c) for c in channels],
         consent=Consent(sms=sms, email=mail, recorded_at=datetime.now(UTC), source="intake"),
         care_team_id=care_team_id, revision=revision,
-        discharged_at=datetime.now(UTC) - timedelta(days=1) if discharged else None), source="iop/test")
+        discharged_at=datetime.now(UTC) - timedelta(days=1) if discharged else None),
+        source=clinic_source(clinic_id, "test"))
 
 
 def session(session_id: str, clinic_id: str, attendees: list[str], *, starts_in: timedelta = timedelta(days=2),
@@ -64,7 +67,7 @@ def session(session_id: str, clinic_id: str, attendees: list[str], *, starts_in:
         session_id=session_id, clinic_id=clinic_id, program_id="prog-dual-dx-iop", kind=SessionKind.group,
         internal_title=SESSION_TITLE, starts_at=start, ends_at=start + timedelta(hours=3),
         timezone="America/New_York", location=Location(public_label="Suite 210"), attendees=attendees,
-        revision=revision), source="iop/test")
+        revision=revision), source=clinic_source(clinic_id, "test"))
 
 
 def reminder(patient_id: str, clinic_id: str, session_ids: list[str], *, urgent: bool = False,
@@ -80,7 +83,7 @@ def care_team(team_id: str, clinic_id: str, members: Sequence[tuple[str, bool, s
     """members: (member_id, on_call, phone, email)."""
     return Envelope(CareTeamUpserted(care_team_id=team_id, clinic_id=clinic_id, members=[
         CareTeamMember(member_id=m, name="Dr. Example", role="counselor", phone=p, email=e, on_call=oc)
-        for m, oc, p, e in members], revision=revision), source="iop/test")
+        for m, oc, p, e in members], revision=revision), source=clinic_source(clinic_id, "test"))
 
 
 def risk_flag(patient_id: str, team_id: str | None, severity: Severity = Severity.critical,

@@ -60,7 +60,7 @@ class Repository:
 
     async def upsert_patient(self, patient_id: str, clinic_id: str, tz: str, discharged_at: datetime | None,
                              rev: int) -> bool:
-        await self.lock_patient(patient_id)
+        """Apply a newer revision; the caller holds the patient's lock (`lock_patient`)."""
         return bool(await self.conn.fetchval(sql("upsert_patient"), patient_id, clinic_id, tz, discharged_at, rev))
 
     async def lock_patient(self, patient_id: str) -> PatientRow:
@@ -82,8 +82,10 @@ class Repository:
     async def cancel_session(self, session_id: str, revision: int) -> None:
         await self.conn.execute(sql("cancel_session"), session_id, revision)
 
-    async def sessions_of(self, patient_id: str, since: datetime, until: datetime) -> tuple[SessionView, ...]:
-        rows = await self.conn.fetch(sql("sessions_of_patient"), patient_id, since, until)
+    async def sessions_of(self, patient_id: str, since: datetime, until: datetime,
+                          clinic_id: str | None) -> tuple[SessionView, ...]:
+        """The patient's sessions in the window, of their own clinic only (any while the patient is unknown)."""
+        rows = await self.conn.fetch(sql("sessions_of_patient"), patient_id, since, until, clinic_id)
         return tuple(_session(r) for r in rows)
 
     async def confirmations_of(self, patient_id: str) -> frozenset[str]:
@@ -149,6 +151,15 @@ class Repository:
         """Whether the patient exists here, and their clinic (None for a placeholder a session created)."""
         r = await self.conn.fetchrow(sql("patient_clinic"), patient_id)
         return (r is not None, r["clinic_id"] if r else None)
+
+    async def owners_of(self, patient_ids: list[str]) -> dict[str, str | None]:
+        """The owning clinic of each of these patients that is known (unknown ones are absent)."""
+        rows = await self.conn.fetch(sql("patient_owners"), patient_ids)
+        return {r["patient_id"]: r["clinic_id"] for r in rows}
+
+    async def withdraw_foreign(self, patient_id: str, clinic_id: str) -> None:
+        """Cancel the patient's pending reminders about another clinic's sessions."""
+        await self.conn.execute(sql("withdraw_foreign"), patient_id, clinic_id)
 
     async def patients_of_clinic(self, clinic_id: str) -> list[str]:
         return [r["patient_id"] for r in await self.conn.fetch(sql("patients_of_clinic"), clinic_id)]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from iop_shared.contracts import Contract
+from iop_shared.contracts.common import INT64_MAX
 from iop_shared.contracts.inbound import (
     AttendanceRecorded,
     AttendanceSource,
@@ -78,8 +80,12 @@ class FhirFieldError(ValueError):
 
 def revision_of(appt: Appointment, now: datetime) -> int:
     """meta.versionId when numeric, else meta.lastUpdated (ms), else the time of receipt (ms)."""
-    if appt.meta and appt.meta.version_id and appt.meta.version_id.isdigit():
-        return int(appt.meta.version_id)
+    version = appt.meta.version_id if appt.meta else None
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    if version and re.fullmatch(r"[0-9]+", version):
+        if int(version) > INT64_MAX:
+            raise FhirFieldError("meta.versionId", "must be at most 9223372036854775807 as a revision")
+        return int(version)
     stamp = appt.meta.last_updated if appt.meta and appt.meta.last_updated else now
     return int(stamp.timestamp() * 1000)
 

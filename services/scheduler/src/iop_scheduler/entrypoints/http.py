@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field, ValidationError
 
 from iop_shared.contracts.cloudevents import describe
+from iop_shared.contracts.common import Revision
 from iop_shared.contracts.inbound import PatientUpserted, SessionCancelled, SessionUpserted
 from iop_shared.health import readiness
 from iop_shared.http_errors import install_validation_errors
@@ -47,7 +48,7 @@ class Accepted(BaseModel):
 
 class CancelBody(BaseModel):
     reason: str | None = Field(default=None, max_length=200)
-    revision: int = Field(ge=0)
+    revision: Revision
 
 
 def create_app(service: Service) -> FastAPI:
@@ -68,8 +69,9 @@ def create_app(service: Service) -> FastAPI:
     deps = service.deps
 
     @app.exception_handler(commands.Forbidden)
-    async def forbidden(_: Request, __: Exception) -> JSONResponse:
-        return JSONResponse({"detail": "this belongs to another clinic"}, status_code=403)
+    async def forbidden(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, commands.Forbidden)
+        return JSONResponse({"detail": exc.detail()}, status_code=403)
 
     @app.exception_handler(commands.NotFound)
     async def not_found(_: Request, __: Exception) -> JSONResponse:
@@ -100,7 +102,7 @@ def create_app(service: Service) -> FastAPI:
         try:
             return Accepted(event_ids=await commands.fhir_appointment(deps, clinic_id, body))
         except FhirFieldError as exc:
-            raise HTTPException(422, [{"loc": ["body", exc.field], "msg": str(exc)}]) from exc
+            raise HTTPException(422, [{"loc": ["body", *exc.field.split(".")], "msg": str(exc)}]) from exc
         except ValidationError as exc:
             raise HTTPException(422, describe(exc)) from exc
 
@@ -112,7 +114,7 @@ def create_app(service: Service) -> FastAPI:
             if not known:
                 raise HTTPException(404, "unknown patient")
             if owner not in (None, clinic_id):
-                raise commands.Forbidden
+                raise commands.Forbidden("patient_id")
             return await repo.reminders_of(patient_id)
 
     @app.get("/healthz", tags=["ops"])

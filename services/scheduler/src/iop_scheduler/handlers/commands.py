@@ -1,29 +1,32 @@
 """HTTP ingest use cases: validate ownership, then publish the same inbound events through the outbox.
 
-The scheduler's own consumer applies them like any clinic's event, so HTTP and Kafka clients get
-identical behaviour (and the attendance service sees FHIR attendance through its topic).
+The scheduler's own consumer applies them like any clinic's event (and checks tenancy again, on what it has
+applied by then), so HTTP and Kafka clients get identical behaviour (and the attendance service sees FHIR
+attendance through its topic). Events carry `ce_source` /clinics/<clinic_id>/scheduler.
 """
 
 from __future__ import annotations
 
 from iop_shared import outbox
-from iop_shared.contracts import Contract, Envelope
-from iop_shared.contracts.inbound import PatientUpserted, SessionCancelled, SessionUpserted
+from iop_shared.contracts import Contract, Envelope, TenantMismatch
+from iop_shared.contracts.inbound import AttendanceRecorded, PatientUpserted, SessionCancelled, SessionUpserted
+from iop_shared.contracts.tenancy import clinic_source, roster_check, same_clinic
 
 from ..domain.fhir import Appointment, map_appointment
-from .deps import SOURCE, Deps
+from .deps import Deps
 
-
-class Forbidden(Exception):
-    """The caller's clinic does not own this data."""
+SYSTEM = "scheduler"
+Forbidden = TenantMismatch
+"""The caller's clinic does not own this data (403 naming the field)."""
 
 
 class NotFound(Exception):
     pass
 
 
-async def publish(deps: Deps, events: list[Contract]) -> list[str]:
-    envelopes = [Envelope(data=e, source=SOURCE, time=deps.clock.now()) for e in events]
+async def publish(deps: Deps, clinic_id: str, events: list[Contract]) -> list[str]:
+    source = clinic_source(clinic_id, SYSTEM)
+    envelopes = [Envelope(data=e, source=source, time=deps.clock.now()) for e in events]
     async with deps.store.transaction() as repo:
         await outbox.add(repo.conn, envelopes)
     return [e.id for e in envelopes]
@@ -34,33 +37,44 @@ async def _owner_of_session(deps: Deps, session_id: str) -> str | None:
         return await repo.session_clinic(session_id)
 
 
+async def _check_roster(deps: Deps, clinic_id: str, patient_ids: list[str], field: str) -> None:
+    async with deps.store.transaction() as repo:
+        roster_check(patient_ids, await repo.owners_of(patient_ids), clinic_id, field)
+
+
 async def upsert_session(deps: Deps, clinic_id: str, body: SessionUpserted) -> list[str]:
-    owner = await _owner_of_session(deps, body.session_id)
-    if body.clinic_id != clinic_id or (owner is not None and owner != clinic_id):
-        raise Forbidden
-    return await publish(deps, [body])
+    same_clinic("clinic_id", clinic_id, body.clinic_id)
+    same_clinic("clinic_id", clinic_id, await _owner_of_session(deps, body.session_id))
+    await _check_roster(deps, clinic_id, list(body.attendees), "attendees")
+    return await publish(deps, clinic_id, [body])
 
 
 async def cancel_session(deps: Deps, clinic_id: str, body: SessionCancelled) -> list[str]:
     owner = await _owner_of_session(deps, body.session_id)
     if owner is None:
         raise NotFound
-    if owner != clinic_id:
-        raise Forbidden
-    return await publish(deps, [body])
+    same_clinic("session_id", clinic_id, owner)
+    return await publish(deps, clinic_id, [body])
 
 
 async def upsert_patient(deps: Deps, clinic_id: str, body: PatientUpserted) -> list[str]:
-    if body.clinic_id != clinic_id:
-        raise Forbidden
-    return await publish(deps, [body])
+    same_clinic("clinic_id", clinic_id, body.clinic_id)
+    async with deps.store.transaction() as repo:
+        same_clinic("clinic_id", clinic_id, (await repo.owners_of([body.patient_id])).get(body.patient_id))
+    return await publish(deps, clinic_id, [body])
 
 
 async def fhir_appointment(deps: Deps, clinic_id: str, appt: Appointment) -> list[str]:
-    owner = await _owner_of_session(deps, appt.id)
-    if owner is not None and owner != clinic_id:
-        raise Forbidden
+    same_clinic("id", clinic_id, await _owner_of_session(deps, appt.id))
     async with deps.store.transaction() as repo:
         timezone = await repo.clinic_timezone(clinic_id) or deps.default_timezone
     events = map_appointment(appt, clinic_id, deps.fhir_program_id, timezone, deps.clock.now())
-    return await publish(deps, events)
+    patients = [e.patient_id for e in events if isinstance(e, AttendanceRecorded)]
+    patients += [p for e in events if isinstance(e, SessionUpserted) for p in e.attendees]
+    async with deps.store.transaction() as repo:
+        owners = await repo.owners_of(patients)
+    for i, participant in enumerate(appt.participant):
+        ref = participant.actor.reference if participant.actor else None
+        if ref and ref.startswith("Patient/") and owners.get(ref.split("/", 1)[1]) not in (None, clinic_id):
+            raise TenantMismatch(f"participant.{i}.actor.reference", "this patient belongs to another clinic")
+    return await publish(deps, clinic_id, events)

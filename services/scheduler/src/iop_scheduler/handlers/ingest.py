@@ -5,6 +5,7 @@ from __future__ import annotations
 from iop_shared.contracts import Envelope
 from iop_shared.contracts.inbound import ClinicUpserted, PatientUpserted, SessionCancelled, SessionUpserted
 from iop_shared.contracts.outbound import CheckinIntent, CheckinReceived
+from iop_shared.contracts.tenancy import check_event_clinic, require_publisher, roster_check, same_clinic
 from iop_shared.db import claim_event
 from iop_shared.logging import get_logger
 
@@ -20,6 +21,7 @@ log = get_logger(__name__)
 async def clinic_upserted(deps: Deps, env: Envelope[ClinicUpserted]) -> None:
     """Keep the clinic's zone and quiet-hours override, then replan its patients in small transactions."""
     c = env.data
+    check_event_clinic(env.source, c.clinic_id)  # a clinic publishes only itself
     quiet = (c.quiet_hours.start, c.quiet_hours.end) if c.quiet_hours else None
     async with deps.store.transaction() as repo:
         if not await claim_event(repo.conn, CONSUMER, env.id):
@@ -37,13 +39,18 @@ async def clinic_upserted(deps: Deps, env: Envelope[ClinicUpserted]) -> None:
 
 
 async def patient_upserted(deps: Deps, env: Envelope[PatientUpserted]) -> None:
+    """Apply a newer revision of the patient of the publishing clinic; another clinic's patient is refused."""
     p = env.data
+    check_event_clinic(env.source, p.clinic_id)
     planned: list[Reminder] = []
     async with deps.store.transaction() as repo:
         if not await claim_event(repo.conn, CONSUMER, env.id):
             return
+        same_clinic("clinic_id", p.clinic_id, (await repo.lock_patient(p.patient_id)).clinic_id)
         applied = await repo.upsert_patient(p.patient_id, p.clinic_id, p.timezone, p.discharged_at, p.revision)
         if applied:
+            # Listed first by another clinic's session (allowed while unknown): that clinic's notices go.
+            await repo.withdraw_foreign(p.patient_id, p.clinic_id)
             planned += (await replan(repo, deps, p.patient_id, deps.clock.now(), p.timezone)).reminders
         _outcome(deps, env, applied)
     _nudge(deps, planned)
@@ -52,6 +59,7 @@ async def patient_upserted(deps: Deps, env: Envelope[PatientUpserted]) -> None:
 async def session_upserted(deps: Deps, env: Envelope[SessionUpserted]) -> None:
     """Store the new revision, tell staying attendees if it moved, and replan everyone it touches."""
     s = env.data
+    check_event_clinic(env.source, s.clinic_id)
     now = deps.clock.now()
     new = SessionView(s.session_id, s.clinic_id, s.starts_at, s.ends_at, tuple(dict.fromkeys(s.attendees)),
                       s.revision)
@@ -60,13 +68,15 @@ async def session_upserted(deps: Deps, env: Envelope[SessionUpserted]) -> None:
         if not await claim_event(repo.conn, CONSUMER, env.id):
             return
         existing = await repo.session_for_update(s.session_id)
+        same_clinic("clinic_id", s.clinic_id, existing[0].clinic_id if existing else None)
+        roster_check(new.attendees, await repo.owners_of(list(new.attendees)), s.clinic_id)
         if existing and existing[0].revision >= s.revision:
             _outcome(deps, env, False)
             return
         old = existing[0] if existing else None
         await repo.upsert_session(new, s.timezone)
         affected = sorted(set(new.attendees) | set(old.attendees if old else ()))
-        zones = await _lock_all(repo, deps, affected, s.timezone)
+        zones = await _lock_all(repo, deps, affected, s.timezone, s.clinic_id)
         notices = [n for n in moved_notices(old, new, now, deps.policy, zones) if n.patient_id in zones]
         if notices:
             await repo.withdraw_session_notices(s.session_id)
@@ -84,18 +94,20 @@ async def session_upserted(deps: Deps, env: Envelope[SessionUpserted]) -> None:
 async def session_cancelled(deps: Deps, env: Envelope[SessionCancelled]) -> None:
     """Cancel what is pending for the session and tell each attendee once."""
     c = env.data
+    publisher = require_publisher(env.source)
     now = deps.clock.now()
     notices: list[Reminder] = []
     async with deps.store.transaction() as repo:
         if not await claim_event(repo.conn, CONSUMER, env.id):
             return
         existing = await repo.session_for_update(c.session_id)
+        same_clinic("clinic_id", publisher, existing[0].clinic_id if existing else None)
         if existing is None or existing[0].revision >= c.revision:
             _outcome(deps, env, False)
             return
         session, tz = existing
         await repo.cancel_session(c.session_id, c.revision)
-        zones = await _lock_all(repo, deps, sorted(set(session.attendees)), tz)
+        zones = await _lock_all(repo, deps, sorted(set(session.attendees)), tz, session.clinic_id)
         notices = [n for n in cancelled_notices(session, c.revision, now, deps.policy, zones)
                    if n.patient_id in zones]
         await repo.withdraw_session_notices(c.session_id)
@@ -122,12 +134,13 @@ async def checkin_received(deps: Deps, env: Envelope[CheckinReceived]) -> None:
     _nudge(deps, planned)
 
 
-async def _lock_all(repo: Repository, deps: Deps, patient_ids: list[str], fallback: str) -> dict[str, str]:
-    """Lock each patient's plan in id order (no deadlocks); return the zones of those still in care."""
+async def _lock_all(repo: Repository, deps: Deps, patient_ids: list[str], fallback: str,
+                    clinic_id: str) -> dict[str, str]:
+    """Lock each patient's plan in id order (no deadlocks); return the zones of the clinic's patients in care."""
     zones: dict[str, str] = {}
     for pid in patient_ids:
         row = await repo.lock_patient(pid)
-        if not row.discharged:
+        if not row.discharged and row.clinic_id in (None, clinic_id):
             zones[pid] = zone_of(row, fallback)
     return zones
 

@@ -32,7 +32,7 @@ async def replan(repo: Repository, deps: Deps, patient_id: str, now: datetime, f
         await repo.withdraw_all(patient_id, "discharged")
         return Plan()
     zone = zone_of(patient, fallback_zone)
-    sessions = await repo.sessions_of(patient_id, now - 2 * policy.gap, now + policy.horizon)
+    sessions = await repo.sessions_of(patient_id, now - 2 * policy.gap, now + policy.horizon, patient.clinic_id)
     confirmed = await repo.confirmations_of(patient_id)
     history = await repo.history_of(patient_id, now - policy.history_window)
     inp = PlanInput(PatientView(patient_id, patient.clinic_id, zone), sessions, confirmed, history, zone)

@@ -1,3 +1,4 @@
+-- Owning clinics never change (the use cases refuse another clinic's write; 0009_tenancy.sql is the backstop).
 -- name: upsert_clinic
 INSERT INTO clinics (clinic_id, public_name, callback_phone, timezone, default_locale, quiet_start, quiet_end, revision)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -7,33 +8,42 @@ ON CONFLICT (clinic_id) DO UPDATE SET
     revision = EXCLUDED.revision
 WHERE clinics.revision < EXCLUDED.revision;
 
+-- name: owner_of_patient
+SELECT clinic_id FROM patients WHERE patient_id = $1 FOR UPDATE;
+
+-- name: owner_of_care_team
+SELECT clinic_id FROM care_teams WHERE care_team_id = $1 FOR UPDATE;
+
+-- name: owner_of_session
+SELECT clinic_id FROM sessions WHERE session_id = $1 FOR UPDATE;
+
 -- name: upsert_patient
 INSERT INTO patients (patient_id, clinic_id, phone, email, timezone, locale, channels, consent_sms, consent_email,
                       care_team_id, discharged_at, revision)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 ON CONFLICT (patient_id) DO UPDATE SET
-    clinic_id = EXCLUDED.clinic_id, phone = EXCLUDED.phone, email = EXCLUDED.email, timezone = EXCLUDED.timezone,
+    phone = EXCLUDED.phone, email = EXCLUDED.email, timezone = EXCLUDED.timezone,
     locale = EXCLUDED.locale, channels = EXCLUDED.channels, consent_sms = EXCLUDED.consent_sms,
     consent_email = EXCLUDED.consent_email, care_team_id = EXCLUDED.care_team_id,
     discharged_at = EXCLUDED.discharged_at, revision = EXCLUDED.revision
-WHERE patients.revision < EXCLUDED.revision;
+WHERE patients.revision < EXCLUDED.revision AND patients.clinic_id = EXCLUDED.clinic_id;
 
 -- name: upsert_care_team
 INSERT INTO care_teams (care_team_id, clinic_id, members, revision) VALUES ($1, $2, $3::jsonb, $4)
 ON CONFLICT (care_team_id) DO UPDATE SET
-    clinic_id = EXCLUDED.clinic_id, members = EXCLUDED.members, revision = EXCLUDED.revision
-WHERE care_teams.revision < EXCLUDED.revision;
+    members = EXCLUDED.members, revision = EXCLUDED.revision
+WHERE care_teams.revision < EXCLUDED.revision AND care_teams.clinic_id = EXCLUDED.clinic_id;
 
 -- name: upsert_session
 INSERT INTO sessions (session_id, clinic_id, starts_at, place_label, telehealth, revision)
 VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (session_id) DO UPDATE SET
-    clinic_id = EXCLUDED.clinic_id, starts_at = EXCLUDED.starts_at, place_label = EXCLUDED.place_label,
+    starts_at = EXCLUDED.starts_at, place_label = EXCLUDED.place_label,
     telehealth = EXCLUDED.telehealth, cancelled = false, revision = EXCLUDED.revision
-WHERE sessions.revision < EXCLUDED.revision;
+WHERE sessions.revision < EXCLUDED.revision AND sessions.clinic_id = EXCLUDED.clinic_id;
 
 -- name: cancel_session
-UPDATE sessions SET cancelled = true, revision = $2 WHERE session_id = $1 AND revision < $2;
+UPDATE sessions SET cancelled = true, revision = $2 WHERE session_id = $1 AND revision < $2 AND clinic_id = $3;
 
 -- name: patient
 SELECT p.*, COALESCE(s.opted_out, false) AS sms_opted_out, COALESCE(s.invalid, false) AS phone_invalid
