@@ -1,7 +1,5 @@
-"""Word lists of the reply parser, already normalized (lowercase, no accents, no apostrophes or hyphens).
-
-Crisis words follow the prefilter that reached 0.98 sensitivity (npj Digital Medicine 2023): words about
-means (pills, gun, rope...) carry more signal than the word "suicide", so they are here on their own.
+"""Word lists for ordinary replies (keywords, answers, scores), already folded (lowercase, no accents,
+no apostrophes or hyphens). Crisis and concern wording is data: lexicons/crisis.yaml.
 """
 
 from __future__ import annotations
@@ -11,31 +9,6 @@ def _phrases(*texts: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(t.split()) for t in texts)
 
 
-CRISIS_WORDS = frozenset({
-    # English
-    "suicide", "suicidal", "selfharm", "overdose", "overdosed", "overdosing", "pills", "blades", "fentanyl",
-    # Spanish
-    "suicidio", "suicida", "suicidarme", "matarme", "sobredosis", "pastillas", "pistola", "cuerda",
-    "ahorcarme", "navaja", "cuchilla", "morirme",
-})
-# Short or common-looking words match only exactly ("razor" is one letter from Spanish "razon", "noose" from "nose").
-CRISIS_EXACT = frozenset({"od", "oding", "gun", "guns", "rope", "noose", "razor", "razors", "blade", "bleach"})
-
-CRISIS_PHRASES = _phrases(
-    "kill myself", "killing myself", "kill me", "end my life", "end it all", "end it", "ending it all",
-    "want to die", "wanna die", "wanna dye", "want to dye", "want to be dead", "wish i was dead",
-    "wish i were dead", "better off dead",
-    "better off without me", "self harm", "hurt myself", "hurting myself", "harm myself", "cut myself",
-    "cutting myself", "cutting again", "hang myself", "shoot myself", "jump off", "took too many",
-    "take them all", "no reason to live", "cant go on", "cannot go on", "not worth living",
-    "dont want to live", "dont want to be here", "dont want to wake up", "not wake up", "say goodbye",
-    "goodbye forever", "cant do this anymore", "give up on life", "disappear forever",
-    # Spanish
-    "quiero morir", "me quiero morir", "quitarme la vida", "acabar con mi vida", "acabar con todo",
-    "no quiero vivir", "no quiero seguir", "hacerme dano", "cortarme", "me corte", "tirarme", "mejor muerto",
-    "mejor muerta", "no aguanto mas", "desaparecer para siempre", "no vale la pena vivir", "ya no puedo mas",
-)
-
 OPT_OUT_KEYWORDS = frozenset({
     "stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout", "remove",
     "alto", "parar", "baja", "cancelar", "detener", "darmedebaja",
@@ -44,21 +17,65 @@ OPT_OUT_KEYWORDS = frozenset({
 OPT_OUT_LEADS = frozenset({"stop", "stopall", "unsubscribe", "optout", "alto"})
 OPT_OUT_PHRASES = _phrases(
     "stop texting", "stop sending", "stop messaging", "no more texts", "no more messages", "opt out",
-    "dont text me", "leave me alone", "no mas mensajes", "dejen de enviar", "no me escriban",
+    "dont text me", "leave me alone", "remove me", "take me off", "no mas mensajes", "dejen de enviar",
+    "no me escriban", "dejen de escribir", "dejen de escribirme", "dejen de mandar",
 )
 OPT_IN_KEYWORDS = frozenset({"start", "unstop", "yes", "si", "comenzar", "iniciar", "reanudar"})
+OPT_IN_PHRASES = _phrases(
+    "start again", "start texting", "resume texts", "resume messages", "resume", "send texts again",
+    "volver a recibir", "quiero recibir mensajes", "reanudar mensajes",
+)
 HELP_KEYWORDS = frozenset({"help", "info", "ayuda", "informacion"})
 
+# Strong confirm wording counts anywhere in a reply; weak ("ok") only as the whole reply.
 CONFIRM_PHRASES = _phrases(
-    "yes", "yep", "yeah", "si", "ok", "okay", "confirm", "confirmed", "confirmo", "confirmado", "see you",
+    "yes", "yep", "yeah", "yup", "si", "confirm", "confirmed", "confirmo", "confirmado", "see you",
     "ill be there", "i will be there", "be there", "alli estare", "ahi estare", "claro", "sure", "of course",
-    "will come", "voy a ir", "alli estaremos", "perfecto", "sounds good",
+    "will come", "will do", "voy a ir", "si voy", "ahi voy", "alli estaremos", "perfecto", "sounds good", "alli nos vemos",
+    "nos vemos", "de acuerdo",
 )
+CONFIRM_WHOLE = frozenset({"ok", "okay", "okey", "k", "kk", "y", "va", "sale", "vale", "dale", "listo"})
 RESCHEDULE_PHRASES = _phrases(
     "reschedule", "change", "cant make it", "cant come", "cannot come", "cannot make it", "wont make it",
-    "another day", "another time", "different time", "move my", "running late", "cambiar", "reprogramar",
-    "otro dia", "otra hora", "no puedo ir", "no puedo venir", "no podre", "cambio",
+    "wont be able to", "not be able to make", "another day", "another time", "different time", "move my",
+    "move it", "move the", "next week", "cambiar", "reprogramar", "otro dia", "otra hora", "otra fecha",
+    "no puedo ir", "no puedo venir", "no podre", "no voy a poder", "no puedo ese dia", "cambio", "posponer",
 )
+WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                      "lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo"})
+RESCHEDULE_LEADS = frozenset({"not", "maybe", "instead", "how", "can", "could", "para", "mejor", "el", "no"})
 
+NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "cero": 0, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
+    "siete": 7, "ocho": 8, "nueve": 9, "diez": 10,
+}
+# Words that may sit around a score without changing it ("like a 6 today", "un cinco mas o menos").
+SCORE_FILLER = frozenset({
+    "a", "an", "about", "around", "like", "maybe", "prob", "probably", "today", "tonight", "now", "rn", "right",
+    "im", "i", "am", "id", "say", "its", "it", "is", "at", "pretty", "solid", "ish", "so", "just", "guess",
+    "feeling", "feel", "mood", "craving", "cravings", "urges", "urge", "are", "my", "the", "no", "out", "of",
+    "ok", "okay", "thanks", "thank", "you", "hoy", "un", "una", "como", "mas", "menos", "o", "me", "siento",
+    "estoy", "en", "animo", "ganas", "antojo", "antojos", "de", "mi", "es", "diria", "yo", "gracias", "asi",
+    "and", "y", "score", "level", "nivel", "would", "honestly",
+})
 CRAVING_WORDS = frozenset({"craving", "cravings", "crave", "urge", "urges", "antojo", "antojos", "ganas", "deseo"})
 MOOD_WORDS = frozenset({"mood", "feeling", "feel", "animo", "estado", "siento"})
+# Filler around a 1 or 2 after a reminder, or a plain word answer ("two please", "uno gracias").
+ANSWER_FILLER = frozenset({"please", "pls", "plz", "thanks", "thank", "you", "ty", "ok", "okay", "gracias",
+                           "por", "favor", "porfa", "sorry", "perdon", "option", "for", "me", "the", "number",
+                           "numero", "el", "opcion"})
+
+# A reply made only of these is an acknowledgement with nothing to act on (`other`).
+BENIGN_WORDS = frozenset({
+    "thanks", "thank", "you", "thx", "ty", "tysm", "gracias", "muchas", "mil", "ok", "okay", "okey", "k", "kk",
+    "got", "it", "lol", "lmao", "haha", "hahaha", "jaja", "jajaja", "jeje", "have", "a", "good", "great", "nice",
+    "night", "day", "weekend", "evening", "morning", "hi", "hello", "hey", "hola", "buenas", "buenos", "noches",
+    "dias", "tardes", "cool", "np", "yw", "welcome", "awesome", "entendido", "de", "acuerdo", "noted", "sounds",
+    "received", "recibido", "bien", "muy", "fine", "im", "all", "todo", "igualmente", "same", "to", "too",
+    "much", "so", "very", "appreciate", "bye", "adios", "chao", "feliz", "happy", "dia", "que", "tengas",
+    "tenga", "buen", "bueno", "perfect", "running", "late", "on", "my", "way", "omw", "voy", "tarde",
+    "llegando", "en", "camino", "sorry", "perdon", "the", "u", "and", "y", "oh", "ah", "wow",
+})
+LAUGHTER = frozenset({"lol", "lmao", "lmfao", "haha", "hahaha", "jaja", "jajaja", "jajajaja", "jeje", "xd", "rofl"})
+LAUGHTER_EMOJI = ("😂", "🤣", "😆", "😹")

@@ -1,0 +1,173 @@
+"""Crisis and concern reading of one text, from the versioned lexicon (lexicons/crisis.yaml).
+
+Recall first: any un-negated hit in any language is a crisis. A hit is read as `concern` (a person still reads
+it) only when a negation cue right before it ("not suicidal") or a distant-past cue in its clause ("last year i
+tried to overdose") says so; a third person ("my friend wants to kill herself") never lowers it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache
+
+from .crisis_lexicon import CRISIS_CATEGORIES, load
+from .text import expand, find_phrase, normalize, within
+
+_CLAUSES = re.compile(r"[.;!?¿¡\n,:]+| - ")
+_REWRITES = ((re.compile(r"\bod['’]?(d|ed)\b"), " overdosed "), (re.compile(r"\bod['’]ing\b"), " overdosing "))
+_NEGATION_WINDOW = 3
+_MEANS_WINDOW = 4
+MASK = "_"
+
+
+class Level(StrEnum):
+    none = "none"
+    concern = "concern"
+    crisis = "crisis"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How worrying a text is, with the lexicon categories that said so (never the text itself)."""
+
+    level: Level
+    reasons: tuple[str, ...] = ()
+    figurative: bool = False  # an idiom such as "dying to see you" was recognised and set aside
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    phrases: tuple[tuple[str, tuple[str, ...]], ...]
+    fuzzy: frozenset[str]
+    exact: frozenset[str]
+    lethal: frozenset[str]
+    medication: frozenset[str]
+    quantity: frozenset[str]
+    patterns: tuple[re.Pattern[str], ...]
+    idioms: tuple[tuple[str, ...], ...]
+    concern: tuple[tuple[str, ...], ...]
+    negation: frozenset[str]
+    contrast: frozenset[str]
+    past: tuple[tuple[str, ...], ...]
+    third_person: frozenset[str]
+    fillers: frozenset[str]
+    textspeak: dict[str, str] = field(hash=False)
+    crisis_emoji: frozenset[str]
+    medication_emoji: frozenset[str]
+    concern_emoji: frozenset[str]
+
+
+@cache
+def compiled() -> _Compiled:
+    """Every language's lists merged: a reply may mix English and Spanish."""
+    langs = list(load().languages.values())
+
+    def words(get: object) -> frozenset[str]:
+        return frozenset(w for lang in langs for w in get(lang))  # type: ignore[operator]
+
+    def phrases(get: object) -> tuple[tuple[str, ...], ...]:
+        return tuple(dict.fromkeys(tuple(p.split()) for lang in langs for p in get(lang)))  # type: ignore[operator]
+
+    return _Compiled(
+        phrases=tuple((cat, tuple(p.split())) for lang in langs for cat in CRISIS_CATEGORIES
+                      for p in getattr(lang.crisis, cat)),
+        fuzzy=words(lambda lang: lang.words.fuzzy), exact=words(lambda lang: lang.words.exact),
+        lethal=words(lambda lang: lang.means.lethal), medication=words(lambda lang: lang.means.medication),
+        quantity=words(lambda lang: lang.means.quantity),
+        patterns=tuple(re.compile(p) for lang in langs for p in lang.patterns),
+        idioms=phrases(lambda lang: lang.idioms), concern=phrases(lambda lang: lang.concern),
+        negation=words(lambda lang: lang.negation),
+        contrast=words(lambda lang: lang.contrast), past=phrases(lambda lang: lang.past),
+        third_person=words(lambda lang: lang.third_person), fillers=words(lambda lang: lang.fillers),
+        textspeak={k: normalize(v) for lang in langs for k, v in lang.textspeak.items()},
+        crisis_emoji=words(lambda lang: lang.emoji.crisis), medication_emoji=words(lambda lang: lang.emoji.medication),
+        concern_emoji=words(lambda lang: lang.emoji.concern),
+    )
+
+
+def clause_tokens(text: str, lex: _Compiled) -> list[list[str]]:
+    """Each clause as folded, text-speak-expanded tokens (the pill emoji reads as the word "pills")."""
+    lowered = text.lower()
+    for emoji in lex.medication_emoji:
+        lowered = lowered.replace(emoji, " pills ")
+    for pattern, replacement in _REWRITES:
+        lowered = pattern.sub(replacement, lowered)
+    return [t for t in (expand(normalize(c).split(), lex.textspeak) for c in _CLAUSES.split(lowered)) if t]
+
+
+def _mask_idioms(tokens: list[str], lex: _Compiled) -> bool:
+    found = False
+    for idiom in lex.idioms:
+        while (at := find_phrase(tokens, idiom, frozenset())) >= 0:
+            tokens[at:at + len(idiom)] = [MASK] * len(idiom)
+            found = True
+    return found
+
+
+def _hits(tokens: list[str], lex: _Compiled) -> list[tuple[str, int, int]]:
+    """(category, first token, end token) of every crisis hit in one clause."""
+    hits: list[tuple[str, int, int]] = []
+    for category, phrase in lex.phrases:
+        if (at := find_phrase(tokens, phrase, lex.fillers)) >= 0:
+            hits.append((category, at, at + len(phrase)))
+        elif len(joined := "".join(phrase)) >= 10 and joined in "".join(tokens):  # "killmyself" typed unspaced
+            hits.append((category, 0, 0))
+    for i, token in enumerate(tokens):
+        if token in lex.exact or token in lex.lethal or any(within(token, w) for w in lex.fuzzy):
+            hits.append(("means_or_word", i, i + 1))
+        elif token in lex.medication and _with_quantity(tokens, i, lex):
+            hits.append(("method_intent", i, i + 1))
+    text = " ".join(tokens)
+    for pattern in lex.patterns:
+        if match := pattern.search(text):
+            at = text.count(" ", 0, match.start())
+            hits.append(("pattern", at, at + 1))
+    return hits
+
+
+def _with_quantity(tokens: list[str], i: int, lex: _Compiled) -> bool:
+    near = tokens[max(0, i - _MEANS_WINDOW):i + _MEANS_WINDOW + 1]
+    return any(t in lex.quantity or (t.isdigit() and int(t) >= 10) for t in near)
+
+
+def _span_start(start: int, covered: set[int]) -> int:
+    """Overlapping hits are one span ("me quiera morir" holds "quiera morir"): negation looks before it all."""
+    while start - 1 in covered:
+        start -= 1
+    return start
+
+
+def _negated(tokens: list[str], start: int, covered: set[int], lex: _Compiled) -> bool:
+    return any(tokens[j] in lex.negation and j not in covered
+               for j in range(max(0, start - _NEGATION_WINDOW), start))
+
+
+def read(text: str) -> Reading:
+    """The crisis reading of one reply: `crisis`, `concern` (a person should read it) or `none`."""
+    lex = compiled()
+    if any(e in text for e in lex.crisis_emoji):
+        return Reading(Level.crisis, ("emoji",))
+    clauses = clause_tokens(text, lex)
+    figurative = any([_mask_idioms(tokens, lex) for tokens in clauses])
+    firm: list[str] = []
+    softened: list[str] = []
+    for tokens in clauses:
+        hits = _hits(tokens, lex)
+        covered = {j for _, a, b in hits for j in range(a, b)}
+        past = any(find_phrase(tokens, p, frozenset()) >= 0 for p in lex.past)
+        for category, start, _ in hits:
+            start = _span_start(start, covered)
+            soft = past or (start > 0 and _negated(tokens, start, covered, lex))
+            (softened if soft else firm).append(category)
+    all_tokens = [t for c in clauses for t in c]
+    if firm:
+        third = ("third_person",) if any(t in lex.third_person for t in all_tokens) else ()
+        return Reading(Level.crisis, tuple(dict.fromkeys(firm)) + third, figurative)
+    if softened:
+        return Reading(Level.concern, ("negated_or_past",), figurative)
+    if any(e in text for e in lex.concern_emoji) or any(
+            find_phrase(c, p, lex.fillers) >= 0 for c in clauses for p in lex.concern):
+        return Reading(Level.concern, ("distress",), figurative)
+    return Reading(Level.none, (), figurative)
