@@ -8,11 +8,12 @@ tried to overdose") says so; a third person ("my friend wants to kill herself") 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 
-from .crisis_lexicon import CRISIS_CATEGORIES, load
+from .crisis_lexicon import CRISIS_CATEGORIES, Language, load
 from .text import expand, find_phrase, normalize, within
 
 _CLAUSES = re.compile(r"[.;!?¿¡\n,:]+| - ")
@@ -64,11 +65,11 @@ def compiled() -> _Compiled:
     """Every language's lists merged: a reply may mix English and Spanish."""
     langs = list(load().languages.values())
 
-    def words(get: object) -> frozenset[str]:
-        return frozenset(w for lang in langs for w in get(lang))  # type: ignore[operator]
+    def words(get: Callable[[Language], list[str]]) -> frozenset[str]:
+        return frozenset(w for lang in langs for w in get(lang))
 
-    def phrases(get: object) -> tuple[tuple[str, ...], ...]:
-        return tuple(dict.fromkeys(tuple(p.split()) for lang in langs for p in get(lang)))  # type: ignore[operator]
+    def phrases(get: Callable[[Language], list[str]]) -> tuple[tuple[str, ...], ...]:
+        return tuple(dict.fromkeys(tuple(p.split()) for lang in langs for p in get(lang)))
 
     return _Compiled(
         phrases=tuple((cat, tuple(p.split())) for lang in langs for cat in CRISIS_CATEGORIES

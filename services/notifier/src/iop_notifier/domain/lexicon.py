@@ -31,8 +31,8 @@ HELP_KEYWORDS = frozenset({"help", "info", "ayuda", "informacion"})
 CONFIRM_PHRASES = _phrases(
     "yes", "yep", "yeah", "yup", "si", "confirm", "confirmed", "confirmo", "confirmado", "see you",
     "ill be there", "i will be there", "be there", "alli estare", "ahi estare", "claro", "sure", "of course",
-    "will come", "will do", "voy a ir", "si voy", "ahi voy", "alli estaremos", "perfecto", "sounds good", "alli nos vemos",
-    "nos vemos", "de acuerdo",
+    "will come", "will do", "voy a ir", "si voy", "ahi voy", "alli estaremos", "perfecto", "sounds good",
+    "alli nos vemos", "nos vemos", "de acuerdo",
 )
 CONFIRM_WHOLE = frozenset({"ok", "okay", "okey", "k", "kk", "y", "va", "sale", "vale", "dale", "listo"})
 RESCHEDULE_PHRASES = _phrases(

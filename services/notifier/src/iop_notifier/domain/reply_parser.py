@@ -129,7 +129,7 @@ def _words_answer(norm: str, tokens: list[str], expecting: Expecting | None) -> 
     if _any(tokens, L.RESCHEDULE_PHRASES) or (expecting is Expecting.reminder and any(
             t in L.WEEKDAYS for t in tokens) and any(t in L.RESCHEDULE_LEADS for t in tokens)):
         return ParsedReply(CheckinIntent.reschedule_request)
-    if norm in L.CONFIRM_WHOLE or _any(tokens, L.CONFIRM_PHRASES):
+    if (expecting is Expecting.reminder and norm in L.CONFIRM_WHOLE) or _any(tokens, L.CONFIRM_PHRASES):
         if any(t in compiled().contrast for t in tokens):
             return _CONCERN
         return ParsedReply(CheckinIntent.confirm)
