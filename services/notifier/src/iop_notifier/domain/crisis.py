@@ -101,7 +101,7 @@ def clause_tokens(text: str, lex: _Compiled) -> list[list[str]]:
 def _mask_idioms(tokens: list[str], lex: _Compiled) -> bool:
     found = False
     for idiom in lex.idioms:
-        while (at := find_phrase(tokens, idiom, frozenset())) >= 0:
+        while (at := find_phrase(tokens, idiom, frozenset(), fuzzy=False)) >= 0:
             tokens[at:at + len(idiom)] = [MASK] * len(idiom)
             found = True
     return found

@@ -59,20 +59,21 @@ def expand(tokens: Sequence[str], textspeak: Mapping[str, str]) -> list[str]:
     return out
 
 
-def find_phrase(tokens: Sequence[str], phrase: Sequence[str], fillers: frozenset[str]) -> int:
-    """Index where `phrase` starts in `tokens` (fuzzy words, filler words such as "just" skipped), or -1."""
+def find_phrase(tokens: Sequence[str], phrase: Sequence[str], fillers: frozenset[str], *, fuzzy: bool = True) -> int:
+    """Index where `phrase` starts in `tokens` (fuzzy words, filler words such as "just" skipped), or -1.
+
+    `fuzzy=False` matches words exactly: idioms are set aside only when they are certain ("me mata" must not
+    swallow "me mato").
+    """
+    same = (lambda a, b: within(a, b, 4)) if fuzzy else (lambda a, b: a == b)
     for start in range(len(tokens) - len(phrase) + 1):
-        if _matches_at(tokens, start, phrase, fillers):
+        i = start
+        for k, word in enumerate(phrase):
+            while k > 0 and i < len(tokens) and tokens[i] in fillers and not same(tokens[i], word):
+                i += 1
+            if i >= len(tokens) or not same(tokens[i], word):
+                break
+            i += 1
+        else:
             return start
     return -1
-
-
-def _matches_at(tokens: Sequence[str], start: int, phrase: Sequence[str], fillers: frozenset[str]) -> bool:
-    i = start
-    for k, word in enumerate(phrase):
-        while k > 0 and i < len(tokens) and tokens[i] in fillers and not within(tokens[i], word, 4):
-            i += 1
-        if i >= len(tokens) or not within(tokens[i], word, 4):
-            return False
-        i += 1
-    return True
