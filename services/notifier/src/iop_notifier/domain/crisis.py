@@ -20,6 +20,8 @@ _CLAUSES = re.compile(r"[.;!?¿¡\n,:]+| - ")
 _REWRITES = ((re.compile(r"\bod['’]?(d|ed)\b"), " overdosed "), (re.compile(r"\bod['’]ing\b"), " overdosing "))
 _NEGATION_WINDOW = 3
 _MEANS_WINDOW = 4
+_BREAKERS = frozenset({"i", "im", "ive", "id", "ill", "and", "but", "so", "then", "because", "also", "y", "pero",
+                       "yo", "porque", "pues", "aunque", "_"})
 MASK = "_"
 
 
@@ -47,6 +49,7 @@ class _Compiled:
     medication: frozenset[str]
     quantity: frozenset[str]
     patterns: tuple[re.Pattern[str], ...]
+    message_patterns: tuple[re.Pattern[str], ...]
     idioms: tuple[tuple[str, ...], ...]
     concern: tuple[tuple[str, ...], ...]
     negation: frozenset[str]
@@ -78,6 +81,7 @@ def compiled() -> _Compiled:
         lethal=words(lambda lang: lang.means.lethal), medication=words(lambda lang: lang.means.medication),
         quantity=words(lambda lang: lang.means.quantity),
         patterns=tuple(re.compile(p) for lang in langs for p in lang.patterns),
+        message_patterns=tuple(re.compile(p) for lang in langs for p in lang.message_patterns),
         idioms=phrases(lambda lang: lang.idioms), concern=phrases(lambda lang: lang.concern),
         negation=words(lambda lang: lang.negation),
         contrast=words(lambda lang: lang.contrast), past=phrases(lambda lang: lang.past),
@@ -141,14 +145,19 @@ def _span_start(start: int, covered: set[int]) -> int:
 
 
 def _negated(tokens: list[str], start: int, covered: set[int], lex: _Compiled) -> bool:
-    return any(tokens[j] in lex.negation and j not in covered
-               for j in range(max(0, start - _NEGATION_WINDOW), start))
+    """A negation cue just before the hit, with no new subject between ("im not ok i want to die" is not)."""
+    for j in range(start - 1, max(-1, start - 1 - _NEGATION_WINDOW), -1):
+        if tokens[j] in _BREAKERS:
+            return False
+        if tokens[j] in lex.negation and j not in covered:
+            return True
+    return False
 
 
 def read(text: str) -> Reading:
     """The crisis reading of one reply: `crisis`, `concern` (a person should read it) or `none`."""
     lex = compiled()
-    if any(e in text for e in lex.crisis_emoji):
+    if any(e in text for e in lex.crisis_emoji) or sum(text.count(e) for e in lex.medication_emoji) >= 2:
         return Reading(Level.crisis, ("emoji",))
     clauses = clause_tokens(text, lex)
     figurative = any([_mask_idioms(tokens, lex) for tokens in clauses])
@@ -163,6 +172,8 @@ def read(text: str) -> Reading:
             soft = past or (start > 0 and _negated(tokens, start, covered, lex))
             (softened if soft else firm).append(category)
     all_tokens = [t for c in clauses for t in c]
+    whole = " ".join(all_tokens)
+    firm += ["message_pattern" for pattern in lex.message_patterns if pattern.search(whole)]
     if firm:
         third = ("third_person",) if any(t in lex.third_person for t in all_tokens) else ()
         return Reading(Level.crisis, tuple(dict.fromkeys(firm)) + third, figurative)

@@ -91,6 +91,7 @@ class Language(_Strict):
     crisis: Crisis
     words: Words
     patterns: list[Pattern]
+    message_patterns: list[Pattern]
     means: Means
     emoji: EmojiSets
     concern: list[Phrase]

@@ -17,33 +17,59 @@ OPT_OUT_KEYWORDS = frozenset({
 OPT_OUT_LEADS = frozenset({"stop", "stopall", "unsubscribe", "optout", "alto"})
 OPT_OUT_PHRASES = _phrases(
     "stop texting", "stop sending", "stop messaging", "no more texts", "no more messages", "opt out",
-    "dont text me", "leave me alone", "remove me", "take me off", "no mas mensajes", "dejen de enviar",
-    "no me escriban", "dejen de escribir", "dejen de escribirme", "dejen de mandar",
+    "dont text me", "leave me alone", "remove me", "take me off", "please stop", "dont message me",
+    "dont contact me", "unsubscribe", "no mas mensajes", "dejen de enviar", "no me escriban", "dejen de escribir",
+    "dejen de escribirme", "dejen de mandar", "no me manden", "no me envien", "no quiero recibir mensajes",
+    "no quiero mensajes", "no quiero recibir", "darme de baja", "dar de baja", "sacarme de la lista", "borrarme",
+    "cancelar mensajes", "cancelar suscripcion",
 )
-OPT_IN_KEYWORDS = frozenset({"start", "unstop", "yes", "si", "comenzar", "iniciar", "reanudar"})
+OPT_IN_KEYWORDS = frozenset({"start", "unstop", "yes", "si", "comenzar", "iniciar", "reanudar", "empezar",
+                             "subscribe", "optin", "suscribir", "suscribirme", "activar"})
 OPT_IN_PHRASES = _phrases(
-    "start again", "start texting", "resume texts", "resume messages", "resume", "send texts again",
-    "volver a recibir", "quiero recibir mensajes", "reanudar mensajes",
+    "yes start", "si comenzar", "start again", "start texting", "start texts", "start messages", "resume texts", "resume messages", "resume",
+    "send texts again", "texts again", "messages again", "reminders again", "opt in", "opt me back in",
+    "sign me up", "subscribe me", "volver a recibir", "quiero recibir mensajes", "reanudar mensajes",
+    "mensajes otra vez", "mensajes de nuevo", "activar mensajes", "suscribirme de nuevo",
 )
 HELP_KEYWORDS = frozenset({"help", "info", "ayuda", "informacion"})
+HELP_FILLER = frozenset({"please", "pls", "plz", "por", "favor", "porfa", "info", "help", "ayuda"})
 
 # Strong confirm wording counts anywhere in a reply; weak ("ok") only as the whole reply.
 CONFIRM_PHRASES = _phrases(
-    "yes", "yep", "yeah", "yup", "si", "confirm", "confirmed", "confirmo", "confirmado", "see you",
+    "yes", "yep", "yeah", "yup", "yea", "ye", "si", "confirm", "confirmed", "confirmo", "confirmado", "see you",
+    "see u", "see ya", "cya", "count me in", "definitely", "absolutely", "for sure", "certainly", "im coming",
+    "ill come", "i will come", "will attend", "ill attend", "attending", "yes i will", "asistire", "si asisto",
+    "alla estare", "por supuesto", "cuenten conmigo", "ahi estaremos", "ahi nos vemos", "seguro",
     "ill be there", "i will be there", "be there", "alli estare", "ahi estare", "claro", "sure", "of course",
     "will come", "will do", "voy a ir", "si voy", "ahi voy", "alli estaremos", "perfecto", "sounds good",
     "alli nos vemos", "nos vemos", "de acuerdo",
 )
-CONFIRM_WHOLE = frozenset({"ok", "okay", "okey", "k", "kk", "y", "va", "sale", "vale", "dale", "listo"})
+CONFIRM_WHOLE = frozenset({"ok", "okay", "okey", "k", "kk", "y", "va", "sale", "vale", "dale", "listo", "voy",
+                           "okas", "oki", "coming", "going"})
 RESCHEDULE_PHRASES = _phrases(
     "reschedule", "change", "cant make it", "cant come", "cannot come", "cannot make it", "wont make it",
     "wont be able to", "not be able to make", "another day", "another time", "different time", "move my",
     "move it", "move the", "next week", "cambiar", "reprogramar", "otro dia", "otra hora", "otra fecha",
     "no puedo ir", "no puedo venir", "no podre", "no voy a poder", "no puedo ese dia", "cambio", "posponer",
+    "something came up", "cant do", "cant go", "cant be there", "cant attend", "cant that day", "wont be there",
+    "wont come", "not coming", "not gonna make it", "not going to make it", "not able to make", "unable to",
+    "have to work", "i work that day", "later time", "a later", "earlier time", "an earlier", "push it back",
+    "push back", "move to", "switch", "swap", "different day", "other day", "other time", "postpone", "delay",
+    "rain check", "is there another", "any other", "need a different", "need another", "new time",
+    "new appointment", "book another", "rebook", "resched", "re schedule", "cancel my", "cancel the appointment",
+    "no puedo llegar", "no puedo asistir", "no llego", "se me complica", "tengo trabajo", "otro horario",
+    "mas temprano", "cambiarla", "cambiarlo", "moverla", "moverlo", "mover la cita", "recorrer la cita",
+    "pasar la cita", "aplazar", "reagendar", "otra cita", "no asistire", "no voy a ir", "no voy", "no alcanzo",
+    "no puedo el", "no puedo manana", "no puedo hoy", "no puedo", "cancelar la cita", "cancelar mi cita",
 )
 WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-                      "lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo"})
-RESCHEDULE_LEADS = frozenset({"not", "maybe", "instead", "how", "can", "could", "para", "mejor", "el", "no"})
+                      "lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo", "tomorrow",
+                      "manana", "tonight", "morning", "afternoon", "evening", "tarde", "week", "semana"})
+# A day or time with one of these asks for another slot ("not thursday, maybe monday?", "can we do friday").
+RESCHEDULE_LEADS = _phrases(
+    "not", "maybe", "instead", "how about", "what about", "prefer", "works better", "rather", "can we", "could we",
+    "can i come", "could i come", "para el", "mejor el", "podemos", "pueden", "puede ser", "prefiero", "seria mejor",
+)
 
 NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -57,7 +83,12 @@ SCORE_FILLER = frozenset({
     "feeling", "feel", "mood", "craving", "cravings", "urges", "urge", "are", "my", "the", "no", "out", "of",
     "ok", "okay", "thanks", "thank", "you", "hoy", "un", "una", "como", "mas", "menos", "o", "me", "siento",
     "estoy", "en", "animo", "ganas", "antojo", "antojos", "de", "mi", "es", "diria", "yo", "gracias", "asi",
-    "and", "y", "score", "level", "nivel", "would", "honestly",
+    "and", "y", "score", "level", "nivel", "would", "honestly", "good", "great", "fine", "better", "meh", "bien",
+    "mejor", "regular", "tal", "vez", "quizas", "creo", "que", "ando", "pues", "bueno", "none", "barely", "low",
+    "high", "bit", "little", "only", "really", "very", "fairly", "lol", "ya", "aprox", "approx", "todo", "ahorita",
+    "at", "this", "week", "morning", "tonight", "esta", "semana", "manana", "tarde", "noche", "diria", "say",
+    "sorry", "perdon", "umm", "um", "hmm", "eh", "pretty", "decent", "alright", "ok", "solid", "strong", "weak",
+    "poquito", "poco", "muy", "bajo", "alto", "fuerte", "hasta", "ahora", "right", "now", "rn",
 })
 CRAVING_WORDS = frozenset({"craving", "cravings", "crave", "urge", "urges", "antojo", "antojos", "ganas", "deseo"})
 MOOD_WORDS = frozenset({"mood", "feeling", "feel", "animo", "estado", "siento"})
@@ -75,7 +106,10 @@ BENIGN_WORDS = frozenset({
     "received", "recibido", "bien", "muy", "fine", "im", "all", "todo", "igualmente", "same", "to", "too",
     "much", "so", "very", "appreciate", "bye", "adios", "chao", "feliz", "happy", "dia", "que", "tengas",
     "tenga", "buen", "bueno", "perfect", "running", "late", "on", "my", "way", "omw", "voy", "tarde",
-    "llegando", "en", "camino", "sorry", "perdon", "the", "u", "and", "y", "oh", "ah", "wow",
+    "llegando", "en", "camino", "sorry", "perdon", "the", "u", "and", "y", "oh", "ah", "wow", "here", "aqui",
+    "ya", "llegue", "outside", "afuera", "parking", "arrived", "better", "doing", "well", "alright", "nice", "ty",
+    "ok", "okk", "np", "thumbs", "up", "love", "it", "saludos", "bendiciones", "god", "bless", "dios", "lo",
+    "bendiga", "excelente", "genial", "super", "gracias", "thank", "thanx", "thnx", "tks", "thanku", "cheers",
 })
 LAUGHTER = frozenset({"lol", "lmao", "lmfao", "haha", "hahaha", "jaja", "jajaja", "jajajaja", "jeje", "xd", "rofl"})
 LAUGHTER_EMOJI = ("😂", "🤣", "😆", "😹")

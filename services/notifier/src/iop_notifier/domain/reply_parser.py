@@ -71,7 +71,7 @@ def _keyword_intent(norm: str, opted_out: bool) -> CheckinIntent | None:
     if (_whole(norm, L.OPT_IN_KEYWORDS) and (opted_out or norm not in {"yes", "si"})) or _any(
             tokens, L.OPT_IN_PHRASES):
         return CheckinIntent.opt_in
-    if _whole(norm, L.HELP_KEYWORDS):
+    if _whole(norm, L.HELP_KEYWORDS) or (tokens[0] in L.HELP_KEYWORDS and all(t in L.HELP_FILLER for t in tokens)):
         return CheckinIntent.help
     return None
 
@@ -127,13 +127,23 @@ def _score_kind(others: list[str], expecting: Expecting | None) -> CheckinIntent
 
 def _words_answer(norm: str, tokens: list[str], expecting: Expecting | None) -> ParsedReply | None:
     if _any(tokens, L.RESCHEDULE_PHRASES) or (expecting is Expecting.reminder and any(
-            t in L.WEEKDAYS for t in tokens) and any(t in L.RESCHEDULE_LEADS for t in tokens)):
+            t in L.WEEKDAYS for t in tokens) and _any(tokens, L.RESCHEDULE_LEADS)):
         return ParsedReply(CheckinIntent.reschedule_request)
-    if (expecting is Expecting.reminder and norm in L.CONFIRM_WHOLE) or _any(tokens, L.CONFIRM_PHRASES):
+    if (expecting is Expecting.reminder and norm in L.CONFIRM_WHOLE) or _confirms(tokens):
         if any(t in compiled().contrast for t in tokens):
             return _CONCERN
         return ParsedReply(CheckinIntent.confirm)
     return None
+
+
+def _confirms(tokens: list[str]) -> bool:
+    """A confirm phrase not negated right before it ("not sure" is no confirmation)."""
+    negation = compiled().negation
+    for phrase in L.CONFIRM_PHRASES:
+        at = find_phrase(tokens, phrase, _NONE)
+        if at >= 0 and (at == 0 or tokens[at - 1] not in negation):
+            return True
+    return False
 
 
 def _benign(text: str, tokens: list[str]) -> bool:
