@@ -26,6 +26,7 @@ languages:
 {lists}
     words: {{fuzzy: [suicide], exact: [od]}}
     patterns: ['{pattern}']
+    message_patterns: ['y']
     means: {{lethal: [gun], medication: [pills], quantity: [all]}}
     emoji: {{crisis: ["🔪"], medication: ["💊"], concern: ["😭"], benign: ["👍"]}}
     concern: [sad]
