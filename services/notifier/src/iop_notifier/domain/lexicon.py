@@ -47,7 +47,7 @@ CONFIRM_PHRASES = _phrases(
 CONFIRM_WHOLE = frozenset({"ok", "okay", "okey", "k", "kk", "y", "va", "sale", "vale", "dale", "listo", "voy",
                            "okas", "oki", "coming", "going"})
 RESCHEDULE_PHRASES = _phrases(
-    "reschedule", "change", "cant make it", "cant come", "cannot come", "cannot make it", "wont make it",
+    "reschedule", "instead", "can i come later", "come later", "come in later", "come earlier", "a different", "change", "cant make it", "cant come", "cannot come", "cannot make it", "wont make it",
     "wont be able to", "not be able to make", "another day", "another time", "different time", "move my",
     "move it", "move the", "next week", "cambiar", "reprogramar", "otro dia", "otra hora", "otra fecha",
     "no puedo ir", "no puedo venir", "no podre", "no voy a poder", "no puedo ese dia", "cambio", "posponer",
@@ -110,6 +110,21 @@ BENIGN_WORDS = frozenset({
     "ya", "llegue", "outside", "afuera", "parking", "arrived", "better", "doing", "well", "alright", "nice", "ty",
     "ok", "okk", "np", "thumbs", "up", "love", "it", "saludos", "bendiciones", "god", "bless", "dios", "lo",
     "bendiga", "excelente", "genial", "super", "gracias", "thank", "thanx", "thnx", "tks", "thanku", "cheers",
+})
+# One of these, no question and at most two other words ("i love this group", "running 5 min late sorry"):
+# an acknowledgement. Anything longer or asking something goes to a person.
+BENIGN_ANCHORS = frozenset({
+    "thanks", "thank", "thx", "ty", "tysm", "gracias", "bye", "adios", "chao", "hasta", "ok", "okay", "cool", "lol",
+    "haha", "jaja", "late", "tarde", "omw", "camino", "parking", "estacionando", "here", "llegue", "llegando",
+    "night", "noches", "weekend", "love", "quiero", "reminder", "recordatorio", "heading", "excited",
+    "great", "good", "nice", "awesome", "bien", "buen", "buena", "feliz", "happy", "bendiciones", "saludos",
+})
+FUNCTION_WORDS = frozenset({
+    "i", "im", "ill", "id", "ive", "you", "we", "the", "a", "an", "this", "that", "my", "your", "to", "for", "of",
+    "is", "it", "its", "at", "in", "on", "with", "be", "will", "all", "so", "just", "and", "me", "am", "are",
+    "was", "el", "la", "los", "las", "de", "del", "por", "para", "mi", "tu", "te", "lo", "un", "una", "y", "en",
+    "con", "que", "es", "ya", "muy", "mas", "mucho", "muchas", "a", "al", "see", "now", "ahora", "cant", "today",
+    "hoy", "manana", "tomorrow", "llego", "running", "min", "mins", "minutes", "few", "poco", "sorry", "perdon",
 })
 LAUGHTER = frozenset({"lol", "lmao", "lmfao", "haha", "hahaha", "jaja", "jajaja", "jajajaja", "jeje", "xd", "rofl"})
 LAUGHTER_EMOJI = ("😂", "🤣", "😆", "😹")
