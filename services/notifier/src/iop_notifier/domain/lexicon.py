@@ -26,7 +26,8 @@ OPT_OUT_PHRASES = _phrases(
 OPT_IN_KEYWORDS = frozenset({"start", "unstop", "yes", "si", "comenzar", "iniciar", "reanudar", "empezar",
                              "subscribe", "optin", "suscribir", "suscribirme", "activar"})
 OPT_IN_PHRASES = _phrases(
-    "yes start", "si comenzar", "start again", "start texting", "start texts", "start messages", "resume texts", "resume messages", "resume",
+    "yes start", "si comenzar", "start again", "start texting", "start texts", "start messages", "resume texts",
+    "resume messages", "resume",
     "send texts again", "texts again", "messages again", "reminders again", "opt in", "opt me back in",
     "sign me up", "subscribe me", "volver a recibir", "quiero recibir mensajes", "reanudar mensajes",
     "mensajes otra vez", "mensajes de nuevo", "activar mensajes", "suscribirme de nuevo",
@@ -47,7 +48,8 @@ CONFIRM_PHRASES = _phrases(
 CONFIRM_WHOLE = frozenset({"ok", "okay", "okey", "k", "kk", "y", "va", "sale", "vale", "dale", "listo", "voy",
                            "okas", "oki", "coming", "going"})
 RESCHEDULE_PHRASES = _phrases(
-    "reschedule", "instead", "can i come later", "come later", "come in later", "come earlier", "a different", "change", "cant make it", "cant come", "cannot come", "cannot make it", "wont make it",
+    "reschedule", "instead", "can i come later", "come later", "come in later", "come earlier", "a different",
+    "change", "cant make it", "cant come", "cannot come", "cannot make it", "wont make it",
     "wont be able to", "not be able to make", "another day", "another time", "different time", "move my",
     "move it", "move the", "next week", "cambiar", "reprogramar", "otro dia", "otra hora", "otra fecha",
     "no puedo ir", "no puedo venir", "no podre", "no voy a poder", "no puedo ese dia", "cambio", "posponer",
@@ -86,9 +88,9 @@ SCORE_FILLER = frozenset({
     "and", "y", "score", "level", "nivel", "would", "honestly", "good", "great", "fine", "better", "meh", "bien",
     "mejor", "regular", "tal", "vez", "quizas", "creo", "que", "ando", "pues", "bueno", "none", "barely", "low",
     "high", "bit", "little", "only", "really", "very", "fairly", "lol", "ya", "aprox", "approx", "todo", "ahorita",
-    "at", "this", "week", "morning", "tonight", "esta", "semana", "manana", "tarde", "noche", "diria", "say",
-    "sorry", "perdon", "umm", "um", "hmm", "eh", "pretty", "decent", "alright", "ok", "solid", "strong", "weak",
-    "poquito", "poco", "muy", "bajo", "alto", "fuerte", "hasta", "ahora", "right", "now", "rn",
+    "this", "week", "morning", "esta", "semana", "manana", "tarde", "noche", "sorry", "perdon", "umm", "um", "hmm",
+    "eh", "decent", "alright", "strong", "weak",
+    "poquito", "poco", "muy", "bajo", "alto", "fuerte", "hasta", "ahora",
 })
 CRAVING_WORDS = frozenset({"craving", "cravings", "crave", "urge", "urges", "antojo", "antojos", "ganas", "deseo"})
 MOOD_WORDS = frozenset({"mood", "feeling", "feel", "animo", "estado", "siento"})
@@ -107,9 +109,9 @@ BENIGN_WORDS = frozenset({
     "much", "so", "very", "appreciate", "bye", "adios", "chao", "feliz", "happy", "dia", "que", "tengas",
     "tenga", "buen", "bueno", "perfect", "running", "late", "on", "my", "way", "omw", "voy", "tarde",
     "llegando", "en", "camino", "sorry", "perdon", "the", "u", "and", "y", "oh", "ah", "wow", "here", "aqui",
-    "ya", "llegue", "outside", "afuera", "parking", "arrived", "better", "doing", "well", "alright", "nice", "ty",
-    "ok", "okk", "np", "thumbs", "up", "love", "it", "saludos", "bendiciones", "god", "bless", "dios", "lo",
-    "bendiga", "excelente", "genial", "super", "gracias", "thank", "thanx", "thnx", "tks", "thanku", "cheers",
+    "ya", "llegue", "outside", "afuera", "parking", "arrived", "better", "doing", "well", "alright", "okk", "thumbs",
+    "up", "love", "saludos", "bendiciones", "god", "bless", "dios", "lo",
+    "bendiga", "excelente", "genial", "super", "thanx", "thnx", "tks", "thanku", "cheers",
 })
 # One of these, no question and at most two other words ("i love this group", "running 5 min late sorry"):
 # an acknowledgement. Anything longer or asking something goes to a person.
@@ -123,7 +125,7 @@ FUNCTION_WORDS = frozenset({
     "i", "im", "ill", "id", "ive", "you", "we", "the", "a", "an", "this", "that", "my", "your", "to", "for", "of",
     "is", "it", "its", "at", "in", "on", "with", "be", "will", "all", "so", "just", "and", "me", "am", "are",
     "was", "el", "la", "los", "las", "de", "del", "por", "para", "mi", "tu", "te", "lo", "un", "una", "y", "en",
-    "con", "que", "es", "ya", "muy", "mas", "mucho", "muchas", "a", "al", "see", "now", "ahora", "cant", "today",
+    "con", "que", "es", "ya", "muy", "mas", "mucho", "muchas", "al", "see", "now", "ahora", "cant", "today",
     "hoy", "manana", "tomorrow", "llego", "running", "min", "mins", "minutes", "few", "poco", "sorry", "perdon",
 })
 LAUGHTER = frozenset({"lol", "lmao", "lmfao", "haha", "hahaha", "jaja", "jajaja", "jajajaja", "jeje", "xd", "rofl"})
