@@ -99,7 +99,23 @@ def clause_tokens(text: str, lex: _Compiled) -> list[list[str]]:
         lowered = lowered.replace(emoji, " pills ")
     for pattern, replacement in _REWRITES:
         lowered = pattern.sub(replacement, lowered)
-    return [t for t in (expand(normalize(c).split(), lex.textspeak) for c in _CLAUSES.split(lowered)) if t]
+    return [t for t in (expand(_join_spelled(normalize(c).split()), lex.textspeak) for c in _CLAUSES.split(lowered))
+            if t]
+
+
+def _join_spelled(tokens: list[str]) -> list[str]:
+    """Words spelled out letter by letter ("d i e", "k i l l") joined back into one."""
+    out: list[str] = []
+    run: list[str] = []
+    for token in [*tokens, ""]:
+        if len(token) == 1 and token.isalpha():
+            run.append(token)
+            continue
+        out.extend(["".join(run)] if len(run) >= 3 else run)
+        run = []
+        if token:
+            out.append(token)
+    return out
 
 
 def _mask_idioms(tokens: list[str], lex: _Compiled) -> bool:
@@ -117,7 +133,7 @@ def _hits(tokens: list[str], lex: _Compiled) -> list[tuple[str, int, int]]:
     for category, phrase in lex.phrases:
         if (at := find_phrase(tokens, phrase, lex.fillers)) >= 0:
             hits.append((category, at, at + len(phrase)))
-        elif len(joined := "".join(phrase)) >= 10 and joined in "".join(tokens):  # "killmyself" typed unspaced
+        elif len(joined := "".join(phrase)) >= 8 and joined in "".join(tokens):  # "killmyself" typed unspaced
             hits.append((category, 0, 0))
     for i, token in enumerate(tokens):
         if token in lex.exact or token in lex.lethal or any(within(token, w) for w in lex.fuzzy):

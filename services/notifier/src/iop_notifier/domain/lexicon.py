@@ -37,7 +37,7 @@ HELP_FILLER = frozenset({"please", "pls", "plz", "por", "favor", "porfa", "info"
 
 # Strong confirm wording counts anywhere in a reply; weak ("ok") only as the whole reply.
 CONFIRM_PHRASES = _phrases(
-    "yes", "yep", "yeah", "yup", "yea", "ye", "si", "confirm", "confirmed", "confirmo", "confirmado", "see you",
+    "yes", "yep", "yeah", "yup", "yea", "ye", "confirm", "confirmed", "confirmo", "confirmado", "see you",
     "see u", "see ya", "cya", "count me in", "definitely", "absolutely", "for sure", "certainly", "im coming",
     "ill come", "i will come", "will attend", "ill attend", "attending", "yes i will", "asistire", "si asisto",
     "alla estare", "por supuesto", "cuenten conmigo", "ahi estaremos", "ahi nos vemos", "seguro",
@@ -45,6 +45,8 @@ CONFIRM_PHRASES = _phrases(
     "will come", "will do", "voy a ir", "si voy", "ahi voy", "alli estaremos", "perfecto", "sounds good",
     "alli nos vemos", "nos vemos", "de acuerdo",
 )
+# "si" is also Spanish "if": it confirms only as the first word ("si voy", "sí, confirmo").
+CONFIRM_FIRST = frozenset({"si"})
 CONFIRM_WHOLE = frozenset({"ok", "okay", "okey", "k", "kk", "y", "va", "sale", "vale", "dale", "listo", "voy",
                            "okas", "oki", "coming", "going"})
 RESCHEDULE_PHRASES = _phrases(

@@ -47,8 +47,8 @@ def parse_reply(text: str, expecting: Expecting | None = Expecting.reminder, *,
     if reading.level is Level.crisis:
         return ParsedReply(CheckinIntent.crisis)
     norm = normalize(_OUT_OF_TEN.sub(r"\1", text))
-    if not norm:  # empty, or emoji only
-        return _CONCERN if reading.level is Level.concern else _OTHER
+    if not norm:  # empty, emoji or punctuation only: a bare "?" asks something
+        return _CONCERN if reading.level is Level.concern or "?" in text else _OTHER
     keyword = _keyword_intent(norm, opted_out)
     if keyword is not None:
         return ParsedReply(keyword)
@@ -138,6 +138,8 @@ def _words_answer(norm: str, tokens: list[str], expecting: Expecting | None) -> 
 
 def _confirms(tokens: list[str]) -> bool:
     """A confirm phrase not negated right before it ("not sure" is no confirmation)."""
+    if tokens[0] in L.CONFIRM_FIRST:
+        return True
     negation = compiled().negation
     for phrase in L.CONFIRM_PHRASES:
         at = find_phrase(tokens, phrase, _NONE)
