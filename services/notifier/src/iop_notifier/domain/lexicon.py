@@ -37,6 +37,7 @@ HELP_FILLER = frozenset({"please", "pls", "plz", "por", "favor", "porfa", "info"
 
 # Strong confirm wording counts anywhere in a reply; weak ("ok") only as the whole reply.
 CONFIRM_PHRASES = _phrases(
+    "ill make it", "i will make it", "will make it", "i can make it", "sip", "simon", "va que va", "orale", "okis",
     "yes", "yep", "yeah", "yup", "yea", "ye", "confirm", "confirmed", "confirmo", "confirmado", "see you",
     "see u", "see ya", "cya", "count me in", "definitely", "absolutely", "for sure", "certainly", "im coming",
     "ill come", "i will come", "will attend", "ill attend", "attending", "yes i will", "asistire", "si asisto",
@@ -50,7 +51,11 @@ CONFIRM_FIRST = frozenset({"si"})
 CONFIRM_WHOLE = frozenset({"ok", "okay", "okey", "k", "kk", "y", "va", "sale", "vale", "dale", "listo", "voy",
                            "okas", "oki", "coming", "going"})
 RESCHEDULE_PHRASES = _phrases(
-    "reschedule", "instead", "can i come later", "come later", "come in later", "come earlier", "a different",
+    "reschedule", "doesnt work", "dont work", "not work for me", "conflict", "out of town", "doctors appointment",
+    "doctor appointment", "cant working", "cant work", "cita con el doctor", "cita medica", "fuera de la ciudad",
+    "tengo un compromiso", "podemos mover", "la pueden mover", "mover", "no me queda", "no me sirve",
+    "no me funciona", "no me acomoda", "instead", "can i come later", "come later", "come in later", "come earlier",
+    "a different",
     "change", "cant make it", "cant come", "cannot come", "cannot make it", "wont make it",
     "wont be able to", "not be able to make", "another day", "another time", "different time", "move my",
     "move it", "move the", "next week", "cambiar", "reprogramar", "otro dia", "otra hora", "otra fecha",
@@ -71,7 +76,8 @@ WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "s
                       "manana", "tonight", "morning", "afternoon", "evening", "tarde", "week", "semana"})
 # A day or time with one of these asks for another slot ("not thursday, maybe monday?", "can we do friday").
 RESCHEDULE_LEADS = _phrases(
-    "not", "maybe", "instead", "how about", "what about", "prefer", "works better", "rather", "can we", "could we",
+    "not", "maybe", "instead", "possible", "available", "disponible", "se puede", "how about", "what about", "prefer",
+    "works better", "rather", "can we", "could we",
     "can i come", "could i come", "para el", "mejor el", "podemos", "pueden", "puede ser", "prefiero", "seria mejor",
 )
 
@@ -103,15 +109,16 @@ ANSWER_FILLER = frozenset({"please", "pls", "plz", "thanks", "thank", "you", "ty
 
 # A reply made only of these is an acknowledgement with nothing to act on (`other`).
 BENIGN_WORDS = frozenset({
+    "understood", "roger", "copy", "alright", "noted", "entiendo", "enterado", "enterada",
     "thanks", "thank", "you", "thx", "ty", "tysm", "gracias", "muchas", "mil", "ok", "okay", "okey", "k", "kk",
     "got", "it", "lol", "lmao", "haha", "hahaha", "jaja", "jajaja", "jeje", "have", "a", "good", "great", "nice",
     "night", "day", "weekend", "evening", "morning", "hi", "hello", "hey", "hola", "buenas", "buenos", "noches",
-    "dias", "tardes", "cool", "np", "yw", "welcome", "awesome", "entendido", "de", "acuerdo", "noted", "sounds",
+    "dias", "tardes", "cool", "np", "yw", "welcome", "awesome", "entendido", "de", "acuerdo", "sounds",
     "received", "recibido", "bien", "muy", "fine", "im", "all", "todo", "igualmente", "same", "to", "too",
     "much", "so", "very", "appreciate", "bye", "adios", "chao", "feliz", "happy", "dia", "que", "tengas",
     "tenga", "buen", "bueno", "perfect", "running", "late", "on", "my", "way", "omw", "voy", "tarde",
     "llegando", "en", "camino", "sorry", "perdon", "the", "u", "and", "y", "oh", "ah", "wow", "here", "aqui",
-    "ya", "llegue", "outside", "afuera", "parking", "arrived", "better", "doing", "well", "alright", "okk", "thumbs",
+    "ya", "llegue", "outside", "afuera", "parking", "arrived", "better", "doing", "well", "okk", "thumbs",
     "up", "love", "saludos", "bendiciones", "god", "bless", "dios", "lo",
     "bendiga", "excelente", "genial", "super", "thanx", "thnx", "tks", "thanku", "cheers",
 })
