@@ -41,7 +41,7 @@ CONFIRM_PHRASES = _phrases(
     "yes", "yep", "yeah", "yup", "yea", "ye", "confirm", "confirmed", "confirmo", "confirmado", "see you",
     "see u", "see ya", "cya", "count me in", "definitely", "absolutely", "for sure", "certainly", "im coming",
     "ill come", "i will come", "will attend", "ill attend", "attending", "yes i will", "asistire", "si asisto",
-    "alla estare", "por supuesto", "cuenten conmigo", "ahi estaremos", "ahi nos vemos", "seguro",
+    "alla estare", "por supuesto", "cuenten conmigo", "ahi estaremos", "ahi nos vemos",
     "ill be there", "i will be there", "be there", "alli estare", "ahi estare", "claro", "sure", "of course",
     "will come", "will do", "voy a ir", "si voy", "ahi voy", "alli estaremos", "perfecto", "sounds good",
     "alli nos vemos", "nos vemos", "de acuerdo",
