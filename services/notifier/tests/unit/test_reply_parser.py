@@ -72,6 +72,10 @@ def test_keywords_are_case_and_spacing_tolerant_and_crisis_wins(text: str, inten
     "i want to dieeeee", "i wnat to die", "want 2 die", "i cant go on", "🔪", "💊💊💊 taking them all",
     # third person stays crisis
     "my friend wants to kill herself", "mi hermano se quiere matar",
+    # a negation that belongs to a new clause or subject does not soften ("im not ok i want to die")
+    "im not ok i want to die", "ya no aguanto me quiero morir", "No, me quiero morir",
+    # Spanish "si" is also "if", never a confirmation here
+    "sería mejor si me muriera",
 ])
 def test_crisis_kinds_from_the_issue(text: str) -> None:
     assert parse_reply(text, Expecting.mood).intent == I.crisis
@@ -81,6 +85,8 @@ def test_crisis_kinds_from_the_issue(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "this traffic is killing me", "dying to see you", "picked up my pills", "tomé mis pastillas",
     "me muero de hambre", "my phone died", "me corté el pelo", "I'm dead tired", "Paying my bills today",
+    "me mató de risa tu mensaje", "i'd die for some tacos lol", "mi celular ya se va a morir",
+    "ok, last time you said 3pm",
 ])
 def test_hard_negatives_are_never_crisis(text: str) -> None:
     assert parse_reply(text).intent != I.crisis
@@ -116,6 +122,9 @@ def test_unreadable_becomes_concern_and_acknowledgements_stay_other(text: str, i
     ("cinco", Expecting.craving, I.craving, 5), ("7/10", Expecting.mood, I.mood, 7),
     ("craving 9", Expecting.mood, I.craving, 9), ("5 but my landlord is evicting me", Expecting.mood, I.concern, None),
     ("1 but i have no ride", Expecting.reminder, I.concern, None), ("3 or 4", Expecting.mood, I.concern, None),
+    ("no estoy segura", Expecting.reminder, I.concern, None), ("not sure", Expecting.reminder, I.concern, None),
+    ("si voy", Expecting.reminder, I.confirm, None), ("not thursday, maybe monday?", Expecting.reminder,
+                                                     I.reschedule_request, None),
 ])
 def test_numbers_as_words_and_digits_with_words(text: str, expecting: Expecting, intent: I, value: int | None) -> None:
     assert parse_reply(text, expecting) == ParsedReply(intent, value)

@@ -53,7 +53,7 @@ CONFIRM_WHOLE = frozenset({"ok", "okay", "okey", "k", "kk", "y", "va", "sale", "
 RESCHEDULE_PHRASES = _phrases(
     "reschedule", "doesnt work", "dont work", "not work for me", "conflict", "out of town", "doctors appointment",
     "doctor appointment", "cant working", "cant work", "cita con el doctor", "cita medica", "fuera de la ciudad",
-    "tengo un compromiso", "podemos mover", "la pueden mover", "mover", "no me queda", "no me sirve",
+    "tengo un compromiso", "podemos mover", "la pueden mover", "no me queda", "no me sirve",
     "no me funciona", "no me acomoda", "instead", "can i come later", "come later", "come in later", "come earlier",
     "a different",
     "change", "cant make it", "cant come", "cannot come", "cannot make it", "wont make it",
@@ -137,5 +137,9 @@ FUNCTION_WORDS = frozenset({
     "con", "que", "es", "ya", "muy", "mas", "mucho", "muchas", "al", "see", "now", "ahora", "cant", "today",
     "hoy", "manana", "tomorrow", "llego", "running", "min", "mins", "minutes", "few", "poco", "sorry", "perdon",
 })
+# Whole replies that are acknowledgements although their words alone are not.
+BENIGN_PHRASES = frozenset({"no worries", "no problem", "no prob", "no thanks", "no thank you", "all good",
+                            "wrong number", "sorry wrong number", "numero equivocado", "no hay problema",
+                            "no te preocupes", "de nada", "no gracias", "not a problem"})
 LAUGHTER = frozenset({"lol", "lmao", "lmfao", "haha", "hahaha", "jaja", "jajaja", "jajajaja", "jeje", "xd", "rofl"})
 LAUGHTER_EMOJI = ("😂", "🤣", "😆", "😹")

@@ -152,7 +152,7 @@ def _benign(text: str, tokens: list[str]) -> bool:
     """Thanks, greetings, laughter, running late: nothing for a person to act on."""
     if any(t in L.LAUGHTER for t in tokens) or any(e in text for e in L.LAUGHTER_EMOJI):
         return True
-    if all(t in L.BENIGN_WORDS for t in tokens):
+    if all(t in L.BENIGN_WORDS for t in tokens) or " ".join(tokens) in L.BENIGN_PHRASES:
         return True
     rest = [t for t in tokens if t not in L.BENIGN_WORDS and t not in L.FUNCTION_WORDS]
     return "?" not in text and any(t in L.BENIGN_ANCHORS for t in tokens) and len(rest) <= 2
