@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 _REPEATS = re.compile(r"(.)\1+")
 
@@ -21,6 +22,7 @@ def squeeze(word: str) -> str:
     return _REPEATS.sub(r"\1", word)
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and the same word pairs recur across phrases and replies
 def within(word: str, target: str, shortest: int = 5) -> bool:
     """Exact (or equal once stretched letters are squeezed) for short words; one edit from `shortest` letters,
     two for 9+. Transpositions count as one edit.
@@ -66,7 +68,10 @@ def find_phrase(tokens: Sequence[str], phrase: Sequence[str], fillers: frozenset
     swallow "me mato").
     """
     same = (lambda a, b: within(a, b, 4)) if fuzzy else (lambda a, b: a == b)
+    first = phrase[0][:1]
     for start in range(len(tokens) - len(phrase) + 1):
+        if tokens[start][:1] != first:  # every match keeps its first letter: skip the rest cheaply
+            continue
         i = start
         for k, word in enumerate(phrase):
             while k > 0 and i < len(tokens) and tokens[i] in fillers and not same(tokens[i], word):
