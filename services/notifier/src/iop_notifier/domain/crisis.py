@@ -19,6 +19,7 @@ from .text import expand, find_phrase, normalize, within
 _CLAUSES = re.compile(r"[.;!?¿¡\n,:]+| - ")
 _REWRITES = ((re.compile(r"\bod['’]?(d|ed)\b"), " overdosed "), (re.compile(r"\bod['’]ing\b"), " overdosing "))
 _NEGATION_WINDOW = 3
+_YEAR = re.compile(r"(19|20)\d\d")  # "i attempted in 2019": a distant past, read by a person
 _MEANS_WINDOW = 4
 _BREAKERS = frozenset({"i", "im", "ive", "id", "ill", "and", "but", "so", "then", "because", "also", "y", "pero",
                        "yo", "porque", "pues", "aunque", "_"})
@@ -153,6 +154,13 @@ def _with_quantity(tokens: list[str], i: int, lex: _Compiled) -> bool:
     return any(t in lex.quantity or (t.isdigit() and int(t) >= 10) for t in near)
 
 
+def _past(tokens: list[str], lex: _Compiled) -> bool:
+    """A distant-past cue in the clause ("years ago", "el año pasado", "in 2019")."""
+    if any(find_phrase(tokens, p, frozenset()) >= 0 for p in lex.past):
+        return True
+    return any(_YEAR.fullmatch(t) and i > 0 and tokens[i - 1] in ("in", "en") for i, t in enumerate(tokens))
+
+
 def _span_start(start: int, covered: set[int]) -> int:
     """Overlapping hits are one span ("me quiera morir" holds "quiera morir"): negation looks before it all."""
     while start - 1 in covered:
@@ -182,7 +190,7 @@ def read(text: str) -> Reading:
     for tokens in clauses:
         hits = _hits(tokens, lex)
         covered = {j for _, a, b in hits for j in range(a, b)}
-        past = any(find_phrase(tokens, p, frozenset()) >= 0 for p in lex.past)
+        past = _past(tokens, lex)
         for category, start, _ in hits:
             start = _span_start(start, covered)
             soft = past or (start > 0 and _negated(tokens, start, covered, lex))
