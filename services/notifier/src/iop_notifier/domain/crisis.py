@@ -14,7 +14,7 @@ from enum import StrEnum
 from functools import cache
 
 from .crisis_lexicon import CRISIS_CATEGORIES, Language, load
-from .text import expand, find_phrase, normalize, within
+from .text import expand, find_phrase, join_spelled, normalize, within
 
 _CLAUSES = re.compile(r"[.;!?¿¡\n,:]+| - ")
 _REWRITES = ((re.compile(r"\bod['’]?(d|ed)\b"), " overdosed "), (re.compile(r"\bod['’]ing\b"), " overdosing "))
@@ -100,23 +100,8 @@ def clause_tokens(text: str, lex: _Compiled) -> list[list[str]]:
         lowered = lowered.replace(emoji, " pills ")
     for pattern, replacement in _REWRITES:
         lowered = pattern.sub(replacement, lowered)
-    return [t for t in (expand(_join_spelled(normalize(c).split()), lex.textspeak) for c in _CLAUSES.split(lowered))
+    return [t for t in (expand(join_spelled(normalize(c).split()), lex.textspeak) for c in _CLAUSES.split(lowered))
             if t]
-
-
-def _join_spelled(tokens: list[str]) -> list[str]:
-    """Words spelled out letter by letter ("d i e", "k i l l") joined back into one."""
-    out: list[str] = []
-    run: list[str] = []
-    for token in [*tokens, ""]:
-        if len(token) == 1 and token.isalpha():
-            run.append(token)
-            continue
-        out.extend(["".join(run)] if len(run) >= 3 else run)
-        run = []
-        if token:
-            out.append(token)
-    return out
 
 
 def _mask_idioms(tokens: list[str], lex: _Compiled) -> bool:

@@ -82,3 +82,18 @@ def find_phrase(tokens: Sequence[str], phrase: Sequence[str], fillers: frozenset
         else:
             return start
     return -1
+
+
+def join_spelled(tokens: list[str]) -> list[str]:
+    """Words spelled out letter by letter ("d i e", "k i l l") joined back into one."""
+    out: list[str] = []
+    run: list[str] = []
+    for token in [*tokens, ""]:
+        if len(token) == 1 and token.isalpha():
+            run.append(token)
+            continue
+        out.extend(["".join(run)] if len(run) >= 3 else run)
+        run = []
+        if token:
+            out.append(token)
+    return out
