@@ -100,6 +100,9 @@ SCORE_FILLER = frozenset({
     "eh", "decent", "alright", "strong", "weak",
     "poquito", "poco", "muy", "bajo", "alto", "fuerte", "hasta", "ahora",
 })
+# After a craving prompt these mean a score of 0.
+NO_CRAVING = frozenset({"none", "nada", "no cravings", "no craving", "no urges", "ninguno", "ninguna", "zero cravings",
+                        "no antojos", "ningun antojo", "no ganas"})
 CRAVING_WORDS = frozenset({"craving", "cravings", "crave", "urge", "urges", "antojo", "antojos", "ganas", "deseo"})
 MOOD_WORDS = frozenset({"mood", "feeling", "feel", "animo", "estado", "siento"})
 # Filler around a 1 or 2 after a reminder, or a plain word answer ("two please", "uno gracias").

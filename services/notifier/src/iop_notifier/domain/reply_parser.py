@@ -96,6 +96,8 @@ def _numbers(tokens: list[str]) -> list[tuple[int, int, bool]]:
 
 
 def _score_or_digit(tokens: list[str], expecting: Expecting | None) -> ParsedReply | None:
+    if expecting is Expecting.craving and " ".join(tokens) in L.NO_CRAVING:
+        return ParsedReply(CheckinIntent.craving, 0)
     numbers = _numbers(tokens)
     if len(numbers) != 1:
         return _CONCERN if numbers and expecting in (Expecting.mood, Expecting.craving) else None
