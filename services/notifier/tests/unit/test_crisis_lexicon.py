@@ -28,7 +28,7 @@ languages:
     patterns: ['{pattern}']
     message_patterns: ['y']
     means: {{lethal: [gun], medication: [pills], quantity: [all]}}
-    emoji: {{crisis: ["🔪"], medication: ["💊"], concern: ["😭"], benign: ["👍"]}}
+    emoji: {{crisis: ["🔪"], medication: ["💊"], with_medication: ["💀"], concern: ["😭"], benign: ["👍"]}}
     concern: [sad]
     negation: [not]
     contrast: [but]

@@ -61,6 +61,7 @@ class _Compiled:
     textspeak: dict[str, str] = field(hash=False)
     crisis_emoji: frozenset[str]
     medication_emoji: frozenset[str]
+    with_medication_emoji: frozenset[str]
     concern_emoji: frozenset[str]
 
 
@@ -89,6 +90,7 @@ def compiled() -> _Compiled:
         third_person=words(lambda lang: lang.third_person), fillers=words(lambda lang: lang.fillers),
         textspeak={k: normalize(v) for lang in langs for k, v in lang.textspeak.items()},
         crisis_emoji=words(lambda lang: lang.emoji.crisis), medication_emoji=words(lambda lang: lang.emoji.medication),
+        with_medication_emoji=words(lambda lang: lang.emoji.with_medication),
         concern_emoji=words(lambda lang: lang.emoji.concern),
     )
 
@@ -139,6 +141,12 @@ def _with_quantity(tokens: list[str], i: int, lex: _Compiled) -> bool:
     return any(t in lex.quantity or (t.isdigit() and int(t) >= 10) for t in near)
 
 
+def _pill_emoji_crisis(text: str, lex: _Compiled) -> bool:
+    """Several pill emoji, or one beside a death or despair emoji ("💀💊")."""
+    pills = sum(text.count(e) for e in lex.medication_emoji)
+    return pills >= 2 or (pills == 1 and any(e in text for e in lex.with_medication_emoji))
+
+
 def _past(tokens: list[str], lex: _Compiled) -> bool:
     """A distant-past cue in the clause ("years ago", "el año pasado", "in 2019")."""
     if any(find_phrase(tokens, p, frozenset()) >= 0 for p in lex.past):
@@ -166,7 +174,7 @@ def _negated(tokens: list[str], start: int, covered: set[int], lex: _Compiled) -
 def read(text: str) -> Reading:
     """The crisis reading of one reply: `crisis`, `concern` (a person should read it) or `none`."""
     lex = compiled()
-    if any(e in text for e in lex.crisis_emoji) or sum(text.count(e) for e in lex.medication_emoji) >= 2:
+    if any(e in text for e in lex.crisis_emoji) or _pill_emoji_crisis(text, lex):
         return Reading(Level.crisis, ("emoji",))
     clauses = clause_tokens(text, lex)
     figurative = any([_mask_idioms(tokens, lex) for tokens in clauses])

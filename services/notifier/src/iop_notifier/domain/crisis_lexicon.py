@@ -83,6 +83,7 @@ class Means(_Strict):
 class EmojiSets(_Strict):
     crisis: list[Emoji]
     medication: list[Emoji]
+    with_medication: list[Emoji]
     concern: list[Emoji]
     benign: list[Emoji]
 

@@ -47,8 +47,9 @@ def parse_reply(text: str, expecting: Expecting | None = Expecting.reminder, *,
     if reading.level is Level.crisis:
         return ParsedReply(CheckinIntent.crisis)
     norm = normalize(_OUT_OF_TEN.sub(r"\1", text))
-    if not norm:  # empty, emoji or punctuation only: a bare "?" asks something
-        return _CONCERN if reading.level is Level.concern or "?" in text else _OTHER
+    if not norm:  # empty, emoji or punctuation only: a bare "?" asks something, a lone pill emoji worries
+        asks = "?" in text or any(e in text for e in compiled().medication_emoji)
+        return _CONCERN if reading.level is Level.concern or asks else _OTHER
     keyword = _keyword_intent(norm, opted_out)
     if keyword is not None:
         return ParsedReply(keyword)
