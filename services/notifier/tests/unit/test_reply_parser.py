@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import pytest
@@ -5,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from iop_notifier.domain.reply_parser import Expecting, ParsedReply, parse_reply
-from iop_notifier.testing.parser_metrics import evaluate, load, table
+from iop_notifier.testing.parser_metrics import evaluate, load, main, table
 from iop_shared.contracts.outbound import CheckinIntent as I
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -149,3 +150,14 @@ def test_parser_never_fails_and_scores_stay_in_range(text: str, expecting: Expec
        st.text(alphabet="abc .,!", max_size=20), st.text(alphabet="xyz .?", max_size=20))
 def test_crisis_phrases_are_found_anywhere_in_a_reply(phrase: str, before: str, after: str) -> None:
     assert parse_reply(f"{before} {phrase.upper()} {after}").intent == I.crisis
+
+
+@pytest.mark.unit
+def test_metrics_command_prints_the_triage_rate_and_ends_with_one_json_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(DEV), str(FIXTURES / "replies.csv")]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    report = json.loads(lines[-1])
+    assert report["rows"] == len(load(DEV)) + len(load(FIXTURES / "replies.csv"))
+    assert {"crisis_recall", "crisis_precision", "triage_rate", "recall", "precision"} <= set(report)
+    assert any(line.startswith("crisis recall") and "triage rate" in line for line in lines)
+    assert main([]) == 2
