@@ -121,7 +121,8 @@ def _hits(tokens: list[str], lex: _Compiled) -> list[tuple[str, int, int]]:
     for category, phrase in lex.phrases:
         if (at := find_phrase(tokens, phrase, lex.fillers)) >= 0:
             hits.append((category, at, at + len(phrase)))
-        elif len(joined := "".join(phrase)) >= 8 and joined in "".join(tokens):  # "killmyself" typed unspaced
+        elif len(joined := "".join(phrase)) >= 8 and (joined in "".join(tokens) or any(
+                within(t, joined) for t in tokens)):  # "killmyself", "killmyslef" typed unspaced
             hits.append((category, 0, 0))
     for i, token in enumerate(tokens):
         if token in lex.exact or token in lex.lethal or any(within(token, w) for w in lex.fuzzy):

@@ -130,7 +130,7 @@ BENIGN_WORDS = frozenset({
 BENIGN_ANCHORS = frozenset({
     "thanks", "thank", "thx", "ty", "tysm", "gracias", "bye", "adios", "chao", "hasta", "ok", "okay", "cool", "lol",
     "haha", "jaja", "late", "tarde", "omw", "camino", "parking", "estacionando", "here", "llegue", "llegando",
-    "night", "noches", "weekend", "love", "quiero", "reminder", "recordatorio", "heading", "excited",
+    "night", "noches", "weekend", "love", "reminder", "recordatorio", "heading", "excited",
     "great", "good", "nice", "awesome", "bien", "buen", "buena", "feliz", "happy", "bendiciones", "saludos",
 })
 FUNCTION_WORDS = frozenset({
@@ -143,6 +143,7 @@ FUNCTION_WORDS = frozenset({
 # Whole replies that are acknowledgements although their words alone are not.
 BENIGN_PHRASES = frozenset({"no worries", "no problem", "no prob", "no thanks", "no thank you", "all good",
                             "wrong number", "sorry wrong number", "numero equivocado", "no hay problema",
-                            "no te preocupes", "de nada", "no gracias", "not a problem"})
+                            "no te preocupes", "de nada", "no gracias", "not a problem", "te quiero",
+                            "te quiero mucho"})
 LAUGHTER = frozenset({"lol", "lmao", "lmfao", "haha", "hahaha", "jaja", "jajaja", "jajajaja", "jeje", "xd", "rofl"})
 LAUGHTER_EMOJI = ("😂", "🤣", "😆", "😹")
