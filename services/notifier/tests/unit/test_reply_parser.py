@@ -1,3 +1,4 @@
+import csv
 import json
 from pathlib import Path
 
@@ -161,3 +162,17 @@ def test_metrics_command_prints_the_triage_rate_and_ends_with_one_json_line(caps
     assert {"crisis_recall", "crisis_precision", "triage_rate", "recall", "precision"} <= set(report)
     assert any(line.startswith("crisis recall") and "triage rate" in line for line in lines)
     assert main([]) == 2
+
+
+@pytest.mark.unit
+def test_the_detector_authors_probe_set_stays_read_as_labelled() -> None:
+    """Paraphrases written while building the detector (an upper bound, like the dev set): a regression net."""
+    rows = list(csv.DictReader((FIXTURES / "detector_probes.csv").open(encoding="utf-8")))
+    assert len(rows) >= 500
+    wrong = []
+    for row in rows:
+        read = parse_reply(row["text"], Expecting(row["expecting"])).intent.value
+        if (read == "crisis") != (row["intent"] == "crisis") or (row["intent"] not in ("crisis", "not_crisis")
+                                                                 and read != row["intent"]):
+            wrong.append((row["category"], row["text"], row["intent"], read))
+    assert wrong == []
