@@ -33,6 +33,7 @@ languages:
     negation: [not]
     contrast: [but]
     past: [last year]
+    adherence: [as prescribed]
     third_person: [friend]
     idioms: [dying to]
     fillers: [just]

@@ -8,12 +8,10 @@ tried to overdose") says so; a third person ("my friend wants to kill herself") 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
 
-from .crisis_lexicon import CRISIS_CATEGORIES, Language, load
+from .crisis_lexicon import Compiled, compiled
 from .text import expand, find_phrase, join_spelled, normalize, within
 
 _CLAUSES = re.compile(r"[.;!?¿¡\n,:]+| - ")
@@ -41,61 +39,7 @@ class Reading:
     figurative: bool = False  # an idiom such as "dying to see you" was recognised and set aside
 
 
-@dataclass(frozen=True)
-class _Compiled:
-    phrases: tuple[tuple[str, tuple[str, ...]], ...]
-    fuzzy: frozenset[str]
-    exact: frozenset[str]
-    lethal: frozenset[str]
-    medication: frozenset[str]
-    quantity: frozenset[str]
-    patterns: tuple[re.Pattern[str], ...]
-    message_patterns: tuple[re.Pattern[str], ...]
-    idioms: tuple[tuple[str, ...], ...]
-    concern: tuple[tuple[str, ...], ...]
-    negation: frozenset[str]
-    contrast: frozenset[str]
-    past: tuple[tuple[str, ...], ...]
-    third_person: frozenset[str]
-    fillers: frozenset[str]
-    textspeak: dict[str, str] = field(hash=False)
-    crisis_emoji: frozenset[str]
-    medication_emoji: frozenset[str]
-    with_medication_emoji: frozenset[str]
-    concern_emoji: frozenset[str]
-
-
-@cache
-def compiled() -> _Compiled:
-    """Every language's lists merged: a reply may mix English and Spanish."""
-    langs = list(load().languages.values())
-
-    def words(get: Callable[[Language], list[str]]) -> frozenset[str]:
-        return frozenset(w for lang in langs for w in get(lang))
-
-    def phrases(get: Callable[[Language], list[str]]) -> tuple[tuple[str, ...], ...]:
-        return tuple(dict.fromkeys(tuple(p.split()) for lang in langs for p in get(lang)))
-
-    return _Compiled(
-        phrases=tuple((cat, tuple(p.split())) for lang in langs for cat in CRISIS_CATEGORIES
-                      for p in getattr(lang.crisis, cat)),
-        fuzzy=words(lambda lang: lang.words.fuzzy), exact=words(lambda lang: lang.words.exact),
-        lethal=words(lambda lang: lang.means.lethal), medication=words(lambda lang: lang.means.medication),
-        quantity=words(lambda lang: lang.means.quantity),
-        patterns=tuple(re.compile(p) for lang in langs for p in lang.patterns),
-        message_patterns=tuple(re.compile(p) for lang in langs for p in lang.message_patterns),
-        idioms=phrases(lambda lang: lang.idioms), concern=phrases(lambda lang: lang.concern),
-        negation=words(lambda lang: lang.negation),
-        contrast=words(lambda lang: lang.contrast), past=phrases(lambda lang: lang.past),
-        third_person=words(lambda lang: lang.third_person), fillers=words(lambda lang: lang.fillers),
-        textspeak={k: normalize(v) for lang in langs for k, v in lang.textspeak.items()},
-        crisis_emoji=words(lambda lang: lang.emoji.crisis), medication_emoji=words(lambda lang: lang.emoji.medication),
-        with_medication_emoji=words(lambda lang: lang.emoji.with_medication),
-        concern_emoji=words(lambda lang: lang.emoji.concern),
-    )
-
-
-def clause_tokens(text: str, lex: _Compiled) -> list[list[str]]:
+def clause_tokens(text: str, lex: Compiled) -> list[list[str]]:
     """Each clause as folded, text-speak-expanded tokens (the pill emoji reads as the word "pills")."""
     lowered = text.lower()
     for emoji in lex.medication_emoji:
@@ -106,7 +50,7 @@ def clause_tokens(text: str, lex: _Compiled) -> list[list[str]]:
             if t]
 
 
-def _mask_idioms(tokens: list[str], lex: _Compiled) -> bool:
+def _mask_idioms(tokens: list[str], lex: Compiled) -> bool:
     found = False
     for idiom in lex.idioms:
         while (at := find_phrase(tokens, idiom, frozenset(), fuzzy=False)) >= 0:
@@ -115,7 +59,7 @@ def _mask_idioms(tokens: list[str], lex: _Compiled) -> bool:
     return found
 
 
-def _hits(tokens: list[str], lex: _Compiled) -> list[tuple[str, int, int]]:
+def _hits(tokens: list[str], lex: Compiled, adherent: bool) -> list[tuple[str, int, int]]:
     """(category, first token, end token) of every crisis hit in one clause."""
     hits: list[tuple[str, int, int]] = []
     for category, phrase in lex.phrases:
@@ -127,7 +71,7 @@ def _hits(tokens: list[str], lex: _Compiled) -> list[tuple[str, int, int]]:
     for i, token in enumerate(tokens):
         if token in lex.exact or token in lex.lethal or any(within(token, w) for w in lex.fuzzy):
             hits.append(("means_or_word", i, i + 1))
-        elif token in lex.medication and _with_quantity(tokens, i, lex):
+        elif token in lex.medication and not adherent and _with_quantity(tokens, i, lex):
             hits.append(("method_intent", i, i + 1))
     text = " ".join(tokens)
     for pattern in lex.patterns:
@@ -137,18 +81,18 @@ def _hits(tokens: list[str], lex: _Compiled) -> list[tuple[str, int, int]]:
     return hits
 
 
-def _with_quantity(tokens: list[str], i: int, lex: _Compiled) -> bool:
+def _with_quantity(tokens: list[str], i: int, lex: Compiled) -> bool:
     near = tokens[max(0, i - _MEANS_WINDOW):i + _MEANS_WINDOW + 1]
     return any(t in lex.quantity or (t.isdigit() and int(t) >= 10) for t in near)
 
 
-def _pill_emoji_crisis(text: str, lex: _Compiled) -> bool:
+def _pill_emoji_crisis(text: str, lex: Compiled) -> bool:
     """Several pill emoji, or one beside a death or despair emoji ("💀💊")."""
     pills = sum(text.count(e) for e in lex.medication_emoji)
     return pills >= 2 or (pills == 1 and any(e in text for e in lex.with_medication_emoji))
 
 
-def _past(tokens: list[str], lex: _Compiled) -> bool:
+def _past(tokens: list[str], lex: Compiled) -> bool:
     """A distant-past cue in the clause ("years ago", "el año pasado", "in 2019")."""
     if any(find_phrase(tokens, p, frozenset()) >= 0 for p in lex.past):
         return True
@@ -162,7 +106,7 @@ def _span_start(start: int, covered: set[int]) -> int:
     return start
 
 
-def _negated(tokens: list[str], start: int, covered: set[int], lex: _Compiled) -> bool:
+def _negated(tokens: list[str], start: int, covered: set[int], lex: Compiled) -> bool:
     """A negation cue just before the hit, with no new subject between ("im not ok i want to die" is not)."""
     for j in range(start - 1, max(-1, start - 1 - _NEGATION_WINDOW), -1):
         if tokens[j] in _BREAKERS:
@@ -178,11 +122,13 @@ def read(text: str) -> Reading:
     if any(e in text for e in lex.crisis_emoji) or _pill_emoji_crisis(text, lex):
         return Reading(Level.crisis, ("emoji",))
     clauses = clause_tokens(text, lex)
+    # Taking medication as told ("all my pills, like the doctor said") is no overdose; other hits still count.
+    adherent = any(find_phrase(c, p, frozenset()) >= 0 for c in clauses for p in lex.adherence)
     figurative = any([_mask_idioms(tokens, lex) for tokens in clauses])
     firm: list[str] = []
     softened: list[str] = []
     for tokens in clauses:
-        hits = _hits(tokens, lex)
+        hits = _hits(tokens, lex, adherent)
         covered = {j for _, a, b in hits for j in range(a, b)}
         past = _past(tokens, lex)
         for category, start, _ in hits:

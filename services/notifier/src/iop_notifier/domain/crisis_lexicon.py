@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Annotated
@@ -99,6 +101,7 @@ class Language(_Strict):
     negation: list[Phrase]
     contrast: list[Phrase]
     past: list[Phrase]
+    adherence: list[Phrase]
     third_person: list[Phrase]
     idioms: list[Phrase]
     fillers: list[Phrase]
@@ -127,3 +130,61 @@ def parse(text: str) -> Lexicon:
 def load() -> Lexicon:
     """The packaged lexicon, read and validated once per process."""
     return parse(resources.files("iop_notifier.domain.lexicons").joinpath("crisis.yaml").read_text("utf-8"))
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """Every language's lists merged and folded into matching form."""
+
+    phrases: tuple[tuple[str, tuple[str, ...]], ...]
+    fuzzy: frozenset[str]
+    exact: frozenset[str]
+    lethal: frozenset[str]
+    medication: frozenset[str]
+    quantity: frozenset[str]
+    patterns: tuple[re.Pattern[str], ...]
+    message_patterns: tuple[re.Pattern[str], ...]
+    idioms: tuple[tuple[str, ...], ...]
+    concern: tuple[tuple[str, ...], ...]
+    negation: frozenset[str]
+    contrast: frozenset[str]
+    past: tuple[tuple[str, ...], ...]
+    adherence: tuple[tuple[str, ...], ...]
+    third_person: frozenset[str]
+    fillers: frozenset[str]
+    textspeak: dict[str, str] = field(hash=False)
+    crisis_emoji: frozenset[str]
+    medication_emoji: frozenset[str]
+    with_medication_emoji: frozenset[str]
+    concern_emoji: frozenset[str]
+
+
+@cache
+def compiled() -> Compiled:
+    """Every language's lists merged: a reply may mix English and Spanish."""
+    langs = list(load().languages.values())
+
+    def words(get: Callable[[Language], list[str]]) -> frozenset[str]:
+        return frozenset(w for lang in langs for w in get(lang))
+
+    def phrases(get: Callable[[Language], list[str]]) -> tuple[tuple[str, ...], ...]:
+        return tuple(dict.fromkeys(tuple(p.split()) for lang in langs for p in get(lang)))
+
+    return Compiled(
+        phrases=tuple((cat, tuple(p.split())) for lang in langs for cat in CRISIS_CATEGORIES
+                      for p in getattr(lang.crisis, cat)),
+        fuzzy=words(lambda lang: lang.words.fuzzy), exact=words(lambda lang: lang.words.exact),
+        lethal=words(lambda lang: lang.means.lethal), medication=words(lambda lang: lang.means.medication),
+        quantity=words(lambda lang: lang.means.quantity),
+        patterns=tuple(re.compile(p) for lang in langs for p in lang.patterns),
+        message_patterns=tuple(re.compile(p) for lang in langs for p in lang.message_patterns),
+        idioms=phrases(lambda lang: lang.idioms), concern=phrases(lambda lang: lang.concern),
+        negation=words(lambda lang: lang.negation),
+        contrast=words(lambda lang: lang.contrast), past=phrases(lambda lang: lang.past),
+        adherence=phrases(lambda lang: lang.adherence), third_person=words(lambda lang: lang.third_person),
+        fillers=words(lambda lang: lang.fillers),
+        textspeak={k: normalize(v) for lang in langs for k, v in lang.textspeak.items()},
+        crisis_emoji=words(lambda lang: lang.emoji.crisis), medication_emoji=words(lambda lang: lang.emoji.medication),
+        with_medication_emoji=words(lambda lang: lang.emoji.with_medication),
+        concern_emoji=words(lambda lang: lang.emoji.concern),
+    )

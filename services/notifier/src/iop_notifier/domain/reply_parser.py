@@ -14,7 +14,8 @@ from enum import StrEnum
 from iop_shared.contracts.outbound import CheckinIntent
 
 from . import lexicon as L
-from .crisis import Level, compiled, read
+from .crisis import Level, read
+from .crisis_lexicon import compiled
 from .text import find_phrase, normalize, within
 
 __all__ = ["Expecting", "ParsedReply", "normalize", "parse_reply", "within"]
