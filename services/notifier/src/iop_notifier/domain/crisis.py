@@ -15,7 +15,8 @@ from .crisis_lexicon import Compiled, compiled
 from .text import expand, find_phrase, join_spelled, normalize, within
 
 _CLAUSES = re.compile(r"[.;!?¿¡\n,:]+| - ")
-_REWRITES = ((re.compile(r"\bod['’]?(d|ed)\b"), " overdosed "), (re.compile(r"\bod['’]ing\b"), " overdosing "))
+# "od'd" would fold to the English word "odd": spelled out before folding. Plain "odd" stays odd.
+_REWRITES = ((re.compile(r"\bod(['’]d|['’]?ed)\b"), " overdosed "), (re.compile(r"\bod['’]ing\b"), " overdosing "))
 _NEGATION_WINDOW = 3
 _YEAR = re.compile(r"(19|20)\d\d")  # "i attempted in 2019": a distant past, read by a person
 _MEANS_WINDOW = 4
