@@ -88,7 +88,7 @@ def test_crisis_kinds_from_the_issue(text: str) -> None:
     "this traffic is killing me", "dying to see you", "picked up my pills", "tomé mis pastillas",
     "me muero de hambre", "my phone died", "me corté el pelo", "I'm dead tired", "Paying my bills today",
     "me mató de risa tu mensaje", "i'd die for some tacos lol", "mi celular ya se va a morir",
-    "ok, last time you said 3pm", "that's odd",
+    "ok, last time you said 3pm", "that's odd", "so proud of myself today",
 ])
 def test_hard_negatives_are_never_crisis(text: str) -> None:
     assert parse_reply(text).intent != I.crisis

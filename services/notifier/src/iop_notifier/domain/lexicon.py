@@ -131,7 +131,7 @@ BENIGN_ANCHORS = frozenset({
     "thanks", "thank", "thx", "ty", "tysm", "gracias", "bye", "adios", "chao", "hasta", "ok", "okay", "cool", "lol",
     "haha", "jaja", "late", "tarde", "omw", "camino", "parking", "estacionando", "here", "llegue", "llegando",
     "night", "noches", "weekend", "love", "reminder", "recordatorio", "heading", "excited",
-    "great", "good", "nice", "awesome", "bien", "buen", "buena", "feliz", "happy", "bendiciones", "saludos",
+    "great", "good", "nice", "awesome", "proud", "bien", "buen", "buena", "feliz", "happy", "bendiciones", "saludos",
 })
 FUNCTION_WORDS = frozenset({
     "i", "im", "ill", "id", "ive", "you", "we", "the", "a", "an", "this", "that", "my", "your", "to", "for", "of",

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 _REPEATS = re.compile(r"(.)\1+")
+_STRETCHED = re.compile(r"(.)\1\1")
 
 
 def normalize(text: str) -> str:
@@ -24,7 +25,7 @@ def squeeze(word: str) -> str:
 
 @lru_cache(maxsize=1 << 16)  # pure, and the same word pairs recur across phrases and replies
 def within(word: str, target: str, shortest: int = 5) -> bool:
-    """Exact (or equal once stretched letters are squeezed) for short words; one edit from `shortest` letters,
+    """Exact (or equal once letters stretched 3+ times are squeezed) for short words; one edit from `shortest` letters,
     two for 9+. Transpositions count as one edit.
 
     The first letter must match: typos there are rare, and it keeps "bills" away from "pills".
@@ -33,7 +34,7 @@ def within(word: str, target: str, shortest: int = 5) -> bool:
         return True
     if not word or word[0] != target[0]:
         return False
-    if squeeze(word) == squeeze(target):
+    if _STRETCHED.search(word) and squeeze(word) == squeeze(target):  # "dieeee"; but "of" is not "off"
         return True
     allowed = 2 if len(target) >= 9 else 1 if len(target) >= shortest else 0
     return allowed > 0 and abs(len(word) - len(target)) <= allowed and _distance(word, target) <= allowed
@@ -57,7 +58,9 @@ def expand(tokens: Sequence[str], textspeak: Mapping[str, str]) -> list[str]:
     """Text-speak spelled out ("u" -> "you", "wanna" -> "want to"), stretched letters kept for `within`."""
     out: list[str] = []
     for token in tokens:
-        out.extend(textspeak.get(token, textspeak.get(squeeze(token), token)).split())
+        # Squeezed only when stretched on purpose (3+ repeats: "wannnna"); "odd" must not become "od".
+        key = squeeze(token) if _STRETCHED.search(token) else token
+        out.extend(textspeak.get(token, textspeak.get(key, token)).split())
     return out
 
 
