@@ -34,7 +34,9 @@ def within(word: str, target: str, shortest: int = 5) -> bool:
         return True
     if not word or word[0] != target[0]:
         return False
-    if _STRETCHED.search(word) and squeeze(word) == squeeze(target):  # "dieeee"; but "of" is not "off"
+    # A stretched word ("dieeee", "yess") reads as its target; a target's own double letter must be typed ("of"
+    # is not "off"), unless the word is stretched on purpose ("killl").
+    if squeeze(word) == squeeze(target) and (_STRETCHED.search(word) or squeeze(target) == target):
         return True
     allowed = 2 if len(target) >= 9 else 1 if len(target) >= shortest else 0
     return allowed > 0 and abs(len(word) - len(target)) <= allowed and _distance(word, target) <= allowed
