@@ -37,6 +37,7 @@ languages:
     third_person: [friend]
     idioms: [dying to]
     fillers: [just]
+    real_words: [nose]
     textspeak: {{u: you}}
 """
 

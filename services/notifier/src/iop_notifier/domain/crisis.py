@@ -64,13 +64,13 @@ def _hits(tokens: list[str], lex: Compiled, adherent: bool) -> list[tuple[str, i
     """(category, first token, end token) of every crisis hit in one clause."""
     hits: list[tuple[str, int, int]] = []
     for category, phrase in lex.phrases:
-        if (at := find_phrase(tokens, phrase, lex.fillers)) >= 0:
+        if (at := find_phrase(tokens, phrase, lex.fillers, real_words=lex.real_words)) >= 0:
             hits.append((category, at, at + len(phrase)))
-        elif len(joined := "".join(phrase)) >= 8 and (joined in "".join(tokens) or any(
-                within(t, joined) for t in tokens)):  # "killmyself", "killmyslef" typed unspaced
+        elif len(joined := "".join(phrase)) >= 8 and _unspaced(tokens, joined, lex.real_words):
             hits.append((category, 0, 0))
     for i, token in enumerate(tokens):
-        if token in lex.exact or token in lex.lethal or any(within(token, w) for w in lex.fuzzy):
+        if token in lex.exact or token in lex.lethal or (
+                token not in lex.real_words and any(within(token, w) for w in lex.fuzzy)):
             hits.append(("means_or_word", i, i + 1))
         elif token in lex.medication and not adherent and _with_quantity(tokens, i, lex):
             hits.append(("method_intent", i, i + 1))
@@ -80,6 +80,13 @@ def _hits(tokens: list[str], lex: Compiled, adherent: bool) -> list[tuple[str, i
             at = text.count(" ", 0, match.start())
             hits.append(("pattern", at, at + 1))
     return hits
+
+
+def _unspaced(tokens: list[str], joined: str, real_words: frozenset[str]) -> bool:
+    """A phrase typed with its spaces moved or missing ("killmyself", "killmyslef", "kill my self")."""
+    if any(joined in t or (t not in real_words and within(t, joined)) for t in tokens if len(t) >= len(joined) - 2):
+        return True
+    return any("".join(tokens[i:i + k]) == joined for k in (2, 3, 4) for i in range(len(tokens) - k + 1))
 
 
 def _with_quantity(tokens: list[str], i: int, lex: Compiled) -> bool:

@@ -105,6 +105,7 @@ class Language(_Strict):
     third_person: list[Phrase]
     idioms: list[Phrase]
     fillers: list[Phrase]
+    real_words: list[Phrase]
     textspeak: dict[str, str]
 
 
@@ -152,6 +153,7 @@ class Compiled:
     adherence: tuple[tuple[str, ...], ...]
     third_person: frozenset[str]
     fillers: frozenset[str]
+    real_words: frozenset[str]
     textspeak: dict[str, str] = field(hash=False)
     crisis_emoji: frozenset[str]
     medication_emoji: frozenset[str]
@@ -182,7 +184,7 @@ def compiled() -> Compiled:
         negation=words(lambda lang: lang.negation),
         contrast=words(lambda lang: lang.contrast), past=phrases(lambda lang: lang.past),
         adherence=phrases(lambda lang: lang.adherence), third_person=words(lambda lang: lang.third_person),
-        fillers=words(lambda lang: lang.fillers),
+        fillers=words(lambda lang: lang.fillers), real_words=words(lambda lang: lang.real_words),
         textspeak={k: normalize(v) for lang in langs for k, v in lang.textspeak.items()},
         crisis_emoji=words(lambda lang: lang.emoji.crisis), medication_emoji=words(lambda lang: lang.emoji.medication),
         with_medication_emoji=words(lambda lang: lang.emoji.with_medication),

@@ -66,13 +66,17 @@ def expand(tokens: Sequence[str], textspeak: Mapping[str, str]) -> list[str]:
     return out
 
 
-def find_phrase(tokens: Sequence[str], phrase: Sequence[str], fillers: frozenset[str], *, fuzzy: bool = True) -> int:
+def find_phrase(tokens: Sequence[str], phrase: Sequence[str], fillers: frozenset[str], *, fuzzy: bool = True,
+                real_words: frozenset[str] = frozenset()) -> int:
     """Index where `phrase` starts in `tokens` (fuzzy words, filler words such as "just" skipped), or -1.
 
     `fuzzy=False` matches words exactly: idioms are set aside only when they are certain ("me mata" must not
-    swallow "me mato").
+    swallow "me mato"). `real_words` are never read as typos ("contarme" is not "cortarme").
     """
-    same = (lambda a, b: within(a, b, 4)) if fuzzy else (lambda a, b: a == b)
+
+    def same(a: str, b: str) -> bool:
+        return a == b or (fuzzy and a not in real_words and within(a, b, 4))
+
     first = phrase[0][:1]
     for start in range(len(tokens) - len(phrase) + 1):
         if tokens[start][:1] != first:  # every match keeps its first letter: skip the rest cheaply
