@@ -33,6 +33,7 @@ languages:
     negation: [not]
     contrast: [but]
     past: [last year]
+    present: [now]
     adherence: [as prescribed]
     third_person: [friend]
     idioms: [dying to]

@@ -64,10 +64,12 @@ def _hits(tokens: list[str], lex: Compiled, adherent: bool) -> list[tuple[str, i
     """(category, first token, end token) of every crisis hit in one clause."""
     hits: list[tuple[str, int, int]] = []
     for category, phrase in lex.phrases:
-        if (at := find_phrase(tokens, phrase, lex.fillers, real_words=lex.real_words)) >= 0:
-            hits.append((category, at, at + len(phrase)))
-        elif len(joined := "".join(phrase)) >= 8 and _unspaced(tokens, joined, lex.real_words):
+        at = find_phrase(tokens, phrase, lex.fillers, real_words=lex.real_words)
+        if at < 0 and len(joined := "".join(phrase)) >= 8 and _unspaced(tokens, joined, lex.real_words):
             hits.append((category, 0, 0))
+        while at >= 0:  # every occurrence: a negated first one must not hide a plain second one
+            hits.append((category, at, at + len(phrase)))
+            at = find_phrase(tokens, phrase, lex.fillers, real_words=lex.real_words, start_at=at + 1)
     for i, token in enumerate(tokens):
         if token in lex.exact or token in lex.lethal or (
                 token not in lex.real_words and any(within(token, w) for w in lex.fuzzy)):
@@ -76,7 +78,7 @@ def _hits(tokens: list[str], lex: Compiled, adherent: bool) -> list[tuple[str, i
             hits.append(("method_intent", i, i + 1))
     text = " ".join(tokens)
     for pattern in lex.patterns:
-        if match := pattern.search(text):
+        for match in pattern.finditer(text):
             at = text.count(" ", 0, match.start())
             hits.append(("pattern", at, at + 1))
     return hits
@@ -101,7 +103,9 @@ def _pill_emoji_crisis(text: str, lex: Compiled) -> bool:
 
 
 def _past(tokens: list[str], lex: Compiled) -> bool:
-    """A distant-past cue in the clause ("years ago", "el año pasado", "in 2019")."""
+    """A distant-past cue in the clause ("years ago", "el año pasado", "in 2019"), and nothing saying now."""
+    if any(find_phrase(tokens, p, frozenset()) >= 0 for p in lex.present):
+        return False  # "since last year i want to die every day" is now
     if any(find_phrase(tokens, p, frozenset()) >= 0 for p in lex.past):
         return True
     return any(_YEAR.fullmatch(t) and i > 0 and tokens[i - 1] in ("in", "en") for i, t in enumerate(tokens))

@@ -101,6 +101,7 @@ class Language(_Strict):
     negation: list[Phrase]
     contrast: list[Phrase]
     past: list[Phrase]
+    present: list[Phrase]
     adherence: list[Phrase]
     third_person: list[Phrase]
     idioms: list[Phrase]
@@ -150,6 +151,7 @@ class Compiled:
     negation: frozenset[str]
     contrast: frozenset[str]
     past: tuple[tuple[str, ...], ...]
+    present: tuple[tuple[str, ...], ...]
     adherence: tuple[tuple[str, ...], ...]
     third_person: frozenset[str]
     fillers: frozenset[str]
@@ -183,6 +185,7 @@ def compiled() -> Compiled:
         idioms=phrases(lambda lang: lang.idioms), concern=phrases(lambda lang: lang.concern),
         negation=words(lambda lang: lang.negation),
         contrast=words(lambda lang: lang.contrast), past=phrases(lambda lang: lang.past),
+        present=phrases(lambda lang: lang.present),
         adherence=phrases(lambda lang: lang.adherence), third_person=words(lambda lang: lang.third_person),
         fillers=words(lambda lang: lang.fillers), real_words=words(lambda lang: lang.real_words),
         textspeak={k: normalize(v) for lang in langs for k, v in lang.textspeak.items()},

@@ -67,7 +67,7 @@ def expand(tokens: Sequence[str], textspeak: Mapping[str, str]) -> list[str]:
 
 
 def find_phrase(tokens: Sequence[str], phrase: Sequence[str], fillers: frozenset[str], *, fuzzy: bool = True,
-                real_words: frozenset[str] = frozenset()) -> int:
+                real_words: frozenset[str] = frozenset(), start_at: int = 0) -> int:
     """Index where `phrase` starts in `tokens` (fuzzy words, filler words such as "just" skipped), or -1.
 
     `fuzzy=False` matches words exactly: idioms are set aside only when they are certain ("me mata" must not
@@ -78,7 +78,7 @@ def find_phrase(tokens: Sequence[str], phrase: Sequence[str], fillers: frozenset
         return a == b or (fuzzy and a not in real_words and within(a, b, 4))
 
     first = phrase[0][:1]
-    for start in range(len(tokens) - len(phrase) + 1):
+    for start in range(start_at, len(tokens) - len(phrase) + 1):
         if tokens[start][:1] != first:  # every match keeps its first letter: skip the rest cheaply
             continue
         i = start
