@@ -51,7 +51,8 @@ CONFIRM_FIRST = frozenset({"si"})
 CONFIRM_WHOLE = frozenset({"ok", "okay", "okey", "k", "kk", "y", "va", "sale", "vale", "dale", "listo", "voy",
                            "okas", "oki", "coming", "going"})
 RESCHEDULE_PHRASES = _phrases(
-    "reschedule", "doesnt work", "dont work", "not work for me", "conflict", "out of town", "doctors appointment",
+    "reschedule", "imposible ir", "imposible llegar", "imposible asistir", "doesnt work", "dont work",
+    "not work for me", "conflict", "out of town", "doctors appointment",
     "doctor appointment", "cant working", "cant work", "cita con el doctor", "cita medica", "fuera de la ciudad",
     "tengo un compromiso", "podemos mover", "la pueden mover", "no me queda", "no me sirve",
     "no me funciona", "no me acomoda", "instead", "can i come later", "come later", "come in later", "come earlier",
@@ -81,6 +82,13 @@ RESCHEDULE_LEADS = _phrases(
     "can i come", "could i come", "para el", "mejor el", "podemos", "pueden", "puede ser", "prefiero", "seria mejor",
 )
 
+# Text-speak in plain answers ("ill b there", "c u", "no mas msjs"); digits keep their meaning here.
+ANSWER_TEXTSPEAK = {
+    "b": "be", "u": "you", "c": "see", "cu": "see you", "ur": "your", "tmrw": "tomorrow", "tmr": "tomorrow",
+    "tomorow": "tomorrow", "msjs": "mensajes", "msj": "mensaje", "msgs": "messages", "msg": "message",
+    "txt": "text", "txts": "texts", "stare": "estare", "sii": "si", "okk": "ok", "okok": "ok", "pls": "please",
+    "plz": "please", "thx": "thanks", "mñn": "manana", "mnn": "manana", "xfa": "por favor", "porfa": "por favor",
+}
 NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "cero": 0, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,

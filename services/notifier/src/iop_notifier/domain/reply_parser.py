@@ -16,7 +16,7 @@ from iop_shared.contracts.outbound import CheckinIntent
 from . import lexicon as L
 from .crisis import Level, read
 from .crisis_lexicon import compiled
-from .text import find_phrase, normalize, within
+from .text import expand, find_phrase, normalize, squeeze, within
 
 __all__ = ["Expecting", "ParsedReply", "normalize", "parse_reply", "within"]
 
@@ -47,7 +47,7 @@ def parse_reply(text: str, expecting: Expecting | None = Expecting.reminder, *,
     reading = read(text)
     if reading.level is Level.crisis:
         return ParsedReply(CheckinIntent.crisis)
-    norm = normalize(_OUT_OF_TEN.sub(r"\1", text))
+    norm = " ".join(expand(normalize(_OUT_OF_TEN.sub(r"\1", text)).split(), L.ANSWER_TEXTSPEAK))
     if not norm:  # empty, emoji or punctuation only: a bare "?" asks something, a lone pill emoji worries
         asks = "?" in text or any(e in text for e in compiled().medication_emoji)
         return _CONCERN if reading.level is Level.concern or asks else _OTHER
@@ -70,7 +70,7 @@ def _keyword_intent(norm: str, opted_out: bool) -> CheckinIntent | None:
     if _whole(norm, L.OPT_OUT_KEYWORDS) or (tokens[0] in L.OPT_OUT_LEADS and len(tokens) <= 4) or _any(
             tokens, L.OPT_OUT_PHRASES):
         return CheckinIntent.opt_out
-    if (_whole(norm, L.OPT_IN_KEYWORDS) and (opted_out or norm not in {"yes", "si"})) or _any(
+    if (_whole(norm, L.OPT_IN_KEYWORDS) and (opted_out or squeeze(norm) not in {"yes", "si"})) or _any(
             tokens, L.OPT_IN_PHRASES):
         return CheckinIntent.opt_in
     if _whole(norm, L.HELP_KEYWORDS) or (tokens[0] in L.HELP_KEYWORDS and all(t in L.HELP_FILLER for t in tokens)):
@@ -79,7 +79,10 @@ def _keyword_intent(norm: str, opted_out: bool) -> CheckinIntent | None:
 
 
 def _whole(norm: str, keywords: frozenset[str]) -> bool:
-    return norm in keywords or norm.replace(" ", "") in keywords
+    """The whole reply is the keyword: spacing, stretched letters ("stopp") and one typo in a long one ("strat")."""
+    word = norm.replace(" ", "")
+    return norm in keywords or word in keywords or squeeze(word) in keywords or (
+        " " not in norm and any(len(k) >= 5 and within(word, k) for k in keywords))
 
 
 def _any(tokens: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
