@@ -45,6 +45,8 @@ def test_project_corpus_keeps_perfect_crisis_recall() -> None:
     ("ALTO", I.opt_out), ("QUIT", I.opt_out), ("REVOKE", I.opt_out), ("remove me please", I.opt_out),
     ("START", I.opt_in), ("UNSTOP", I.opt_in), ("HELP", I.help), ("INFO", I.help), ("AYUDA", I.help),
     ("I want to die", I.crisis), ("stop i want to die", I.crisis), ("STOP. me quiero morir", I.crisis),
+    ("stopp", I.opt_out), ("unsuscribe", I.opt_out), ("no mas msjs", I.opt_out), ("strat", I.opt_in),
+    ("help please", I.help),
 ])
 def test_keywords_are_case_and_spacing_tolerant_and_crisis_wins(text: str, intent: I) -> None:
     assert parse_reply(text).intent == intent
@@ -125,11 +127,18 @@ def test_unreadable_becomes_concern_and_acknowledgements_stay_other(text: str, i
     ("craving 9", Expecting.mood, I.craving, 9), ("5 but my landlord is evicting me", Expecting.mood, I.concern, None),
     ("1 but i have no ride", Expecting.reminder, I.concern, None), ("3 or 4", Expecting.mood, I.concern, None),
     ("no estoy segura", Expecting.reminder, I.concern, None), ("not sure", Expecting.reminder, I.concern, None),
-    ("si voy", Expecting.reminder, I.confirm, None), ("not thursday, maybe monday?", Expecting.reminder,
-                                                     I.reschedule_request, None),
+    ("si voy", Expecting.reminder, I.confirm, None), ("ill b there", Expecting.reminder, I.confirm, None),
+    ("c u there", Expecting.reminder, I.confirm, None), ("none", Expecting.craving, I.craving, 0),
+    ("not thursday, maybe monday?", Expecting.reminder, I.reschedule_request, None),
 ])
 def test_numbers_as_words_and_digits_with_words(text: str, expecting: Expecting, intent: I, value: int | None) -> None:
     assert parse_reply(text, expecting) == ParsedReply(intent, value)
+
+
+@pytest.mark.unit
+def test_cancel_with_more_words_is_not_an_opt_out() -> None:
+    assert parse_reply("cancel tuesday please").intent != I.opt_out
+    assert parse_reply("CANCEL").intent == I.opt_out
 
 
 @pytest.mark.unit
