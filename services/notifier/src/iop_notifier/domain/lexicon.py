@@ -48,6 +48,8 @@ CONFIRM_PHRASES = _phrases(
 )
 # "si" is also Spanish "if": it confirms only as the first word ("si voy", "sí, confirmo").
 CONFIRM_FIRST = frozenset({"si"})
+# "no" before these is politeness, not a refusal ("no problem, see you").
+NOT_A_NEGATION = frozenset({"problem", "worries", "prob", "problema", "hay", "te", "worry"})
 CONFIRM_WHOLE = frozenset({"ok", "okay", "okey", "k", "kk", "y", "va", "sale", "vale", "dale", "listo", "voy",
                            "okas", "oki", "coming", "going"})
 RESCHEDULE_PHRASES = _phrases(

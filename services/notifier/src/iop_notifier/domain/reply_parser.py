@@ -150,7 +150,8 @@ def _confirms(tokens: list[str]) -> bool:
     negation = compiled().negation
     for phrase in L.CONFIRM_PHRASES:
         at = find_phrase(tokens, phrase, _NONE)
-        if at >= 0 and (at == 0 or tokens[at - 1] not in negation):
+        if at >= 0 and not any(tokens[j] in negation and tokens[j + 1] not in L.NOT_A_NEGATION
+                               for j in range(max(0, at - 2), at)):  # "dont think ill make it"; "no problem"
             return True
     return False
 
