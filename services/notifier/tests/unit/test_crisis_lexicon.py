@@ -28,7 +28,13 @@ languages:
     patterns: ['{pattern}']
     message_patterns: ['y']
     means: {{lethal: [gun], medication: [pills], quantity: [all]}}
-    emoji: {{crisis: ["🔪"], medication: ["💊"], with_medication: ["💀"], concern: ["😭"], benign: ["👍"]}}
+    emoji:
+      crisis: ["🔪"]
+      medication: ["💊"]
+      words: {{"💀": dead}}
+      with_medication: ["💀"]
+      concern: ["😭"]
+      benign: ["👍"]
     concern: [sad]
     negation: [not]
     contrast: [but]

@@ -41,10 +41,12 @@ class Reading:
 
 
 def clause_tokens(text: str, lex: Compiled) -> list[list[str]]:
-    """Each clause as folded, text-speak-expanded tokens (the pill emoji reads as the word "pills")."""
+    """Each clause as folded, text-speak-expanded tokens (the pill emoji reads as "pills", the skull as "dead")."""
     lowered = text.lower()
     for emoji in lex.medication_emoji:
         lowered = lowered.replace(emoji, " pills ")
+    for emoji, word in lex.emoji_words.items():
+        lowered = lowered.replace(emoji, f" {word} ")
     for pattern, replacement in _REWRITES:
         lowered = pattern.sub(replacement, lowered)
     return [t for t in (expand(join_spelled(normalize(c).split()), lex.textspeak) for c in _CLAUSES.split(lowered))

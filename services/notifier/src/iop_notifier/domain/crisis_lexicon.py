@@ -85,6 +85,7 @@ class Means(_Strict):
 class EmojiSets(_Strict):
     crisis: list[Emoji]
     medication: list[Emoji]
+    words: dict[Emoji, str]
     with_medication: list[Emoji]
     concern: list[Emoji]
     benign: list[Emoji]
@@ -160,6 +161,7 @@ class Compiled:
     crisis_emoji: frozenset[str]
     medication_emoji: frozenset[str]
     with_medication_emoji: frozenset[str]
+    emoji_words: dict[str, str] = field(hash=False)
     concern_emoji: frozenset[str]
 
 
@@ -191,5 +193,7 @@ def compiled() -> Compiled:
         textspeak={k: normalize(v) for lang in langs for k, v in lang.textspeak.items()},
         crisis_emoji=words(lambda lang: lang.emoji.crisis), medication_emoji=words(lambda lang: lang.emoji.medication),
         with_medication_emoji=words(lambda lang: lang.emoji.with_medication),
+        emoji_words={e: " ".join(lang.emoji.words[e] for lang in langs if e in lang.emoji.words)
+                     for lang in langs for e in lang.emoji.words},  # every language's word: "dead muerto"
         concern_emoji=words(lambda lang: lang.emoji.concern),
     )
