@@ -1,7 +1,5 @@
-"""Word lists of the reply parser, already normalized (lowercase, no accents, no apostrophes or hyphens).
-
-Crisis words follow the prefilter that reached 0.98 sensitivity (npj Digital Medicine 2023): words about
-means (pills, gun, rope...) carry more signal than the word "suicide", so they are here on their own.
+"""Word lists for ordinary replies (keywords, answers, scores), already folded (lowercase, no accents,
+no apostrophes or hyphens). Crisis and concern wording is data: lexicons/crisis.yaml.
 """
 
 from __future__ import annotations
@@ -11,31 +9,6 @@ def _phrases(*texts: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(t.split()) for t in texts)
 
 
-CRISIS_WORDS = frozenset({
-    # English
-    "suicide", "suicidal", "selfharm", "overdose", "overdosed", "overdosing", "pills", "blades", "fentanyl",
-    # Spanish
-    "suicidio", "suicida", "suicidarme", "matarme", "sobredosis", "pastillas", "pistola", "cuerda",
-    "ahorcarme", "navaja", "cuchilla", "morirme",
-})
-# Short or common-looking words match only exactly ("razor" is one letter from Spanish "razon", "noose" from "nose").
-CRISIS_EXACT = frozenset({"od", "oding", "gun", "guns", "rope", "noose", "razor", "razors", "blade", "bleach"})
-
-CRISIS_PHRASES = _phrases(
-    "kill myself", "killing myself", "kill me", "end my life", "end it all", "end it", "ending it all",
-    "want to die", "wanna die", "wanna dye", "want to dye", "want to be dead", "wish i was dead",
-    "wish i were dead", "better off dead",
-    "better off without me", "self harm", "hurt myself", "hurting myself", "harm myself", "cut myself",
-    "cutting myself", "cutting again", "hang myself", "shoot myself", "jump off", "took too many",
-    "take them all", "no reason to live", "cant go on", "cannot go on", "not worth living",
-    "dont want to live", "dont want to be here", "dont want to wake up", "not wake up", "say goodbye",
-    "goodbye forever", "cant do this anymore", "give up on life", "disappear forever",
-    # Spanish
-    "quiero morir", "me quiero morir", "quitarme la vida", "acabar con mi vida", "acabar con todo",
-    "no quiero vivir", "no quiero seguir", "hacerme dano", "cortarme", "me corte", "tirarme", "mejor muerto",
-    "mejor muerta", "no aguanto mas", "desaparecer para siempre", "no vale la pena vivir", "ya no puedo mas",
-)
-
 OPT_OUT_KEYWORDS = frozenset({
     "stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout", "remove",
     "alto", "parar", "baja", "cancelar", "detener", "darmedebaja",
@@ -44,21 +17,143 @@ OPT_OUT_KEYWORDS = frozenset({
 OPT_OUT_LEADS = frozenset({"stop", "stopall", "unsubscribe", "optout", "alto"})
 OPT_OUT_PHRASES = _phrases(
     "stop texting", "stop sending", "stop messaging", "no more texts", "no more messages", "opt out",
-    "dont text me", "leave me alone", "no mas mensajes", "dejen de enviar", "no me escriban",
+    "dont text me", "leave me alone", "remove me", "take me off", "please stop", "dont message me",
+    "dont contact me", "unsubscribe", "no mas mensajes", "dejen de enviar", "no me escriban", "dejen de escribir",
+    "dejen de escribirme", "dejen de mandar", "no me manden", "no me envien", "no quiero recibir mensajes",
+    "no quiero mensajes", "no quiero recibir", "darme de baja", "dar de baja", "sacarme de la lista", "borrarme",
+    "cancelar mensajes", "cancelar suscripcion",
 )
-OPT_IN_KEYWORDS = frozenset({"start", "unstop", "yes", "si", "comenzar", "iniciar", "reanudar"})
+OPT_IN_KEYWORDS = frozenset({"start", "unstop", "yes", "si", "comenzar", "iniciar", "reanudar", "empezar",
+                             "subscribe", "optin", "suscribir", "suscribirme", "activar"})
+OPT_IN_PHRASES = _phrases(
+    "yes start", "si comenzar", "start again", "start texting", "start texts", "start messages", "resume texts",
+    "resume messages", "resume",
+    "send texts again", "texts again", "messages again", "reminders again", "opt in", "opt me back in",
+    "sign me up", "subscribe me", "volver a recibir", "quiero recibir mensajes", "reanudar mensajes",
+    "mensajes otra vez", "mensajes de nuevo", "activar mensajes", "suscribirme de nuevo",
+)
 HELP_KEYWORDS = frozenset({"help", "info", "ayuda", "informacion"})
+HELP_FILLER = frozenset({"please", "pls", "plz", "por", "favor", "porfa", "info", "help", "ayuda"})
 
+# Strong confirm wording counts anywhere in a reply; weak ("ok") only as the whole reply.
 CONFIRM_PHRASES = _phrases(
-    "yes", "yep", "yeah", "si", "ok", "okay", "confirm", "confirmed", "confirmo", "confirmado", "see you",
+    "ill make it", "i will make it", "will make it", "i can make it", "sip", "simon", "va que va", "orale", "okis",
+    "yes", "yep", "yeah", "yup", "yea", "ye", "confirm", "confirmed", "confirmo", "confirmado", "see you",
+    "see u", "see ya", "cya", "count me in", "definitely", "absolutely", "for sure", "certainly", "im coming",
+    "ill come", "i will come", "will attend", "ill attend", "attending", "yes i will", "asistire", "si asisto",
+    "alla estare", "por supuesto", "cuenten conmigo", "ahi estaremos", "ahi nos vemos",
     "ill be there", "i will be there", "be there", "alli estare", "ahi estare", "claro", "sure", "of course",
-    "will come", "voy a ir", "alli estaremos", "perfecto", "sounds good",
+    "will come", "will do", "voy a ir", "si voy", "ahi voy", "alli estaremos", "perfecto", "sounds good",
+    "alli nos vemos", "nos vemos", "de acuerdo",
 )
+# "si" is also Spanish "if": it confirms only as the first word ("si voy", "sí, confirmo").
+CONFIRM_FIRST = frozenset({"si"})
+# "no" before these is politeness, not a refusal ("no problem, see you").
+NOT_A_NEGATION = frozenset({"problem", "worries", "prob", "problema", "hay", "te", "worry"})
+CONFIRM_WHOLE = frozenset({"ok", "okay", "okey", "k", "kk", "y", "va", "sale", "vale", "dale", "listo", "voy",
+                           "okas", "oki", "coming", "going"})
 RESCHEDULE_PHRASES = _phrases(
-    "reschedule", "change", "cant make it", "cant come", "cannot come", "cannot make it", "wont make it",
-    "another day", "another time", "different time", "move my", "running late", "cambiar", "reprogramar",
-    "otro dia", "otra hora", "no puedo ir", "no puedo venir", "no podre", "cambio",
+    "reschedule", "imposible ir", "imposible llegar", "imposible asistir", "doesnt work", "dont work",
+    "not work for me", "conflict", "out of town", "doctors appointment",
+    "doctor appointment", "cant working", "cant work", "cita con el doctor", "cita medica", "fuera de la ciudad",
+    "tengo un compromiso", "podemos mover", "la pueden mover", "no me queda", "no me sirve",
+    "no me funciona", "no me acomoda", "instead", "can i come later", "come later", "come in later", "come earlier",
+    "a different",
+    "change", "cant make it", "cant come", "cannot come", "cannot make it", "wont make it",
+    "wont be able to", "not be able to make", "another day", "another time", "different time", "move my",
+    "move it", "move the", "next week", "cambiar", "reprogramar", "otro dia", "otra hora", "otra fecha",
+    "no puedo ir", "no puedo venir", "no podre", "no voy a poder", "no puedo ese dia", "cambio", "posponer",
+    "something came up", "cant do", "cant go", "cant be there", "cant attend", "cant that day", "wont be there",
+    "wont come", "not coming", "not gonna make it", "not going to make it", "not able to make", "unable to",
+    "have to work", "i work that day", "later time", "a later", "earlier time", "an earlier", "push it back",
+    "push back", "move to", "switch", "swap", "different day", "other day", "other time", "postpone", "delay",
+    "rain check", "is there another", "any other", "need a different", "need another", "new time",
+    "new appointment", "book another", "rebook", "resched", "re schedule", "cancel my", "cancel the appointment",
+    "no puedo llegar", "no puedo asistir", "no llego", "se me complica", "tengo trabajo", "otro horario",
+    "mas temprano", "cambiarla", "cambiarlo", "moverla", "moverlo", "mover la cita", "recorrer la cita",
+    "pasar la cita", "aplazar", "reagendar", "otra cita", "no asistire", "no voy a ir", "no voy", "no alcanzo",
+    "no puedo el", "no puedo manana", "no puedo hoy", "no puedo", "cancelar la cita", "cancelar mi cita",
+)
+WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                      "lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo", "tomorrow",
+                      "manana", "tonight", "morning", "afternoon", "evening", "tarde", "week", "semana"})
+# A day or time with one of these asks for another slot ("not thursday, maybe monday?", "can we do friday").
+RESCHEDULE_LEADS = _phrases(
+    "not", "maybe", "instead", "possible", "available", "disponible", "se puede", "how about", "what about", "prefer",
+    "works better", "rather", "can we", "could we",
+    "can i come", "could i come", "para el", "mejor el", "podemos", "pueden", "puede ser", "prefiero", "seria mejor",
 )
 
+# Text-speak in plain answers ("ill b there", "c u", "no mas msjs"); digits keep their meaning here.
+ANSWER_TEXTSPEAK = {
+    "b": "be", "u": "you", "c": "see", "cu": "see you", "ur": "your", "tmrw": "tomorrow", "tmr": "tomorrow",
+    "tomorow": "tomorrow", "msjs": "mensajes", "msj": "mensaje", "msgs": "messages", "msg": "message",
+    "txt": "text", "txts": "texts", "stare": "estare", "sii": "si", "okk": "ok", "okok": "ok", "pls": "please",
+    "plz": "please", "thx": "thanks", "mñn": "manana", "mnn": "manana", "xfa": "por favor", "porfa": "por favor",
+}
+NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "cero": 0, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
+    "siete": 7, "ocho": 8, "nueve": 9, "diez": 10,
+}
+# Words that may sit around a score without changing it ("like a 6 today", "un cinco mas o menos").
+SCORE_FILLER = frozenset({
+    "a", "an", "about", "around", "like", "maybe", "prob", "probably", "today", "tonight", "now", "rn", "right",
+    "im", "i", "am", "id", "say", "its", "it", "is", "at", "pretty", "solid", "ish", "so", "just", "guess",
+    "feeling", "feel", "mood", "craving", "cravings", "urges", "urge", "are", "my", "the", "no", "out", "of",
+    "ok", "okay", "thanks", "thank", "you", "hoy", "un", "una", "como", "mas", "menos", "o", "me", "siento",
+    "estoy", "en", "animo", "ganas", "antojo", "antojos", "de", "mi", "es", "diria", "yo", "gracias", "asi",
+    "and", "y", "score", "level", "nivel", "would", "honestly", "good", "great", "fine", "better", "meh", "bien",
+    "mejor", "regular", "tal", "vez", "quizas", "creo", "que", "ando", "pues", "bueno", "none", "barely", "low",
+    "high", "bit", "little", "only", "really", "very", "fairly", "lol", "ya", "aprox", "approx", "todo", "ahorita",
+    "this", "week", "morning", "esta", "semana", "manana", "tarde", "noche", "sorry", "perdon", "umm", "um", "hmm",
+    "eh", "decent", "alright", "strong", "weak",
+    "poquito", "poco", "muy", "bajo", "alto", "fuerte", "hasta", "ahora",
+})
+# After a craving prompt these mean a score of 0.
+NO_CRAVING = frozenset({"none", "nada", "no cravings", "no craving", "no urges", "ninguno", "ninguna", "zero cravings",
+                        "no antojos", "ningun antojo", "no ganas"})
 CRAVING_WORDS = frozenset({"craving", "cravings", "crave", "urge", "urges", "antojo", "antojos", "ganas", "deseo"})
 MOOD_WORDS = frozenset({"mood", "feeling", "feel", "animo", "estado", "siento"})
+# Filler around a 1 or 2 after a reminder, or a plain word answer ("two please", "uno gracias").
+ANSWER_FILLER = frozenset({"please", "pls", "plz", "thanks", "thank", "you", "ty", "ok", "okay", "gracias",
+                           "por", "favor", "porfa", "sorry", "perdon", "option", "for", "me", "the", "number",
+                           "numero", "el", "opcion"})
+
+# A reply made only of these is an acknowledgement with nothing to act on (`other`).
+BENIGN_WORDS = frozenset({
+    "understood", "roger", "copy", "alright", "noted", "entiendo", "enterado", "enterada",
+    "thanks", "thank", "you", "thx", "ty", "tysm", "gracias", "muchas", "mil", "ok", "okay", "okey", "k", "kk",
+    "got", "it", "lol", "lmao", "haha", "hahaha", "jaja", "jajaja", "jeje", "have", "a", "good", "great", "nice",
+    "night", "day", "weekend", "evening", "morning", "hi", "hello", "hey", "hola", "buenas", "buenos", "noches",
+    "dias", "tardes", "cool", "np", "yw", "welcome", "awesome", "entendido", "de", "acuerdo", "sounds",
+    "received", "recibido", "bien", "muy", "fine", "im", "all", "todo", "igualmente", "same", "to", "too",
+    "much", "so", "very", "appreciate", "bye", "adios", "chao", "feliz", "happy", "dia", "que", "tengas",
+    "tenga", "buen", "bueno", "perfect", "running", "late", "on", "my", "way", "omw", "voy", "tarde",
+    "llegando", "en", "camino", "sorry", "perdon", "the", "u", "and", "y", "oh", "ah", "wow", "here", "aqui",
+    "ya", "llegue", "outside", "afuera", "parking", "arrived", "better", "doing", "well", "okk", "thumbs",
+    "up", "love", "saludos", "bendiciones", "god", "bless", "dios", "lo",
+    "bendiga", "excelente", "genial", "super", "thanx", "thnx", "tks", "thanku", "cheers",
+})
+# One of these, no question and at most two other words ("i love this group", "running 5 min late sorry"):
+# an acknowledgement. Anything longer or asking something goes to a person.
+BENIGN_ANCHORS = frozenset({
+    "thanks", "thank", "thx", "ty", "tysm", "gracias", "bye", "adios", "chao", "hasta", "ok", "okay", "cool", "lol",
+    "haha", "jaja", "late", "tarde", "omw", "camino", "parking", "estacionando", "here", "llegue", "llegando",
+    "night", "noches", "weekend", "love", "reminder", "recordatorio", "heading", "excited",
+    "great", "good", "nice", "awesome", "proud", "bien", "buen", "buena", "feliz", "happy", "bendiciones", "saludos",
+})
+FUNCTION_WORDS = frozenset({
+    "i", "im", "ill", "id", "ive", "you", "we", "the", "a", "an", "this", "that", "my", "your", "to", "for", "of",
+    "is", "it", "its", "at", "in", "on", "with", "be", "will", "all", "so", "just", "and", "me", "am", "are",
+    "was", "el", "la", "los", "las", "de", "del", "por", "para", "mi", "tu", "te", "lo", "un", "una", "y", "en",
+    "con", "que", "es", "ya", "muy", "mas", "mucho", "muchas", "al", "see", "now", "ahora", "cant", "today",
+    "hoy", "manana", "tomorrow", "llego", "running", "min", "mins", "minutes", "few", "poco", "sorry", "perdon",
+})
+# Whole replies that are acknowledgements although their words alone are not.
+BENIGN_PHRASES = frozenset({"no worries", "no problem", "no prob", "no thanks", "no thank you", "all good",
+                            "wrong number", "sorry wrong number", "numero equivocado", "no hay problema",
+                            "no te preocupes", "de nada", "no gracias", "not a problem", "te quiero",
+                            "te quiero mucho"})
+LAUGHTER = frozenset({"lol", "lmao", "lmfao", "haha", "hahaha", "jaja", "jajaja", "jajajaja", "jeje", "xd", "rofl"})
+LAUGHTER_EMOJI = ("😂", "🤣", "😆", "😹")

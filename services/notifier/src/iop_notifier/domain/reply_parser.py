@@ -1,31 +1,24 @@
-"""Reads a patient's reply: crisis first (recall over precision), then keywords, digits and plain words.
+"""Reads a patient's reply: crisis first (recall over precision), then keywords, scores and answers; a reply
+that is none of these confidently, and is not a plain acknowledgement, is a `concern` for a person to read.
 
-Pure and tolerant of case, spacing, accents and small misspellings; English and Spanish.
+Pure and tolerant of case, spacing, accents, stretched letters, small misspellings and text-speak;
+English and Spanish.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
 from iop_shared.contracts.outbound import CheckinIntent
 
-from .lexicon import (
-    CONFIRM_PHRASES,
-    CRAVING_WORDS,
-    CRISIS_EXACT,
-    CRISIS_PHRASES,
-    CRISIS_WORDS,
-    HELP_KEYWORDS,
-    MOOD_WORDS,
-    OPT_IN_KEYWORDS,
-    OPT_OUT_KEYWORDS,
-    OPT_OUT_LEADS,
-    OPT_OUT_PHRASES,
-    RESCHEDULE_PHRASES,
-)
+from . import lexicon as L
+from .crisis import Level, read
+from .crisis_lexicon import compiled
+from .text import expand, find_phrase, normalize, squeeze, within
+
+__all__ = ["Expecting", "ParsedReply", "normalize", "parse_reply", "within"]
 
 
 class Expecting(StrEnum):
@@ -42,110 +35,132 @@ class ParsedReply:
     value: int | None = None
 
 
-_NUMBER = re.compile(r"(?<![\d])(\d{1,2})(?![\d])")
 _OUT_OF_TEN = re.compile(r"\b(\d{1,2})\s*(?:/|out of|de)\s*10\b", re.IGNORECASE)  # "7/10", "7 out of 10"
-
-
-def normalize(text: str) -> str:
-    """Lowercase, accents removed, punctuation to spaces (hyphens and apostrophes dropped), single spaces."""
-    folded = "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
-    folded = re.sub(r"['’`-]", "", folded)
-    return " ".join(re.sub(r"[^a-z0-9ñ]+", " ", folded).split())
-
-
-def within(word: str, target: str, shortest: int = 5) -> bool:
-    """Exact for short words; one edit from `shortest` letters (5 alone, 4 in a phrase), two for 9+.
-
-    Transpositions count as one edit.
-
-    The first letter must match: typos there are rare, and it keeps "bills" away from "pills".
-    """
-    if word == target:
-        return True
-    if not word or word[0] != target[0]:
-        return False
-    allowed = 2 if len(target) >= 9 else 1 if len(target) >= shortest else 0
-    return allowed > 0 and abs(len(word) - len(target)) <= allowed and _distance(word, target) <= allowed
-
-
-def _distance(a: str, b: str) -> int:
-    """Optimal string alignment distance (Damerau-Levenshtein without repeated edits)."""
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[-1]
-
-
-def _has_phrase(tokens: list[str], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    return any(all(within(tokens[i + k], phrase[k], 4) for k in range(n)) for i in range(len(tokens) - n + 1))
-
-
-def is_crisis(norm: str) -> bool:
-    tokens = norm.split()
-    if any(t in CRISIS_EXACT for t in tokens) or any(within(t, w) for t in tokens for w in CRISIS_WORDS):
-        return True
-    squashed = norm.replace(" ", "")
-    for phrase in CRISIS_PHRASES:
-        if _has_phrase(tokens, phrase):
-            return True
-        joined = "".join(phrase)
-        if len(joined) >= 10 and joined in squashed:  # "killmyself", "wanttodie" typed without spaces
-            return True
-    return False
-
-
-def _keyword(norm: str, keywords: frozenset[str]) -> bool:
-    return norm in keywords or norm.replace(" ", "") in keywords
-
-
-def _score(norm: str, expecting: Expecting | None) -> ParsedReply | None:
-    numbers = [int(n) for n in _NUMBER.findall(norm)]
-    if len(numbers) != 1 or numbers[0] > 10:
-        return None
-    value = numbers[0]
-    tokens = norm.split()
-    if any(within(t, w) for t in tokens for w in CRAVING_WORDS):
-        return ParsedReply(CheckinIntent.craving, value)
-    if any(within(t, w) for t in tokens for w in MOOD_WORDS):
-        return ParsedReply(CheckinIntent.mood, value)
-    if expecting in (Expecting.mood, Expecting.craving):
-        return ParsedReply(CheckinIntent(expecting.value), value)
-    if norm == "1":
-        return ParsedReply(CheckinIntent.confirm)
-    if norm == "2":
-        return ParsedReply(CheckinIntent.reschedule_request)
-    return None
+_NONE: frozenset[str] = frozenset()
+_CONCERN = ParsedReply(CheckinIntent.concern)
+_OTHER = ParsedReply(CheckinIntent.other)
 
 
 def parse_reply(text: str, expecting: Expecting | None = Expecting.reminder, *,
                 opted_out: bool = False) -> ParsedReply:
     """The intent (and score) of one reply; `opted_out` lets YES mean opt back in rather than confirm."""
-    norm = normalize(_OUT_OF_TEN.sub(r"\1", text))
-    if not norm:
-        return ParsedReply(CheckinIntent.other)
-    if is_crisis(norm):
+    reading = read(text)
+    if reading.level is Level.crisis:
         return ParsedReply(CheckinIntent.crisis)
-    first = norm.split()[0]
-    if _keyword(norm, OPT_OUT_KEYWORDS) or (first in OPT_OUT_LEADS and len(norm.split()) <= 4) or any(
-            _has_phrase(norm.split(), p) for p in OPT_OUT_PHRASES):
-        return ParsedReply(CheckinIntent.opt_out)
-    if _keyword(norm, OPT_IN_KEYWORDS) and (opted_out or norm not in {"yes", "si"}):
-        return ParsedReply(CheckinIntent.opt_in)
-    if _keyword(norm, HELP_KEYWORDS):
-        return ParsedReply(CheckinIntent.help)
-    scored = _score(norm, expecting)
-    if scored is not None:
-        return scored
+    norm = " ".join(expand(normalize(_OUT_OF_TEN.sub(r"\1", text)).split(), L.ANSWER_TEXTSPEAK))
+    if not norm:  # empty, emoji or punctuation only: a bare "?" asks something, a lone pill emoji worries
+        asks = "?" in text or any(e in text for e in compiled().medication_emoji)
+        return _CONCERN if reading.level is Level.concern or asks else _OTHER
+    keyword = _keyword_intent(norm, opted_out)
+    if keyword is not None:
+        return ParsedReply(keyword)
+    if reading.level is Level.concern:
+        return _CONCERN
     tokens = norm.split()
-    if any(_has_phrase(tokens, p) for p in RESCHEDULE_PHRASES):
+    answer = _score_or_digit(tokens, expecting) or _words_answer(norm, tokens, expecting)
+    if answer is not None:
+        return answer
+    if reading.figurative or _benign(text, tokens):
+        return _OTHER
+    return _CONCERN
+
+
+def _keyword_intent(norm: str, opted_out: bool) -> CheckinIntent | None:
+    tokens = norm.split()
+    if _whole(norm, L.OPT_OUT_KEYWORDS) or (tokens[0] in L.OPT_OUT_LEADS and len(tokens) <= 4) or _any(
+            tokens, L.OPT_OUT_PHRASES):
+        return CheckinIntent.opt_out
+    if (_whole(norm, L.OPT_IN_KEYWORDS) and (opted_out or squeeze(norm) not in {"yes", "si"})) or _any(
+            tokens, L.OPT_IN_PHRASES):
+        return CheckinIntent.opt_in
+    if _whole(norm, L.HELP_KEYWORDS) or (tokens[0] in L.HELP_KEYWORDS and all(t in L.HELP_FILLER for t in tokens)):
+        return CheckinIntent.help
+    return None
+
+
+def _whole(norm: str, keywords: frozenset[str]) -> bool:
+    """The whole reply is the keyword: spacing, stretched letters ("stopp") and one typo in a long one ("strat")."""
+    word = norm.replace(" ", "")
+    return norm in keywords or word in keywords or squeeze(word) in keywords or (
+        " " not in norm and any(len(k) >= 5 and within(word, k) for k in keywords))
+
+
+def _any(tokens: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
+    return any(find_phrase(tokens, p, _NONE) >= 0 for p in phrases)
+
+
+def _numbers(tokens: list[str]) -> list[tuple[int, int, bool]]:
+    """(position, value, written as a word) of each number in the reply."""
+    found = []
+    for i, t in enumerate(tokens):
+        if t.isdigit() and len(t) <= 2:
+            found.append((i, int(t), False))
+        elif t in L.NUMBER_WORDS:
+            found.append((i, L.NUMBER_WORDS[t], True))
+    return found
+
+
+def _score_or_digit(tokens: list[str], expecting: Expecting | None) -> ParsedReply | None:
+    if expecting is Expecting.craving and " ".join(tokens) in L.NO_CRAVING:
+        return ParsedReply(CheckinIntent.craving, 0)
+    numbers = _numbers(tokens)
+    if len(numbers) != 1:
+        return _CONCERN if numbers and expecting in (Expecting.mood, Expecting.craving) else None
+    at, value, as_word = numbers[0]
+    others = tokens[:at] + tokens[at + 1:]
+    kind = _score_kind(others, expecting)
+    if kind is not None:
+        if value > 10 or not all(t in L.SCORE_FILLER for t in others):
+            return _CONCERN  # a score with something else in it ("5 but my landlord...") needs a person
+        return ParsedReply(kind, value)
+    if expecting is not Expecting.reminder or value not in (1, 2):
+        return None
+    if any(t in compiled().contrast for t in others):
+        return _CONCERN
+    if as_word and not all(t in L.ANSWER_FILLER for t in others):
+        return None
+    return ParsedReply(CheckinIntent.confirm if value == 1 else CheckinIntent.reschedule_request)
+
+
+def _score_kind(others: list[str], expecting: Expecting | None) -> CheckinIntent | None:
+    if any(within(t, w) for t in others for w in L.CRAVING_WORDS):
+        return CheckinIntent.craving
+    if any(within(t, w) for t in others for w in L.MOOD_WORDS):
+        return CheckinIntent.mood
+    if expecting in (Expecting.mood, Expecting.craving):
+        return CheckinIntent(expecting.value)
+    return None
+
+
+def _words_answer(norm: str, tokens: list[str], expecting: Expecting | None) -> ParsedReply | None:
+    if _any(tokens, L.RESCHEDULE_PHRASES) or (expecting is Expecting.reminder and any(
+            t in L.WEEKDAYS for t in tokens) and _any(tokens, L.RESCHEDULE_LEADS)):
         return ParsedReply(CheckinIntent.reschedule_request)
-    if any(_has_phrase(tokens, p) for p in CONFIRM_PHRASES):
+    if (expecting is Expecting.reminder and norm in L.CONFIRM_WHOLE) or _confirms(tokens):
+        if any(t in compiled().contrast for t in tokens):
+            return _CONCERN
         return ParsedReply(CheckinIntent.confirm)
-    return ParsedReply(CheckinIntent.other)
+    return None
+
+
+def _confirms(tokens: list[str]) -> bool:
+    """A confirm phrase not negated right before it ("not sure" is no confirmation)."""
+    if tokens[0] in L.CONFIRM_FIRST:
+        return True
+    negation = compiled().negation
+    for phrase in L.CONFIRM_PHRASES:
+        at = find_phrase(tokens, phrase, _NONE)
+        if at >= 0 and not any(tokens[j] in negation and tokens[j + 1] not in L.NOT_A_NEGATION
+                               for j in range(max(0, at - 2), at)):  # "dont think ill make it"; "no problem"
+            return True
+    return False
+
+
+def _benign(text: str, tokens: list[str]) -> bool:
+    """Thanks, greetings, laughter, running late: nothing for a person to act on."""
+    if any(t in L.LAUGHTER for t in tokens) or any(e in text for e in L.LAUGHTER_EMOJI):
+        return True
+    if all(t in L.BENIGN_WORDS for t in tokens) or " ".join(tokens) in L.BENIGN_PHRASES:
+        return True
+    rest = [t for t in tokens if t not in L.BENIGN_WORDS and t not in L.FUNCTION_WORDS]
+    return "?" not in text and any(t in L.BENIGN_ANCHORS for t in tokens) and len(rest) <= 2
