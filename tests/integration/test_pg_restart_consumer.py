@@ -77,8 +77,9 @@ async def _consume_through_restarts(pg: PrivatePostgres, kafka_bootstrap: str, g
         assert letters == [], [getattr(e.data, "error", "") for e in letters]
         conn = await asyncpg.connect(pg.url, server_settings={"search_path": schema})
         try:
-            total, distinct = await conn.fetchrow(
-                "SELECT count(*), count(DISTINCT event_id) FROM applied")
+            row = await conn.fetchrow("SELECT count(*), count(DISTINCT event_id) FROM applied")
+            assert row is not None
+            total, distinct = row
         finally:
             await conn.close()
         assert (total, distinct) == (EVENTS, EVENTS), "every event applied exactly once"

@@ -76,12 +76,12 @@ class _Record:
 
 def test_a_dead_letter_past_the_size_limit_is_cut_with_size_and_hash() -> None:
     value = b"x" * 2_000_000
-    letter = DeadLetterPublisher(None, "t").letter(_Record(value), "bad", 900_000)  # type: ignore[arg-type]
+    letter = DeadLetterPublisher(None, "t").letter(_Record(value), "bad", 900_000)
     assert letter.truncated and letter.original_size == len(value)
     assert letter.value_sha256 == hashlib.sha256(value).hexdigest()
     assert len(letter.model_dump_json(exclude_none=True)) <= 900_000
     assert value.startswith(base64.b64decode(letter.value_b64))
-    small = DeadLetterPublisher(None, "t").letter(_Record(b"{}"), "bad", 900_000)  # type: ignore[arg-type]
+    small = DeadLetterPublisher(None, "t").letter(_Record(b"{}"), "bad", 900_000)
     assert not small.truncated and base64.b64decode(small.value_b64) == b"{}"
     assert json.loads(small.model_dump_json())["original_size"] == 2
 
@@ -116,7 +116,7 @@ def test_a_partition_counts_as_stuck_while_it_keeps_failing_on_one_offset(monkey
     from iop_shared import health
 
     now = [100.0]
-    monkeypatch.setattr(health.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr("iop_shared.health.time.monotonic", lambda: now[0])
     progress, key = health.ConsumerProgress(), ("g", "t", 0)
     progress.attempting(key, 5)
     progress.failed(key)
