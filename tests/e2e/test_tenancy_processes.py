@@ -70,7 +70,8 @@ def environment(name: str, schema: str, port: int) -> dict[str, str]:
     elif name == "attendance":
         env |= {"ATTENDANCE_API_TOKENS": json.dumps(TOKENS), "ATTENDANCE_STARTUP_SETTLE": "PT1S"}
     else:
-        env |= {"NOTIFIER_EMBEDDED_TOKEN": "e2e-token-abcdef", "NOTIFIER_ADMIN_TOKEN": "e2e-admin-token-abcdef"}
+        env |= {"NOTIFIER_EMBEDDED_TOKEN": "e2e-token-abcdef", "NOTIFIER_ADMIN_TOKEN": "e2e-admin-token-abcdef",
+                "NOTIFIER_TRIAGE_TOKEN": "e2e-triage-token-abcdef"}
     return env
 
 

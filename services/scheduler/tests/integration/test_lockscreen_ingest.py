@@ -65,7 +65,7 @@ async def test_a_fhir_location_display_with_a_clinical_word_gets_422_naming_the_
         client: httpx.AsyncClient) -> None:
     r = await client.post("/fhir/r4/Appointment", headers=A, json=_appointment("Addiction Psychiatry Suite"))
     assert r.status_code == 422, r.text
-    assert r.json()["detail"][0]["loc"] == ["body", "participant.actor.display"]
+    assert r.json()["detail"][0]["loc"] == ["body", "participant", "actor", "display"]
     assert "addiction" not in r.text.lower() and "psychiatry" not in r.text.lower()
     ok = await client.post("/fhir/r4/Appointment", headers=A, json=_appointment("Suite 200"))
     assert ok.status_code == 202, ok.text
