@@ -14,15 +14,19 @@ OPT_OUT_KEYWORDS = frozenset({
     "alto", "parar", "baja", "cancelar", "detener", "darmedebaja",
 })
 # These opt out even with a few more words ("stop please", "unsubscribe me"); CANCEL does not ("cancel Tuesday").
-OPT_OUT_LEADS = frozenset({"stop", "stopall", "unsubscribe", "optout", "alto"})
+OPT_OUT_LEADS = frozenset({"stop", "stopall", "unsubscribe", "unsub", "optout", "alto"})
 OPT_OUT_PHRASES = _phrases(
     "stop texting", "stop sending", "stop messaging", "no more texts", "no more messages", "opt out",
     "dont text me", "leave me alone", "remove me", "take me off", "please stop", "dont message me",
     "dont contact me", "unsubscribe", "no mas mensajes", "dejen de enviar", "no me escriban", "dejen de escribir",
     "dejen de escribirme", "dejen de mandar", "no me manden", "no me envien", "no quiero recibir mensajes",
     "no quiero mensajes", "no quiero recibir", "darme de baja", "dar de baja", "sacarme de la lista", "borrarme",
-    "cancelar mensajes", "cancelar suscripcion",
+    "cancelar mensajes", "cancelar suscripcion", "cancel these texts", "cancel the texts", "cancel texts",
+    "cancel these messages", "cancel the messages", "dejen de mandarme", "dejen de enviarme", "unsub",
+    "no longer want these", "dont want these messages", "dont want these texts", "no quiero estos mensajes",
 )
+# A lone emoji that answers a reminder with yes.
+CONFIRM_EMOJI = frozenset({"👍", "👍🏻", "👍🏼", "👍🏽", "👍🏾", "👍🏿", "✅", "✔️", "✔", "👌", "🆗"})
 OPT_IN_KEYWORDS = frozenset({"start", "unstop", "yes", "si", "comenzar", "iniciar", "reanudar", "empezar",
                              "subscribe", "optin", "suscribir", "suscribirme", "activar"})
 OPT_IN_PHRASES = _phrases(
@@ -44,7 +48,8 @@ CONFIRM_PHRASES = _phrases(
     "alla estare", "por supuesto", "cuenten conmigo", "ahi estaremos", "ahi nos vemos",
     "ill be there", "i will be there", "be there", "alli estare", "ahi estare", "claro", "sure", "of course",
     "will come", "will do", "voy a ir", "si voy", "ahi voy", "alli estaremos", "perfecto", "sounds good",
-    "alli nos vemos", "nos vemos", "de acuerdo",
+    "alli nos vemos", "nos vemos", "de acuerdo", "ill be their", "ill be thr", "be their", "ahi estoy", "alli estoy",
+    "aqui estare", "ahi llego",
 )
 # "si" is also Spanish "if": it confirms only as the first word ("si voy", "sí, confirmo").
 CONFIRM_FIRST = frozenset({"si"})

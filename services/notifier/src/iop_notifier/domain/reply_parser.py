@@ -8,17 +8,20 @@ English and Spanish.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 from iop_shared.contracts.outbound import CheckinIntent
 
 from . import lexicon as L
+from . import reply_model
 from .crisis import Level, read
 from .crisis_lexicon import compiled
 from .text import expand, find_phrase, normalize, squeeze, within
 
-__all__ = ["Expecting", "ParsedReply", "normalize", "parse_reply", "within"]
+__all__ = ["Expecting", "ParsedReply", "normalize", "parse_reply", "parse_with", "within"]
 
 
 class Expecting(StrEnum):
@@ -33,25 +36,69 @@ class Expecting(StrEnum):
 class ParsedReply:
     intent: CheckinIntent
     value: int | None = None
+    # A concern only because nothing read it confidently: what the reply is if the model reads it as ordinary.
+    if_ordinary: ParsedReply | None = field(default=None, compare=False)
 
 
 _OUT_OF_TEN = re.compile(r"\b(\d{1,2})\s*(?:/|out of|de)\s*10\b", re.IGNORECASE)  # "7/10", "7 out of 10"
 _NONE: frozenset[str] = frozenset()
 _CONCERN = ParsedReply(CheckinIntent.concern)
 _OTHER = ParsedReply(CheckinIntent.other)
+_UNREAD = ParsedReply(CheckinIntent.concern, if_ordinary=_OTHER)
+# An idiom the lexicon recognised ("this heat is killing me") needs a surer model to read as a crisis, and so
+# does a reply the lexicon read as STOP, START or HELP (an opt-out must be honoured; the lexicon's own crisis
+# reading still wins over it).
+FIGURATIVE_FLOOR = 0.75
+KEYWORD_FLOOR = 0.8
+_KEYWORDS = frozenset({CheckinIntent.opt_out, CheckinIntent.opt_in, CheckinIntent.help})
+# A model reading between the concern and the crisis thresholds sends a reply the lexicon took for a plain answer
+# to a person instead ("dying to see the group... i wont be anywhere").
+_ANSWERS = frozenset({CheckinIntent.confirm, CheckinIntent.reschedule_request, CheckinIntent.other})
 
 
 def parse_reply(text: str, expecting: Expecting | None = Expecting.reminder, *,
-                opted_out: bool = False) -> ParsedReply:
-    """The intent (and score) of one reply; `opted_out` lets YES mean opt back in rather than confirm."""
+                opted_out: bool = False, use_model: bool = True) -> ParsedReply:
+    """The intent (and score) of one reply; `opted_out` lets YES mean opt back in rather than confirm.
+
+    The lexicons read first; the learned model (reply_model) adds crisis readings they miss and lets a reply
+    nothing understood, but that reads as ordinary, stay `other` instead of going to triage.
+    """
+    if not use_model:
+        return _lexical(text, expecting, opted_out)
+    model = reply_model.load()
+    return parse_with(text, expecting, opted_out=opted_out, probabilities=model.probabilities(text),
+                      thresholds=model.thresholds)
+
+
+def parse_with(text: str, expecting: Expecting | None, *, opted_out: bool, probabilities: Mapping[str, float],
+               thresholds: Mapping[str, float]) -> ParsedReply:
+    """The lexical reading combined with given model probabilities (training picks thresholds through this)."""
+    lexical = _lexical(text, expecting, opted_out)
+    if lexical.intent is CheckinIntent.crisis:
+        return lexical
+    crisis = probabilities["crisis"]
+    floor = FIGURATIVE_FLOOR if read(text).figurative else KEYWORD_FLOOR if lexical.intent in _KEYWORDS else 0.0
+    if crisis >= max(thresholds["crisis"], floor):
+        return ParsedReply(CheckinIntent.crisis)
+    if lexical.if_ordinary is not None and probabilities["ordinary"] >= thresholds["ordinary"]:
+        return lexical.if_ordinary
+    if lexical.intent in _ANSWERS and lexical.value is None and crisis >= thresholds["concern"]:
+        return _CONCERN
+    return lexical
+
+
+@lru_cache(maxsize=1 << 14)  # pure; training scores many thresholds over the same replies
+def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedReply:
     reading = read(text)
     if reading.level is Level.crisis:
         return ParsedReply(CheckinIntent.crisis)
     norm = " ".join(expand(normalize(_OUT_OF_TEN.sub(r"\1", text)).split(), L.ANSWER_TEXTSPEAK))
     if not norm:  # empty, emoji or punctuation only: a bare "?" asks something, a lone pill emoji worries
+        if expecting is Expecting.reminder and text.strip() in L.CONFIRM_EMOJI:
+            return ParsedReply(CheckinIntent.confirm)
         asks = "?" in text or any(e in text for e in compiled().medication_emoji)
         return _CONCERN if reading.level is Level.concern or asks else _OTHER
-    keyword = _keyword_intent(norm, opted_out)
+    keyword = _keyword_intent(norm, opted_out) or _shouted_help(text)
     if keyword is not None:
         return ParsedReply(keyword)
     if reading.level is Level.concern:
@@ -62,7 +109,16 @@ def parse_reply(text: str, expecting: Expecting | None = Expecting.reminder, *,
         return answer
     if reading.figurative or _benign(text, tokens):
         return _OTHER
-    return _CONCERN
+    return _UNREAD
+
+
+def _shouted_help(text: str) -> CheckinIntent | None:
+    """A short message that ends in the keyword typed as one ("what is this number? HELP"); "i need help" is not."""
+    words = text.split()
+    last = re.sub(r"\W", "", words[-1]) if words else ""
+    apart = len(words) >= 2 and words[-2][-1] in "?.!,:;"  # a keyword after a sentence, not "I NEED HELP"
+    keyword = apart and last.isupper() and normalize(last) in L.HELP_KEYWORDS and len(words) <= 6
+    return CheckinIntent.help if keyword else None
 
 
 def _keyword_intent(norm: str, opted_out: bool) -> CheckinIntent | None:
@@ -110,8 +166,10 @@ def _score_or_digit(tokens: list[str], expecting: Expecting | None) -> ParsedRep
     others = tokens[:at] + tokens[at + 1:]
     kind = _score_kind(others, expecting)
     if kind is not None:
-        if value > 10 or not all(t in L.SCORE_FILLER for t in others):
-            return _CONCERN  # a score with something else in it ("5 but my landlord...") needs a person
+        if value > 10:
+            return _CONCERN
+        if not all(t in L.SCORE_FILLER for t in others):  # "5 but my landlord..." needs a person; "a 7, thanks" not
+            return ParsedReply(CheckinIntent.concern, if_ordinary=ParsedReply(kind, value))
         return ParsedReply(kind, value)
     if expecting is not Expecting.reminder or value not in (1, 2):
         return None
