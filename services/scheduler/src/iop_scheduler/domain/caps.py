@@ -34,9 +34,9 @@ def apply_caps(candidates: list[Reminder], history: tuple[PastMessage, ...], pol
             continue
         day, week = local_day(c.due_at, tz), week_start(c.due_at, tz)
         if policy.cap_per_day and per_day[day] >= policy.cap_per_day:
-            dropped.append(Dropped(c.reminder_id, c.purpose, "cap_day"))
+            dropped.append(Dropped(c.reminder_id, c.purpose, "cap_day", c))
         elif policy.cap_per_week and per_week[week] >= policy.cap_per_week:
-            dropped.append(Dropped(c.reminder_id, c.purpose, "cap_week"))
+            dropped.append(Dropped(c.reminder_id, c.purpose, "cap_week", c))
         else:
             per_day[day] += 1
             per_week[week] += 1
