@@ -16,6 +16,7 @@ from iop_shared.db import Conn
 
 from ..domain.dispatch import DueRow
 from ..domain.model import Kind, PastMessage, Reminder, SessionView
+from ..domain.notices import Coalesced, Pending
 
 QUERIES = Path(__file__).parent / "queries"
 
@@ -121,6 +122,19 @@ class Repository:
     async def withdraw_session_notices(self, session_id: str, patient_ids: list[str] | None = None) -> None:
         """Cancel unsent notices about the session (for everyone, or only these patients)."""
         await self.conn.execute(sql("withdraw_session_notices"), session_id, patient_ids)
+
+    async def pending_notices(self, session_id: str) -> dict[str, Pending]:
+        """Unsent notices about the session, by patient (the latest when there are several)."""
+        rows = await self.conn.fetch(sql("pending_notices"), session_id)
+        return {r["patient_id"]: Pending(r["reminder_id"], r["due_at"],
+                                         None if r["told_cancelled"] else r["told_starts_at"])
+                for r in sorted(rows, key=lambda r: r["due_at"])}
+
+    async def insert_notices(self, c: Coalesced) -> None:
+        """Write new notices with the baseline each carries (what the patient was last told)."""
+        await self.insert(tuple(c.notices))
+        ids = list(c.told)
+        await self.conn.execute(sql("set_told"), ids, [c.told[i] for i in ids], [c.told[i] is None for i in ids])
 
     async def insert(self, reminders: tuple[Reminder, ...], plan_version: int = 0) -> int:
         if not reminders:

@@ -10,9 +10,9 @@ from iop_shared.logging import get_logger
 
 from ..adapters.repository import Repository
 from ..domain.model import Reminder, SessionView
-from ..domain.notices import cancelled_notices, moved_notices
+from . import changes
 from .deps import CONSUMER, Deps
-from .planning import earliest, record, replan, zone_of
+from .planning import earliest, replan, zone_of
 
 log = get_logger(__name__)
 
@@ -67,11 +67,7 @@ async def session_upserted(deps: Deps, env: Envelope[SessionUpserted]) -> None:
         await repo.upsert_session(new, s.timezone)
         affected = sorted(set(new.attendees) | set(old.attendees if old else ()))
         zones = await _lock_all(repo, deps, affected, s.timezone)
-        notices = [n for n in moved_notices(old, new, now, deps.policy, zones) if n.patient_id in zones]
-        if notices:
-            await repo.withdraw_session_notices(s.session_id)
-            await repo.insert(tuple(notices))
-            record(deps, notices)
+        notices = await changes.session_moved(repo, deps, old, new, now, zones)
         removed = sorted(set(old.attendees if old else ()) - set(new.attendees))
         if removed:  # someone taken off the session hears nothing more about it
             await repo.withdraw_session_notices(s.session_id, removed)
@@ -96,11 +92,7 @@ async def session_cancelled(deps: Deps, env: Envelope[SessionCancelled]) -> None
         session, tz = existing
         await repo.cancel_session(c.session_id, c.revision)
         zones = await _lock_all(repo, deps, sorted(set(session.attendees)), tz)
-        notices = [n for n in cancelled_notices(session, c.revision, now, deps.policy, zones)
-                   if n.patient_id in zones]
-        await repo.withdraw_session_notices(c.session_id)
-        await repo.insert(tuple(notices))
-        record(deps, notices)
+        notices = await changes.session_cancelled(repo, deps, session, c.revision, now, zones)
         for pid in sorted(set(session.attendees)):
             await replan(repo, deps, pid, now, tz)
         _outcome(deps, env, True)
