@@ -175,8 +175,14 @@ class Repository:
         r = await self.conn.fetchrow(sql("patient_clinic"), patient_id)
         return (r is not None, r["clinic_id"] if r else None)
 
-    async def patients_of_clinic(self, clinic_id: str) -> list[str]:
-        return [r["patient_id"] for r in await self.conn.fetch(sql("patients_of_clinic"), clinic_id)]
+    async def enqueue_replans(self, clinic_id: str, fallback_tz: str) -> None:
+        await self.conn.execute(sql("enqueue_replans"), clinic_id, fallback_tz)
+
+    async def claim_replans(self, limit: int) -> list[tuple[str, str]]:
+        return [(r["patient_id"], r["fallback_tz"]) for r in await self.conn.fetch(sql("claim_replans"), limit)]
+
+    async def done_replans(self, patient_ids: list[str]) -> None:
+        await self.conn.execute(sql("done_replans"), patient_ids)
 
     async def session_clinic(self, session_id: str) -> str | None:
         value: str | None = await self.conn.fetchval(sql("session_clinic"), session_id)

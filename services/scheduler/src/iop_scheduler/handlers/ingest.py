@@ -13,27 +13,23 @@ from ..domain.model import Reminder, SessionView
 from . import changes
 from .deps import CONSUMER, Deps
 from .planning import earliest, replan, zone_of
+from .replans import drain_replans
 
 log = get_logger(__name__)
 
 
 async def clinic_upserted(deps: Deps, env: Envelope[ClinicUpserted]) -> None:
-    """Keep the clinic's zone and quiet-hours override, then replan its patients in small transactions."""
+    """Keep the clinic's zone and quiet-hours override; queue its patients' replans with the claim, then run them."""
     c = env.data
     quiet = (c.quiet_hours.start, c.quiet_hours.end) if c.quiet_hours else None
     async with deps.store.transaction() as repo:
         if not await claim_event(repo.conn, CONSUMER, env.id):
             return
         applied = await repo.upsert_clinic(c.clinic_id, c.timezone, quiet, c.revision)
-        patients = await repo.patients_of_clinic(c.clinic_id) if applied else []
+        if applied:  # durable: a failure part-way is resumed by the dispatcher's sweep, never lost
+            await repo.enqueue_replans(c.clinic_id, c.timezone)
         _outcome(deps, env, applied)
-    # One short transaction per patient: a clinic of thousands never holds thousands of plan locks at once.
-    # A crash part-way leaves the rest on their old plan until their next event (their quiet hours change).
-    planned: list[Reminder] = []
-    for pid in patients:
-        async with deps.store.transaction() as repo:
-            planned += (await replan(repo, deps, pid, deps.clock.now(), c.timezone)).reminders
-    _nudge(deps, planned)
+    _nudge(deps, await drain_replans(deps))
 
 
 async def patient_upserted(deps: Deps, env: Envelope[PatientUpserted]) -> None:
