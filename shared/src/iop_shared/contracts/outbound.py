@@ -167,6 +167,7 @@ class ReasonCode(StrEnum):
     no_recipient = "no_recipient"  # an alert whose care team has nobody reachable: "nobody paged"
     fallback_roster = "fallback_roster"  # an alert paged to the clinic's fallback roster instead
     session_started = "session_started"  # the scheduler dropped a reminder whose session had started
+    superseded = "superseded"  # a claimed notice whose session changed again: it no longer held, not sent
 
 
 class Notification(Contract):
