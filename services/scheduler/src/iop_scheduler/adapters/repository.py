@@ -106,12 +106,14 @@ class Repository:
 
     async def record_dropped(self, patient_id: str, drops: list[tuple[Reminder, str]]) -> list[str]:
         """Keep this plan's drops visible with their reason; return the ids dropped for the first time."""
-        ids, reasons = [r.reminder_id for r, _ in drops], [reason for _, reason in drops]
-        await self.conn.execute(sql("keep_dropped"), patient_id, ids, reasons)
-        rows = await self.conn.fetch(
-            sql("insert_dropped"), ids, [r.patient_id for r, _ in drops], [r.clinic_id for r, _ in drops],
-            [str(r.purpose) for r, _ in drops], [",".join(r.session_ids) for r, _ in drops],
-            [r.due_at for r, _ in drops], [r.expires_at for r, _ in drops], reasons) if drops else []
+        rows = []
+        if drops:
+            ids, reasons = [r.reminder_id for r, _ in drops], [reason for _, reason in drops]
+            await self.conn.execute(sql("keep_dropped"), patient_id, ids, reasons)
+            rows = await self.conn.fetch(
+                sql("insert_dropped"), ids, [r.patient_id for r, _ in drops], [r.clinic_id for r, _ in drops],
+                [str(r.purpose) for r, _ in drops], [",".join(r.session_ids) for r, _ in drops],
+                [r.due_at for r, _ in drops], [r.expires_at for r, _ in drops], reasons)
         await self.conn.execute(sql("forget_dropped"), patient_id)
         return [r["reminder_id"] for r in rows]
 
