@@ -14,14 +14,16 @@ from iop_shared.logging import get_logger
 
 from . import events
 from .deps import Deps
-from .planning import NEEDS_SESSIONS, session_variables
+from .planning import session_variables
 
 log = get_logger(__name__)
+# The notices a reschedule storm produces; routine reminders skip the extra reads on the hot path.
+NOTICES = frozenset({"session_changed", "session_cancelled"})
 
 
 async def latest(deps: Deps, req: repo.RequestRow, out: Outgoing) -> Outgoing | None:
     """The message as the latest session revisions say it; None when it no longer holds."""
-    if req.recipient_kind != "patient" or req.purpose not in NEEDS_SESSIONS or req.is_reply:
+    if req.recipient_kind != "patient" or req.purpose not in NOTICES or req.is_reply:
         return out
     async with deps.pool.acquire() as conn:
         patient = await repo.patient(conn, req.recipient_id)
