@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -10,7 +11,9 @@ import httpx
 import pytest
 
 from iop_scheduler.entrypoints.http import create_app
+from iop_scheduler.handlers import ingest
 from iop_scheduler.testing import patient, session
+from iop_shared.clock import FrozenClock
 from iop_shared.contracts import Contract, Envelope
 from iop_shared.contracts.outbound import ReminderDropped, ReminderDue
 from iop_shared.contracts.topics import REMINDERS
@@ -56,3 +59,22 @@ async def test_a_night_zone_reminder_that_cannot_be_placed_is_published_as_dropp
         plan = (await c.get(f"/v1/patients/{pid}/reminders", headers={"Authorization": "Bearer tok-a"})).json()
     assert [(r["reminder_id"], r["status"], r["skip_reason"]) for r in plan] == [
         (env.data.reminder_id, "dropped", "quiet_hours")]
+
+
+@pytest.mark.integration
+async def test_a_reminder_that_falls_due_after_its_session_started_is_published_as_dropped(
+        make_service: Any) -> None:
+    t0 = datetime(2026, 6, 1, 14, 0, tzinfo=UTC)
+    clock = FrozenClock(t0)
+    service = await make_service(kafka=False, clock=clock, first_offsets="3h")
+    await ingest.patient_upserted(service.deps, patient("p1"))
+    await ingest.session_upserted(service.deps, session("s1", t0 + timedelta(hours=5), ["p1"]))
+    clock.set(t0 + timedelta(hours=6))  # the scheduler was down until after the start
+    assert await service.dispatcher.dispatch_due() == 0
+    async with service.store.transaction() as repo:
+        rows = await repo.conn.fetch("SELECT headers, value FROM outbox")
+        plan = await repo.reminders_of("p1")
+    events = [json.loads(r["value"]) for r in rows if json.loads(r["headers"])["ce_type"] == "iop.reminder.dropped.v1"]
+    assert [(e["reason"], e["session_ids"], e["purpose"]) for e in events] == [
+        ("session_started", ["s1"], "upcoming_session")]
+    assert [(r["status"], r["skip_reason"]) for r in plan] == [("skipped", "expired")]
