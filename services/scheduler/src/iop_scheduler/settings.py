@@ -51,6 +51,7 @@ class Settings(BaseServiceSettings):
     cap_per_day: int = 1
     cap_per_week: int = 3
     urgent_within: Duration = timedelta(hours=48)
+    change_settle: Duration = timedelta(seconds=60)
     plan_horizon: Duration = timedelta(days=60)
 
     dispatch_batch: int = 5000
@@ -79,7 +80,8 @@ class Settings(BaseServiceSettings):
             weekly_time=self.weekly_time, same_day_offset=self.same_day_offset if self.same_day_enabled else None,
             checkin_time=self.checkin_time if self.checkin_enabled else None,
             quiet_hours=QuietHours(self.quiet_start, self.quiet_end), cap_per_day=self.cap_per_day,
-            cap_per_week=self.cap_per_week, urgent_within=self.urgent_within, horizon=self.plan_horizon)
+            cap_per_week=self.cap_per_week, urgent_within=self.urgent_within, horizon=self.plan_horizon,
+            change_settle=self.change_settle)
 
     def tokens(self) -> dict[str, str]:
         """Bearer token -> clinic id (configured the other way round: clinic id -> token)."""

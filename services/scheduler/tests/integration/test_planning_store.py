@@ -59,11 +59,12 @@ async def test_reschedule_replaces_the_plan_and_tells_the_patient(svc: Service) 
     await ingest.session_upserted(d, session("s1", T0 + timedelta(days=5), ["p1"], revision=1))
     await ingest.session_upserted(d, session("s1", T0 + timedelta(days=6), ["p1"], revision=2))
     rows = await plan_rows(svc, "p1")
-    assert pending(rows) == [("session_changed", T0), ("upcoming_session", T0 + timedelta(days=3)),
+    assert pending(rows) == [("session_changed", T0 + timedelta(seconds=60)),  # after the settle window
+                             ("upcoming_session", T0 + timedelta(days=3)),
                              ("upcoming_session", T0 + timedelta(days=5))]
     assert sum(r["status"] == "cancelled" for r in rows) == 2
     clock.set(T0 + timedelta(minutes=1))
-    assert await svc.dispatcher.dispatch_due() == 1  # the change notice goes at once
+    assert await svc.dispatcher.dispatch_due() == 1  # the change notice goes once the window has settled
     clock.set(T0 + timedelta(days=7))  # the scheduler was down: the session started a day ago
     assert await svc.dispatcher.dispatch_due() == 0
     rows = await plan_rows(svc, "p1")
@@ -148,3 +149,24 @@ async def test_a_clinic_quiet_hours_override_replans_its_patients(svc: Service) 
     after = [due for _, due in pending(await plan_rows(svc, "p1"))]
     assert before == [T0 + timedelta(days=2, hours=6), T0 + timedelta(days=4, hours=6)]
     assert after == [T0 + timedelta(days=2, hours=1, minutes=59), T0 + timedelta(days=4, hours=1, minutes=59)]
+
+
+@pytest.mark.integration
+async def test_a_cancellation_reverted_and_a_move_undone_within_the_settle_window_send_nothing(svc: Service) -> None:
+    d, clock = svc.deps, svc.deps.clock
+    assert isinstance(clock, FrozenClock)
+    start = T0 + timedelta(hours=5)
+    await ingest.patient_upserted(d, patient("p1"))
+    await ingest.session_upserted(d, session("s1", start, ["p1"], revision=1))
+    clock.set(T0 + timedelta(minutes=10))
+    assert await svc.dispatcher.dispatch_due() == 1  # the catch-up reminder of the booking
+    await ingest.session_cancelled(d, cancel("s1", revision=2))
+    await ingest.session_upserted(d, session("s1", start, ["p1"], revision=3))  # reverted 0 s later
+    await ingest.session_upserted(d, session("s1", start + timedelta(hours=1), ["p1"], revision=4))
+    await ingest.session_upserted(d, session("s1", start, ["p1"], revision=5))  # and moved back
+    clock.set(T0 + timedelta(minutes=20))
+    assert await svc.dispatcher.dispatch_due() == 0
+    rows = await plan_rows(svc, "p1")
+    assert [r["purpose"] for r in rows if r["status"] in ("pending", "dispatched")] == ["upcoming_session"]
+    assert {r["skip_reason"] for r in rows if r["purpose"] in ("session_changed", "session_cancelled")} == {
+        "superseded"}

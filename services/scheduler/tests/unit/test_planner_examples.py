@@ -109,8 +109,8 @@ def test_moved_and_cancelled_notices_are_urgent_within_48h_and_only_for_staying_
     new = session("s1", ny(2026, 6, 2, 14), ("p1", "p3"), rev=2)
     moved = moved_notices(old, new, now, Policy(), {"p1": NY})
     assert [(n.patient_id, n.purpose, n.urgent, n.due_at) for n in moved] == [
-        ("p1", P.session_changed, True, now)]
+        ("p1", P.session_changed, True, now + Policy().change_settle)]
     far = session("s1", ny(2026, 6, 20, 10), ("p1", "p2"))
-    cancelled = cancelled_notices(far, 3, now, Policy(), {})
+    cancelled = cancelled_notices(far, 3, now, Policy(), {"p1": NY, "p2": NY})
     assert [(n.patient_id, n.urgent) for n in cancelled] == [("p1", False), ("p2", False)]
     assert moved_notices(old, session("s1", old.starts_at, ("p1",), rev=2), now, Policy(), {}) == []

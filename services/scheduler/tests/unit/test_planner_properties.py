@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -102,3 +103,29 @@ def test_replanning_is_idempotent_whatever_the_input_order(case: tuple[PlanInput
                          policy, now)
     assert again == first
     assert len({r.reminder_id for r in first.reminders}) == len(first.reminders)
+
+
+@pytest.mark.unit
+@settings(max_examples=200, deadline=None)
+@given(plan_inputs(), policies(), st.integers(10, 40))
+def test_same_day_reminders_merge_only_when_a_cap_would_drop_one(case: tuple[PlanInput, datetime], policy: Policy,
+                                                                 cap: int) -> None:
+    """With caps nothing reaches (10 a day or more), a plan is the same as with no caps at all: nothing merges."""
+    inp, now = case
+    roomy = plan_patient(inp, replace(policy, cap_per_day=cap, cap_per_week=7 * cap), now)
+    uncapped = plan_patient(inp, replace(policy, cap_per_day=0, cap_per_week=0), now)
+    assert roomy.reminders == uncapped.reminders
+    assert all(d.reason != "merged" for d in roomy.dropped)
+
+
+@pytest.mark.unit
+def test_a_cap_of_one_still_merges_the_two_reminders_of_a_day_and_a_cap_of_two_keeps_both() -> None:
+    zone, now = "America/New_York", datetime(2026, 6, 1, 13, tzinfo=UTC)
+    start = datetime(2026, 6, 10, 22, tzinfo=UTC)  # 18:00 local: same-day 2 h before and 24 h before differ in day
+    inp = PlanInput(PatientView("p1", "c1", zone), (SessionView("s1", "c1", start, start + timedelta(hours=1),
+                                                                ("p1",), 1),), zone=zone)
+    base = Policy(first_offsets=(timedelta(hours=6), timedelta(hours=3)), checkin_time=None, cap_per_week=0)
+    one = plan_patient(inp, replace(base, cap_per_day=1), now)
+    two = plan_patient(inp, replace(base, cap_per_day=2), now)
+    assert len(one.reminders) == 1 and [d.reason for d in one.dropped] == ["merged"]
+    assert len(two.reminders) == 2 and two.dropped == ()

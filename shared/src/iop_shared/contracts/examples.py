@@ -30,6 +30,9 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "iop.reminder.due.v1": {
         "reminder_id": "rem-1", "patient_id": "pat-1", "clinic_id": "clinic-1", "purpose": "upcoming_session",
         "session_ids": ["ses-1"], "due_at": "2026-11-30T23:00:00Z", "expires_at": "2026-12-01T23:00:00Z"},
+    "iop.reminder.dropped.v1": {
+        "reminder_id": "rem-2", "patient_id": "pat-1", "clinic_id": "clinic-1", "purpose": "upcoming_session",
+        "session_ids": ["ses-1"], "planned_for": "2026-12-01T07:00:00Z", "reason": "quiet_hours"},
     "iop.visit.missed.v1": {
         "visit_id": "ses-1:pat-1", "session_id": "ses-1", "patient_id": "pat-1", "detected_at": "2026-12-01T23:15:00Z"},
     "iop.visit.missed_retracted.v1": {

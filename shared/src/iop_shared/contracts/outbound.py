@@ -30,6 +30,27 @@ class ReminderDue(Contract):
     expires_at: Timestamp | None = None
 
 
+class DropReason(StrEnum):
+    """Why a planned reminder will not be sent (additive: consumers treat an unknown value as "other")."""
+
+    quiet_hours = "quiet_hours"  # no allowed time outside quiet hours before it stops being useful
+    cap_reached = "cap_reached"  # the daily or weekly cap is taken by higher priorities
+    expired = "expired"  # it fell due after it stopped being useful
+    session_started = "session_started"  # its session had already started when it fell due
+
+
+class ReminderDropped(Contract):
+    """iop.reminder.dropped.v1: a reminder the scheduler planned and will not send, with why (ids only)."""
+
+    reminder_id: EntityId
+    patient_id: EntityId
+    clinic_id: EntityId | None = None
+    purpose: ReminderPurpose
+    session_ids: list[EntityId] = Field(default_factory=list)
+    planned_for: Timestamp
+    reason: DropReason
+
+
 class VisitMissed(Contract):
     """iop.visit.missed.v1"""
 
@@ -145,6 +166,8 @@ class ReasonCode(StrEnum):
     unknown_recipient = "unknown_recipient"
     no_recipient = "no_recipient"  # an alert whose care team has nobody reachable: "nobody paged"
     fallback_roster = "fallback_roster"  # an alert paged to the clinic's fallback roster instead
+    session_started = "session_started"  # the scheduler dropped a reminder whose session had started
+    superseded = "superseded"  # a claimed notice whose session changed again: it no longer held, not sent
 
 
 class Notification(Contract):

@@ -62,6 +62,7 @@ EVENT_TYPES: tuple[EventType, ...] = (
     EventType("iop.session.cancelled.v1", SESSIONS, i.SessionCancelled),
     EventType("iop.attendance.recorded.v1", ATTENDANCE, i.AttendanceRecorded),
     EventType("iop.reminder.due.v1", REMINDERS, o.ReminderDue),
+    EventType("iop.reminder.dropped.v1", REMINDERS, o.ReminderDropped),
     EventType("iop.visit.missed.v1", VISITS, o.VisitMissed),
     EventType("iop.visit.missed_retracted.v1", VISITS, o.VisitMissedRetracted),
     EventType("iop.checkin.received.v1", CHECKINS, o.CheckinReceived),

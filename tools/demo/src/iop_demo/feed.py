@@ -21,6 +21,8 @@ def describe(env: Envelope[Contract]) -> tuple[str, str]:
     d = env.data
     if isinstance(d, o.ReminderDue):
         return "cyan", f"reminder due      {d.purpose.value:<18} patient {d.patient_id}"
+    if isinstance(d, o.ReminderDropped):
+        return "yellow", f"reminder dropped  {d.reason.value:<18} patient {d.patient_id}"
     if isinstance(d, o.NotificationSent):
         channel = d.channel.value if d.channel else "?"
         return "green", f"sent              {channel:<8} {d.recipient_kind.value} {d.recipient_id}"
@@ -55,6 +57,8 @@ def tally_key(env: Envelope[Contract]) -> str:
         return f"{env.type.split('.')[2]} ({d.reason_code.value})"
     if isinstance(d, o.ReminderDue):
         return f"reminder due ({d.purpose.value})"
+    if isinstance(d, o.ReminderDropped):
+        return f"reminder dropped ({d.reason.value})"
     if isinstance(d, o.NotificationSent) and d.channel:
         who = "page to care team" if d.recipient_kind == o.RecipientKind.care_team_member else "sent to patient"
         return f"{who} ({d.channel.value})"

@@ -18,6 +18,7 @@ def service_env(scale: float, smtp_port: int, tokens: dict[str, str]) -> dict[st
                       "SCHEDULER_FIRST_OFFSETS": f"{seconds(90 * scale)},{seconds(45 * scale)}",
                       "SCHEDULER_EACH_SESSION_OFFSET": seconds(45 * scale),
                       "SCHEDULER_CAP_PER_DAY": "4", "SCHEDULER_CAP_PER_WEEK": "8",
+                      "SCHEDULER_CHANGE_SETTLE": seconds(10 * scale),
                       "SCHEDULER_SWEEP_INTERVAL": "5s"},
         "notifier": {**common,
                      "NOTIFIER_EMBEDDED_TOKEN": tokens["notifier"],

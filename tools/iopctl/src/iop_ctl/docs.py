@@ -29,7 +29,8 @@ def _scheduler() -> tuple[dict[str, Any], dict[str, Any]]:
     _subscribe(service.broker, service.deps, "iop-scheduler", _NO_PRODUCER)
     spec = document(service.broker, title="IOP scheduler", version=VERSION,
                     description="Consumes clinics, patients, sessions and check-ins; plans and dispatches reminders.",
-                    publishes=["iop.reminder.due.v1", "iop.session.upserted.v1", "iop.session.cancelled.v1",
+                    publishes=["iop.reminder.due.v1", "iop.reminder.dropped.v1", "iop.session.upserted.v1",
+                               "iop.session.cancelled.v1",
                                "iop.patient.upserted.v1", "iop.attendance.recorded.v1"])
     return spec, create_app(service).openapi()
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from faststream.kafka import KafkaBroker
 
-from iop_notifier.handlers import alerts, ingest
+from iop_notifier.handlers import alerts, dropped, ingest
 from iop_notifier.handlers.deps import Deps
 from iop_shared.consumer import DeadLetterPublisher, subscribe_events
 from iop_shared.contracts import topics as t
@@ -21,7 +21,8 @@ ROUTES: dict[t.Topic, dict[str, UseCase]] = {
     t.CARE_TEAMS: {"iop.care_team.upserted.v1": ingest.on_care_team},
     t.SESSIONS: {"iop.session.upserted.v1": ingest.on_session,
                  "iop.session.cancelled.v1": ingest.on_session_cancelled},
-    t.REMINDERS: {"iop.reminder.due.v1": ingest.on_reminder},
+    t.REMINDERS: {"iop.reminder.due.v1": ingest.on_reminder,
+                  "iop.reminder.dropped.v1": dropped.on_reminder_dropped},
     t.VISITS: {"iop.visit.missed.v1": ingest.on_visit_missed,
                "iop.visit.missed_retracted.v1": ingest.on_visit_retracted},
     t.RISK: {"iop.risk.flagged.v1": alerts.on_risk_flagged,

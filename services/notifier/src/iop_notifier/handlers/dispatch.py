@@ -20,7 +20,7 @@ from iop_notifier.domain.policy import Defer, Send, Suppress, merge_winner
 from iop_shared.contracts.outbound import NotificationChannel, ReasonCode
 from iop_shared.logging import get_logger
 
-from . import events
+from . import events, freshness
 from .deps import Deps
 from .planning import Plan, plan_request
 
@@ -126,6 +126,11 @@ async def _absorbs_others(conn: repo.Conn, req: repo.RequestRow, now: datetime) 
 
 async def _send(deps: Deps, claimed: Claimed, out: Outgoing) -> None:
     req = claimed.request
+    fresh = await freshness.latest(deps, req, out)  # the session may have moved again since the claim
+    if fresh is None:
+        await freshness.withdraw(deps, req, out)
+        return
+    out = fresh
     try:
         accepted = await deps.senders[out.channel].send(out)
     except ProviderRejected as exc:

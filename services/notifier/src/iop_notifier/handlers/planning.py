@@ -60,11 +60,17 @@ async def plan_request(conn: repo.Conn, deps: Deps, req: repo.RequestRow, now: d
     decision = decide(request, recipient, now, prior, deps.policy(clinic.window))
     if not isinstance(decision, Send):
         return Plan(decision)
-    shown = live if req.purpose != "session_cancelled" else known
-    variables = context(clinic=clinic.public_name, callback=clinic.callback_phone, zone=patient.zone,
-                        locale=patient.locale, sessions=[s.facts for s in shown])
+    variables = session_variables(req, clinic, patient, known)
     addresses = {"sms": patient.phone or "", "email": patient.email or ""}
     return Plan(decision, patient.locale, [decision.channel], addresses, variables)
+
+
+def session_variables(req: repo.RequestRow, clinic: repo.ClinicState, patient: repo.PatientState,
+                      known: list[repo.SessionState]) -> dict[str, Any]:
+    """A patient message's variables from the sessions as the read model has them now."""
+    shown = known if req.purpose == "session_cancelled" else [s for s in known if not s.cancelled]
+    return context(clinic=clinic.public_name, callback=clinic.callback_phone, zone=patient.zone,
+                   locale=patient.locale, sessions=[s.facts for s in shown])
 
 
 async def _plan_member(conn: repo.Conn, deps: Deps, req: repo.RequestRow, now: datetime) -> Plan | None:

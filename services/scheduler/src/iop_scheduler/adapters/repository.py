@@ -16,6 +16,7 @@ from iop_shared.db import Conn
 
 from ..domain.dispatch import DueRow
 from ..domain.model import Kind, PastMessage, Reminder, SessionView
+from ..domain.notices import Coalesced, Pending
 
 QUERIES = Path(__file__).parent / "queries"
 
@@ -105,6 +106,19 @@ class Repository:
         version = await self.conn.fetchval(sql("bump_plan_version"), patient_id)
         return await self.insert(plan, version)
 
+    async def record_dropped(self, patient_id: str, drops: list[tuple[Reminder, str]]) -> list[str]:
+        """Keep this plan's drops visible with their reason; return the ids dropped for the first time."""
+        rows = []
+        if drops:
+            ids, reasons = [r.reminder_id for r, _ in drops], [reason for _, reason in drops]
+            await self.conn.execute(sql("keep_dropped"), patient_id, ids, reasons)
+            rows = await self.conn.fetch(
+                sql("insert_dropped"), ids, [r.patient_id for r, _ in drops], [r.clinic_id for r, _ in drops],
+                [str(r.purpose) for r, _ in drops], [",".join(r.session_ids) for r, _ in drops],
+                [r.due_at for r, _ in drops], [r.expires_at for r, _ in drops], reasons)
+        await self.conn.execute(sql("forget_dropped"), patient_id)
+        return [r["reminder_id"] for r in rows]
+
     async def withdraw_all(self, patient_id: str, reason: str) -> None:
         await self.conn.execute(sql("withdraw_all"), patient_id, reason)
         await self.conn.fetchval(sql("bump_plan_version"), patient_id)
@@ -112,6 +126,19 @@ class Repository:
     async def withdraw_session_notices(self, session_id: str, patient_ids: list[str] | None = None) -> None:
         """Cancel unsent notices about the session (for everyone, or only these patients)."""
         await self.conn.execute(sql("withdraw_session_notices"), session_id, patient_ids)
+
+    async def pending_notices(self, session_id: str) -> dict[str, Pending]:
+        """Unsent notices about the session, by patient (the latest when there are several)."""
+        rows = await self.conn.fetch(sql("pending_notices"), session_id)
+        return {r["patient_id"]: Pending(r["reminder_id"], r["due_at"],
+                                         None if r["told_cancelled"] else r["told_starts_at"])
+                for r in sorted(rows, key=lambda r: r["due_at"])}
+
+    async def insert_notices(self, c: Coalesced) -> None:
+        """Write new notices with the baseline each carries (what the patient was last told)."""
+        await self.insert(tuple(c.notices))
+        ids = list(c.told)
+        await self.conn.execute(sql("set_told"), ids, [c.told[i] for i in ids], [c.told[i] is None for i in ids])
 
     async def insert(self, reminders: tuple[Reminder, ...], plan_version: int = 0) -> int:
         if not reminders:
@@ -161,8 +188,14 @@ class Repository:
         """Cancel the patient's pending reminders about another clinic's sessions."""
         await self.conn.execute(sql("withdraw_foreign"), patient_id, clinic_id)
 
-    async def patients_of_clinic(self, clinic_id: str) -> list[str]:
-        return [r["patient_id"] for r in await self.conn.fetch(sql("patients_of_clinic"), clinic_id)]
+    async def enqueue_replans(self, clinic_id: str, fallback_tz: str) -> None:
+        await self.conn.execute(sql("enqueue_replans"), clinic_id, fallback_tz)
+
+    async def claim_replans(self, limit: int) -> list[tuple[str, str]]:
+        return [(r["patient_id"], r["fallback_tz"]) for r in await self.conn.fetch(sql("claim_replans"), limit)]
+
+    async def done_replans(self, patient_ids: list[str]) -> None:
+        await self.conn.execute(sql("done_replans"), patient_ids)
 
     async def session_clinic(self, session_id: str) -> str | None:
         value: str | None = await self.conn.fetchval(sql("session_clinic"), session_id)

@@ -18,15 +18,15 @@ from .policy import Policy
 
 def apply_caps(candidates: list[Reminder], history: tuple[PastMessage, ...], policy: Policy,
                tz: str) -> tuple[list[Reminder], list[Dropped]]:
-    """Merge same-day messages, then keep the highest priorities within the caps."""
-    # Merging exists to fit the daily cap; without one (e.g. the minute-offset demo) every message stands.
-    merged, dropped = merge_same_day(candidates, tz) if policy.cap_per_day else (list(candidates), [])
+    """Merge same-day messages where a cap would otherwise drop one, then keep the highest priorities."""
     per_day: Counter[date] = Counter()
     per_week: Counter[date] = Counter()
     for m in history:
         if not m.urgent:
             per_day[local_day(m.due_at, tz)] += 1
             per_week[week_start(m.due_at, tz)] += 1
+    # Merging exists to fit the caps: a day whose messages all fit (a cap of 10, or none) keeps every one.
+    merged, dropped = merge_same_day(candidates, tz, _crowded(candidates, per_day, per_week, policy, tz))
     kept: list[Reminder] = []
     for c in sorted(merged, key=lambda r: (-r.priority, r.due_at, r.reminder_id)):
         if c.urgent:
@@ -34,9 +34,9 @@ def apply_caps(candidates: list[Reminder], history: tuple[PastMessage, ...], pol
             continue
         day, week = local_day(c.due_at, tz), week_start(c.due_at, tz)
         if policy.cap_per_day and per_day[day] >= policy.cap_per_day:
-            dropped.append(Dropped(c.reminder_id, c.purpose, "cap_day"))
+            dropped.append(Dropped(c.reminder_id, c.purpose, "cap_day", c))
         elif policy.cap_per_week and per_week[week] >= policy.cap_per_week:
-            dropped.append(Dropped(c.reminder_id, c.purpose, "cap_week"))
+            dropped.append(Dropped(c.reminder_id, c.purpose, "cap_week", c))
         else:
             per_day[day] += 1
             per_week[week] += 1
@@ -44,8 +44,23 @@ def apply_caps(candidates: list[Reminder], history: tuple[PastMessage, ...], pol
     return kept, dropped
 
 
-def merge_same_day(candidates: list[Reminder], tz: str) -> tuple[list[Reminder], list[Dropped]]:
-    """On one local day: session reminders merge into one; those a weekly message already lists fold into it."""
+def _crowded(candidates: list[Reminder], per_day: Counter[date], per_week: Counter[date], policy: Policy,
+             tz: str) -> set[date]:
+    """The local days on which, unmerged, the daily or weekly cap would drop a message."""
+    day_load, week_load = Counter(per_day), Counter(per_week)
+    for c in candidates:
+        if not c.urgent:
+            day_load[local_day(c.due_at, tz)] += 1
+            week_load[week_start(c.due_at, tz)] += 1
+    return {local_day(c.due_at, tz) for c in candidates
+            if (policy.cap_per_day and day_load[local_day(c.due_at, tz)] > policy.cap_per_day)
+            or (policy.cap_per_week and week_load[week_start(c.due_at, tz)] > policy.cap_per_week)}
+
+
+def merge_same_day(candidates: list[Reminder], tz: str,
+                   days: set[date] | None = None) -> tuple[list[Reminder], list[Dropped]]:
+    """On one local day (of `days`, else every day): session reminders merge into one; those a weekly
+    message already lists fold into it."""
     by_day: dict[date, list[Reminder]] = defaultdict(list)
     for c in candidates:
         by_day[local_day(c.due_at, tz)].append(c)
@@ -53,6 +68,9 @@ def merge_same_day(candidates: list[Reminder], tz: str) -> tuple[list[Reminder],
     dropped: list[Dropped] = []
     for day in sorted(by_day):
         group = by_day[day]
+        if days is not None and day not in days:
+            out.extend(group)
+            continue
         weekly = {sid for c in group if c.purpose is P.weekly_schedule for sid in c.session_ids}
         sessions = [c for c in group if c.purpose is P.upcoming_session and not c.urgent]
         for c in sessions:

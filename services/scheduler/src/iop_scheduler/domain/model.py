@@ -71,6 +71,7 @@ class Dropped:
     reminder_id: str
     purpose: ReminderPurpose
     reason: str
+    reminder: Reminder | None = None  # what was planned, for the dropped event and the plan API
 
 
 @dataclass(frozen=True)

@@ -125,7 +125,7 @@ def _place_in_time(inp: PlanInput, policy: Policy, now: datetime,
             continue  # already went out; it counts in the caps through the history
         due, reason = _allowed_due(c, policy, now, inp.zone)
         if due is None:
-            dropped.append(Dropped(c.reminder_id, c.purpose, reason))
+            dropped.append(Dropped(c.reminder_id, c.purpose, reason, c))
         else:
             kept.append(_with_due(c, due))
     return kept, dropped
@@ -165,5 +165,5 @@ def _add_catch_up(inp: PlanInput, policy: Policy, now: datetime, upcoming: list[
         if due < s.starts_at:
             extra.append(_with_due(c, due))
         else:
-            dropped.append(Dropped(c.reminder_id, c.purpose, "no_allowed_time"))
+            dropped.append(Dropped(c.reminder_id, c.purpose, "no_allowed_time", c))
     return [*timed, *extra], dropped

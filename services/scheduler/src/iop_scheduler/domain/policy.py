@@ -34,6 +34,7 @@ class Policy:
     cap_per_day: int = 1  # 0 disables the cap
     cap_per_week: int = 3  # 0 disables the cap
     urgent_within: timedelta = timedelta(hours=48)
+    change_settle: timedelta = timedelta(seconds=60)  # a moved/cancelled notice waits this long for newer changes
     history_window: timedelta = timedelta(days=8)
     horizon: timedelta = timedelta(days=60)
 

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from iop_shared import outbox
 from iop_shared.contracts import Envelope
 from iop_shared.contracts.outbound import ReminderDue
 from iop_shared.contracts.topics import REMINDERS
 from iop_shared.logging import get_logger
 
-from ..domain.dispatch import skip_reason
+from ..adapters.repository import Repository
+from ..domain.dispatch import DueRow, skip_reason
+from ..domain.drops import expiry_reason
 from ..domain.model import Reminder
 from .deps import SOURCE, Deps
+from .dropped import dropped_event
+from .replans import drain_replans
 
 log = get_logger(__name__)
 
@@ -32,6 +37,16 @@ def rfc3339(instant: datetime) -> str:
     return instant.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+async def _report_expired(repo: Repository, rows: list[DueRow], now: datetime) -> None:
+    """A reminder that fell due too late is dropped out loud (rare: a backlog or a long outage)."""
+    events = []
+    for row in rows:
+        r = await repo.reminder(row.reminder_id)
+        if r is not None:
+            events.append(dropped_event(r, expiry_reason(row.purpose), now))
+    await outbox.add(repo.conn, events)
+
+
 class Dispatcher:
     """Sends what is due now; knows nothing of timers (APScheduler calls it, see entrypoints/timers.py)."""
 
@@ -41,6 +56,10 @@ class Dispatcher:
 
     async def dispatch_due(self) -> int:
         """Claim batches until nothing more is due; return how many reminders were published."""
+        try:  # replans a failure left owed come first: they change what is due
+            await drain_replans(self.deps)
+        except Exception:
+            log.exception("replans_failed")  # still dispatch; the next sweep tries them again
         total = 0
         while True:
             sent, claimed = await self._batch()
@@ -60,6 +79,8 @@ class Dispatcher:
             await repo.publish_due(send, REMINDERS.name, SOURCE, rfc3339(now))
             await repo.mark_claimed([(row.reminder_id, "skipped" if reason else "dispatched", reason)
                                      for row, reason in zip(claimed, reasons, strict=True)], now)
+            await _report_expired(repo, [row for row, reason in zip(claimed, reasons, strict=True)
+                                         if reason == "expired"], now)
         committed = self.deps.clock.now()
         m = self.deps.metrics
         for row, reason in zip(claimed, reasons, strict=True):

@@ -11,15 +11,16 @@ from iop_shared.logging import get_logger
 
 from ..adapters.repository import Repository
 from ..domain.model import Reminder, SessionView
-from ..domain.notices import cancelled_notices, moved_notices
+from . import changes
 from .deps import CONSUMER, Deps
-from .planning import earliest, record, replan, zone_of
+from .planning import earliest, replan, zone_of
+from .replans import drain_replans
 
 log = get_logger(__name__)
 
 
 async def clinic_upserted(deps: Deps, env: Envelope[ClinicUpserted]) -> None:
-    """Keep the clinic's zone and quiet-hours override, then replan its patients in small transactions."""
+    """Keep the clinic's zone and quiet-hours override; queue its patients' replans with the claim, then run them."""
     c = env.data
     check_event_clinic(env.source, c.clinic_id)  # a clinic publishes only itself
     quiet = (c.quiet_hours.start, c.quiet_hours.end) if c.quiet_hours else None
@@ -27,15 +28,10 @@ async def clinic_upserted(deps: Deps, env: Envelope[ClinicUpserted]) -> None:
         if not await claim_event(repo.conn, CONSUMER, env.id):
             return
         applied = await repo.upsert_clinic(c.clinic_id, c.timezone, quiet, c.revision)
-        patients = await repo.patients_of_clinic(c.clinic_id) if applied else []
+        if applied:  # durable: a failure part-way is resumed by the dispatcher's sweep, never lost
+            await repo.enqueue_replans(c.clinic_id, c.timezone)
         _outcome(deps, env, applied)
-    # One short transaction per patient: a clinic of thousands never holds thousands of plan locks at once.
-    # A crash part-way leaves the rest on their old plan until their next event (their quiet hours change).
-    planned: list[Reminder] = []
-    for pid in patients:
-        async with deps.store.transaction() as repo:
-            planned += (await replan(repo, deps, pid, deps.clock.now(), c.timezone)).reminders
-    _nudge(deps, planned)
+    _nudge(deps, await drain_replans(deps))
 
 
 async def patient_upserted(deps: Deps, env: Envelope[PatientUpserted]) -> None:
@@ -77,11 +73,7 @@ async def session_upserted(deps: Deps, env: Envelope[SessionUpserted]) -> None:
         await repo.upsert_session(new, s.timezone)
         affected = sorted(set(new.attendees) | set(old.attendees if old else ()))
         zones = await _lock_all(repo, deps, affected, s.timezone, s.clinic_id)
-        notices = [n for n in moved_notices(old, new, now, deps.policy, zones) if n.patient_id in zones]
-        if notices:
-            await repo.withdraw_session_notices(s.session_id)
-            await repo.insert(tuple(notices))
-            record(deps, notices)
+        notices = await changes.session_moved(repo, deps, old, new, now, zones)
         removed = sorted(set(old.attendees if old else ()) - set(new.attendees))
         if removed:  # someone taken off the session hears nothing more about it
             await repo.withdraw_session_notices(s.session_id, removed)
@@ -108,11 +100,7 @@ async def session_cancelled(deps: Deps, env: Envelope[SessionCancelled]) -> None
         session, tz = existing
         await repo.cancel_session(c.session_id, c.revision)
         zones = await _lock_all(repo, deps, sorted(set(session.attendees)), tz, session.clinic_id)
-        notices = [n for n in cancelled_notices(session, c.revision, now, deps.policy, zones)
-                   if n.patient_id in zones]
-        await repo.withdraw_session_notices(c.session_id)
-        await repo.insert(tuple(notices))
-        record(deps, notices)
+        notices = await changes.session_cancelled(repo, deps, session, c.revision, now, zones)
         for pid in sorted(set(session.attendees)):
             await replan(repo, deps, pid, now, tz)
         _outcome(deps, env, True)

@@ -10,6 +10,7 @@ from ..domain.model import PatientView, Plan, PlanInput, Reminder
 from ..domain.planner import plan_patient
 from ..domain.policy import Policy, QuietHours
 from .deps import Deps
+from .dropped import report_drops
 
 
 def zone_of(patient: PatientRow, fallback: str) -> str:
@@ -38,6 +39,7 @@ async def replan(repo: Repository, deps: Deps, patient_id: str, now: datetime, f
     inp = PlanInput(PatientView(patient_id, patient.clinic_id, zone), sessions, confirmed, history, zone)
     plan = plan_patient(inp, policy, now)
     await repo.replace_plan(patient_id, plan.reminders)
+    await report_drops(repo, patient_id, plan.dropped, now)
     record(deps, plan.reminders)
     for d in plan.dropped:
         deps.metrics.dropped.labels(d.reason).inc()

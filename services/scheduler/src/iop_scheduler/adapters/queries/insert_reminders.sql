@@ -1,4 +1,4 @@
--- A reminder already sent or skipped keeps its state; a withdrawn one comes back when planned again.
+-- A reminder already sent or skipped keeps its state; a withdrawn or dropped one comes back when planned again.
 INSERT INTO reminders (reminder_id, patient_id, clinic_id, purpose, kind, session_ids, due_at, expires_at,
                        urgent, plan_version)
 SELECT v.id, v.patient, v.clinic, v.purpose, v.kind, string_to_array(v.sessions, ','), v.due, v.expires,
@@ -8,5 +8,5 @@ FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text
 ON CONFLICT (reminder_id) DO UPDATE
     SET session_ids = EXCLUDED.session_ids, due_at = EXCLUDED.due_at, expires_at = EXCLUDED.expires_at,
         urgent = EXCLUDED.urgent, plan_version = EXCLUDED.plan_version, status = 'pending', skip_reason = NULL
-    WHERE reminders.status IN ('pending', 'cancelled')
+    WHERE reminders.status IN ('pending', 'cancelled', 'dropped')
 RETURNING reminder_id

@@ -1,0 +1,22 @@
+"""Owed replans (a clinic's zone or quiet hours changed) worked off in short batches that survive a failure."""
+
+from __future__ import annotations
+
+from ..domain.model import Reminder
+from .deps import Deps
+from .planning import replan
+
+BATCH = 100  # patients per transaction: short plan locks for a clinic of thousands
+
+
+async def drain_replans(deps: Deps, batch: int = BATCH) -> list[Reminder]:
+    """Replan every queued patient; a batch that fails rolls back whole and stays queued for the next run."""
+    planned: list[Reminder] = []
+    while True:
+        async with deps.store.transaction() as repo:
+            owed = await repo.claim_replans(batch)
+            for pid, fallback in owed:
+                planned += (await replan(repo, deps, pid, deps.clock.now(), fallback)).reminders
+            await repo.done_replans([pid for pid, _ in owed])
+        if len(owed) < batch:
+            return planned
