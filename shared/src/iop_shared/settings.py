@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal, Self
 
-from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .deadletter_crypto import check_deadletter_key
 from .safety import PLACEHOLDERS, check_secrets, check_url_password, require_environment
 
 __all__ = ["PLACEHOLDERS", "BaseServiceSettings"]
@@ -35,6 +36,10 @@ class BaseServiceSettings(BaseSettings):
     topic_replication_factor: int = Field(default=1, ge=1, validation_alias="IOP_TOPIC_REPLICATION_FACTOR")
     topic_min_insync_replicas: int = Field(default=1, ge=1, validation_alias="IOP_TOPIC_MIN_INSYNC_REPLICAS")
     kafka_connect_timeout: float = Field(default=300.0, gt=0, validation_alias="IOP_KAFKA_CONNECT_TIMEOUT")
+    # Every HTTP API refuses a larger request body with 413 before parsing it.
+    http_max_body_bytes: int = Field(default=1024 * 1024, ge=1024, validation_alias="IOP_HTTP_MAX_BODY_BYTES")
+    # Fernet key sealing dead letters' values (they may hold contact data); required in production.
+    deadletter_key: SecretStr | None = Field(default=None, validation_alias="IOP_DEADLETTER_KEY")
 
     @field_validator("environment", mode="before")
     @classmethod
@@ -46,4 +51,5 @@ class BaseServiceSettings(BaseSettings):
         skip = self.development_only_secrets if self.environment == "production" else frozenset()
         check_secrets(self, self.environment, skip | self.composite_secrets)
         check_url_password("DATABASE_URL", self.database_url, self.environment)
+        check_deadletter_key(self.deadletter_key, self.environment)
         return self

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from iop_shared.contracts.outbound import DeadLetter
 from iop_shared.contracts.topics import DEADLETTER, TOPICS
+from iop_shared.deadletter_crypto import cipher_from_environment
 from iop_shared.kafka import provision_topics
 from iop_shared.settings import BaseServiceSettings
 
@@ -93,10 +94,10 @@ async def _letters(service: str | None, limit: int | None) -> list[tuple[int, De
 def dead_list(service: Annotated[str | None, typer.Option(help="only this service's")] = None,
               limit: Annotated[int, typer.Option()] = 50) -> None:
     """Show dead letters: where they came from and why they failed."""
-    table = Table("dlq offset", "service", "source", "key", "error", title="dead letters")
-    for offset, letter in asyncio.run(_letters(service, limit)):
+    table = Table("dlq offset", "service", "source", "key", "sealed", "error", title="dead letters")
+    for offset, letter in asyncio.run(_letters(service, limit)):  # the reason only: the value is never shown
         table.add_row(str(offset), letter.service, f"{letter.source_topic}[{letter.partition}]@{letter.offset}",
-                      letter.key or "", letter.error[:100])
+                      letter.key or "", "yes" if letter.value_encrypted else "no", letter.error[:100])
     console.print(table)
 
 
@@ -112,7 +113,12 @@ def dead_replay(service: Annotated[str | None, typer.Option(help="only this serv
         return
     if not yes and not typer.confirm(f"replay {len(letters)} dead letters to their source topics?"):
         raise typer.Abort
-    count = asyncio.run(kafka_io.replay(_bootstrap(), letters))
+    try:
+        cipher = cipher_from_environment() if any(lt.value_encrypted for lt in letters) else None
+        count = asyncio.run(kafka_io.replay(_bootstrap(), letters, cipher))
+    except ValueError as exc:  # no key, or not the key that sealed them: nothing was sent
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
     console.print(f"replayed {count}")
 
 
