@@ -1,31 +1,30 @@
 """The notifier's HTTP API: health, metrics, Twilio webhooks and the embedded channel."""
 
-import secrets
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field, model_validator
-from twilio.request_validator import RequestValidator
 
 from iop_notifier.adapters.embedded import list_messages
 from iop_notifier.adapters.providers import ProviderRejected
 from iop_notifier.bootstrap import Notifier, bootstrap
 from iop_notifier.entrypoints.concerns import add_concern_routes
+from iop_notifier.entrypoints.webhook_form import signed_form
 from iop_notifier.handlers.deps import Deps
 from iop_notifier.handlers.replies import receive_reply
 from iop_notifier.handlers.test_message import send_test_message
 from iop_notifier.handlers.webhooks import apply_status
 from iop_notifier.production import drop_development_routes
 from iop_notifier.settings import Settings
+from iop_shared.bearer import match_token
 from iop_shared.clock import Clock
 from iop_shared.contracts.common import check_e164
 from iop_shared.health import readiness
+from iop_shared.http_errors import install_http_guards
 from iop_shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -84,24 +83,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                   description="SMS and email fan-out, replies, crisis answers and care-team alerts.")
     app.state.notifier = notifier
 
-    @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        """422 naming each field and what is wrong with it, never echoing the value (it may be a text or a phone)."""
-        detail = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
-                  for e in exc.errors()]
-        return JSONResponse({"detail": detail}, status_code=422)
+    install_http_guards(app, settings.http_max_body_bytes)  # 413 before parsing; 422s without the input
 
     async def twilio_form(request: Request, signature: str | None) -> dict[str, str]:
-        """The webhook's form fields, only if X-Twilio-Signature proves Twilio sent them."""
-        form = {k: str(v) for k, v in (await request.form()).items()}
-        token = settings.twilio_auth_token
-        url = settings.public_base_url.rstrip("/") + request.url.path
-        if request.url.query:
-            url += "?" + request.url.query
-        if not (token and signature and RequestValidator(token.get_secret_value()).validate(url, form, signature)):
-            log.warning("webhook_signature_refused", path=request.url.path)
-            raise HTTPException(403, "invalid X-Twilio-Signature")
-        return form
+        return await signed_form(request, settings, signature)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -151,9 +136,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     @app.post("/embedded/inbound")
     async def embedded_inbound(body: EmbeddedReply, d: DepsDep,
                                authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
-        expected = f"Bearer {settings.embedded_token.get_secret_value()}"
-        if not (authorization and secrets.compare_digest(authorization, expected)):
-            raise HTTPException(401, "a valid bearer token is required")
+        match_token(authorization, [(settings.embedded_token.get_secret_value(), True)])
         outcome = await receive_reply(d, message_id=f"emb-{uuid.uuid4().hex}", channel="embedded",
                                       text=body.text, phone=body.phone, patient_id=body.patient_id)
         if not outcome.patient_known:
@@ -164,9 +147,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     async def test_message(body: TestMessage, d: DepsDep,
                            authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
         """Send a neutral test message through the configured channel (operators: `iopctl send-test`)."""
-        expected = f"Bearer {settings.admin_token.get_secret_value()}"
-        if not (authorization and secrets.compare_digest(authorization, expected)):
-            raise HTTPException(401, "a valid operator bearer token is required")
+        match_token(authorization, [(settings.admin_token.get_secret_value(), True)],
+                    "a valid operator bearer token is required")
         try:
             accepted = await send_test_message(d, body.channel, body.to)
         except ProviderRejected as exc:
@@ -180,9 +162,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                                 limit: Annotated[int, Query(ge=1, le=500)] = 50,
                                 authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
         """Messages the embedded channel recorded for a recipient: NOT sent to a phone or mailbox."""
-        expected = f"Bearer {settings.embedded_token.get_secret_value()}"
-        if not (authorization and secrets.compare_digest(authorization, expected)):
-            raise HTTPException(401, "a valid bearer token is required")  # the texts are the patient's
+        match_token(authorization, [(settings.embedded_token.get_secret_value(), True)])  # the patient's texts
         return {"delivery": "not sent to a phone: recorded by the embedded channel",
                 "messages": await list_messages(d.pool, recipient_id, limit)}
 
