@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from iop_notifier.adapters.embedded import list_messages
 from iop_notifier.adapters.providers import ProviderRejected
@@ -51,13 +51,15 @@ class TestMessage(BaseModel):
     channel: Literal["sms", "email"]
     to: str = Field(min_length=3, max_length=254)
 
-    @model_validator(mode="after")
-    def _address_fits_channel(self) -> "TestMessage":
-        if self.channel == "sms":
-            check_e164(self.to)
-        elif "@" not in self.to:
+    @field_validator("to")
+    @classmethod
+    def _address_fits_channel(cls, to: str, info: ValidationInfo) -> str:
+        # A field validator, so the 422 names `to` (a model validator would name only the body).
+        if info.data.get("channel") == "sms":
+            check_e164(to)
+        elif "@" not in to:
             raise ValueError("to must be an email address for the email channel")
-        return self
+        return to
 
 
 def get_deps(request: Request) -> Deps:
@@ -87,6 +89,14 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     async def twilio_form(request: Request, signature: str | None) -> dict[str, str]:
         return await signed_form(request, settings, signature)
+
+    # Token checks are dependencies, so a caller without the token gets 401 before its body is validated.
+    def embedded(authorization: Annotated[str | None, Header()] = None) -> None:
+        match_token(authorization, [(settings.embedded_token.get_secret_value(), True)])
+
+    def operator(authorization: Annotated[str | None, Header()] = None) -> None:
+        match_token(authorization, [(settings.admin_token.get_secret_value(), True)],
+                    "a valid operator bearer token is required")
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -133,22 +143,17 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                             to=form.get("To"), messaging_service_sid=form.get("MessagingServiceSid"))
         return Response(EMPTY_TWIML, media_type="application/xml")
 
-    @app.post("/embedded/inbound")
-    async def embedded_inbound(body: EmbeddedReply, d: DepsDep,
-                               authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
-        match_token(authorization, [(settings.embedded_token.get_secret_value(), True)])
+    @app.post("/embedded/inbound", dependencies=[Depends(embedded)])
+    async def embedded_inbound(body: EmbeddedReply, d: DepsDep) -> dict[str, Any]:
         outcome = await receive_reply(d, message_id=f"emb-{uuid.uuid4().hex}", channel="embedded",
                                       text=body.text, phone=body.phone, patient_id=body.patient_id)
         if not outcome.patient_known:
             raise HTTPException(404, "unknown patient_id or phone")
         return {"intent": outcome.parsed.intent.value, "value": outcome.parsed.value}
 
-    @app.post("/v1/test-messages", status_code=202)
-    async def test_message(body: TestMessage, d: DepsDep,
-                           authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+    @app.post("/v1/test-messages", status_code=202, dependencies=[Depends(operator)])
+    async def test_message(body: TestMessage, d: DepsDep) -> dict[str, Any]:
         """Send a neutral test message through the configured channel (operators: `iopctl send-test`)."""
-        match_token(authorization, [(settings.admin_token.get_secret_value(), True)],
-                    "a valid operator bearer token is required")
         try:
             accepted = await send_test_message(d, body.channel, body.to)
         except ProviderRejected as exc:
@@ -156,13 +161,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         return {"provider": accepted.provider, "provider_message_id": accepted.provider_message_id,
                 "status": accepted.status}
 
-    @app.get("/embedded/messages")
+    @app.get("/embedded/messages", dependencies=[Depends(embedded)])  # the texts are the patient's
     async def embedded_messages(d: DepsDep,
                                 recipient_id: Annotated[str, Query(min_length=1, max_length=128)],
-                                limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                                authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+                                limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
         """Messages the embedded channel recorded for a recipient: NOT sent to a phone or mailbox."""
-        match_token(authorization, [(settings.embedded_token.get_secret_value(), True)])  # the patient's texts
         return {"delivery": "not sent to a phone: recorded by the embedded channel",
                 "messages": await list_messages(d.pool, recipient_id, limit)}
 
