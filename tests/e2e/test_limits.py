@@ -6,91 +6,31 @@ Each service refuses an oversized body (declared or streamed) with 413, a malfor
 
 from __future__ import annotations
 
-import asyncio
-import os
-import subprocess
-import sys
-import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import AsyncExitStack
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
-from iop_notifier.testing.twilio_fake import free_port
-from iop_shared.testing.kafka import private_topics, unique
-from iop_shared.testing.plugin import fresh_schema
+from iop_shared.testing.kafka import unique
+from iop_shared.testing.service_processes import TOKEN, run_services
 
 pytestmark = pytest.mark.e2e
-TOKEN = "limits-token-abcdef123"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 PHONE = "+15550123987"
 NAME = "Zebulon Quintavious"
-SERVICES = {  # module, environment prefix, a JSON endpoint that takes a body
-    "scheduler": ("iop_scheduler", "SCHEDULER", "/v1/patients"),
-    "attendance": ("iop_attendance", "ATTENDANCE", "/v1/attendance"),
-    "notifier": ("iop_notifier.entrypoints.main", "NOTIFIER", "/v1/test-messages"),
-}
+SERVICES = {"scheduler": "/v1/patients", "attendance": "/v1/attendance", "notifier": "/v1/test-messages"}
 MALFORMED = ["Bearer", "Bearer\tx", "Basic " + TOKEN, TOKEN, f"Bearer {TOKEN} extra", "Bearer tök-ünicode",
              "Bearer \x80\xff", "Bearer ²³"]
 
 
-def _env(service: str, prefix: str, schema: str, group: str, port: int, topics: str) -> dict[str, str]:
-    tokens = {"scheduler": {"SCHEDULER_CLINIC_TOKENS": f'{{"clinic-a": "{TOKEN}"}}'},
-              "attendance": {"ATTENDANCE_API_TOKENS": f'{{"clinic-a": "{TOKEN}"}}'},
-              "notifier": {"NOTIFIER_ADMIN_TOKEN": TOKEN, "NOTIFIER_EMBEDDED_TOKEN": TOKEN + "-e",
-                           "NOTIFIER_TRIAGE_TOKEN": TOKEN + "-t"}}[service]
-    return {**os.environ, **tokens, "IOP_ENVIRONMENT": "test", "IOP_TOPIC_PREFIX": topics,
-            f"{prefix}_DB_SCHEMA": schema, f"{prefix}_GROUP_ID": group, f"{prefix}_HTTP_HOST": "127.0.0.1",
-            f"{prefix}_HTTP_PORT": str(port), "IOP_HTTP_MAX_BODY_BYTES": str(64 * 1024)}
-
-
 @pytest.fixture(scope="module")
-async def bases(kafka_bootstrap: str, database_url: str, tmp_path_factory: pytest.TempPathFactory,
-                ) -> AsyncIterator[dict[str, str]]:
-    """Each service started as `python -m ... run` on its own schema and private topics; name -> base URL."""
-    logs = tmp_path_factory.mktemp("limits")
-    async with AsyncExitStack() as stack:
-        topics = await stack.enter_async_context(private_topics(kafka_bootstrap, f"{unique('lim')}."))
-        procs: dict[str, tuple[subprocess.Popen[bytes], str]] = {}
-        for name, (module, prefix, _) in SERVICES.items():
-            schema = await stack.enter_async_context(fresh_schema(database_url))
-            port = free_port()
-            env = _env(name, prefix, schema, unique("lim"), port, topics)
-            env.update(KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url)
-            with (logs / f"{name}.log").open("wb") as log:
-                procs[name] = (subprocess.Popen([sys.executable, "-m", module, "run"], env=env, stdout=log,
-                                                stderr=subprocess.STDOUT), f"http://127.0.0.1:{port}")
-        stack.callback(_stop, [p for p, _ in procs.values()])
-        for name, (proc, base) in procs.items():
-            await _ready(name, proc, base, logs)
-        yield {name: base for name, (_, base) in procs.items()}
-
-
-async def _ready(name: str, proc: subprocess.Popen[bytes], base: str, logs: Path) -> None:
-    deadline = time.monotonic() + 60
-    async with httpx.AsyncClient(timeout=2) as http:
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, (logs / f"{name}.log").read_text()[-3000:]
-            try:
-                if (await http.get(f"{base}/readyz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.3)
-    raise AssertionError(f"{name} not ready: {(logs / f'{name}.log').read_text()[-3000:]}")
-
-
-def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
-    for proc in procs:
-        proc.terminate()
-    for proc in procs:
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+async def bases(kafka_bootstrap: str, database_url: str,
+                tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[dict[str, str]]:
+    """The three services as processes, with a 64 KiB body bound; name -> base URL."""
+    async with run_services(kafka_bootstrap, database_url, list(SERVICES), tmp_path_factory.mktemp("limits"),
+                            {"IOP_HTTP_MAX_BODY_BYTES": str(64 * 1024)}) as (_, urls):
+        yield urls
 
 
 async def _chunks(size: int) -> AsyncIterator[bytes]:
@@ -102,7 +42,7 @@ async def _chunks(size: int) -> AsyncIterator[bytes]:
 
 @pytest.mark.parametrize("service", list(SERVICES))
 async def test_oversized_json_is_413_declared_or_streamed(bases: dict[str, str], service: str) -> None:
-    url = bases[service] + SERVICES[service][2]
+    url = bases[service] + SERVICES[service]
     big = b'{"pad": "' + b"x" * 200_000 + b'"}'
     headers = {**AUTH, "Content-Type": "application/json"}
     async with httpx.AsyncClient(timeout=10) as http:
@@ -116,7 +56,7 @@ async def test_oversized_json_is_413_declared_or_streamed(bases: dict[str, str],
 
 @pytest.mark.parametrize("service", list(SERVICES))
 async def test_malformed_tokens_are_401_never_500(bases: dict[str, str], service: str) -> None:
-    url = bases[service] + SERVICES[service][2]
+    url = bases[service] + SERVICES[service]
     async with httpx.AsyncClient(timeout=10) as http:
         for value in MALFORMED:
             raw = value.encode("latin-1") if value.isascii() or "\x80" in value else value.encode()
@@ -130,7 +70,7 @@ async def test_malformed_tokens_are_401_never_500(bases: dict[str, str], service
 async def test_422_names_fields_and_never_echoes_values(bases: dict[str, str]) -> None:
     async with httpx.AsyncClient(timeout=10) as http:
         patient = await http.post(bases["scheduler"] + "/v1/patients", headers=AUTH, json={
-            "patient_id": "p-1", "clinic_id": "clinic-a", "phone_number": PHONE + "9999", "preferred_name": NAME,
+            "patient_id": "p-1", "clinic_id": "clinic-a", "phone": PHONE + "9999", "preferred_name": NAME,
             "timezone": "Mars/" + NAME, "revision": 1})
         test_message = await http.post(bases["notifier"] + "/v1/test-messages", headers=AUTH,
                                        json={"channel": "sms", "to": PHONE + "12345"})
@@ -140,7 +80,7 @@ async def test_422_names_fields_and_never_echoes_values(bases: dict[str, str]) -
         assert response.status_code == 422, response.text
         assert PHONE not in response.text and NAME not in response.text, response.text
         assert all(e["loc"] and "input" not in e and "ctx" not in e for e in response.json()["detail"])
-    assert ["body", "timezone"] in [e["loc"] for e in patient.json()["detail"]]
+    assert {("body", "timezone"), ("body", "phone")} <= {tuple(e["loc"]) for e in patient.json()["detail"]}
     assert ["body", "to"] in [e["loc"][:2] for e in test_message.json()["detail"]]
     assert ["body", "status"] in [e["loc"] for e in attendance.json()["detail"]]
 
