@@ -62,7 +62,7 @@ async def test_patient_dead_letter_is_sealed_listed_and_replayed(scheduler: str,
     assert "timezone" in sealed.error and sealed.value_sha256 is None and "x-reply-to" not in sealed.headers
 
     listed = await _cli(["deadletters", "list"])
-    assert listed.exit_code == 0 and "timezone" in listed.output and "yes" in listed.output, listed.output
+    assert listed.exit_code == 0 and "timezone" in listed.output and "1 of 1 sealed" in listed.output, listed.output
     assert PHONE not in listed.output and NAME not in listed.output
     wrong = await _cli(["deadletters", "replay", "--yes"], IOP_DEADLETTER_KEY=Fernet.generate_key().decode())
     assert wrong.exit_code == 1 and "cannot be decrypted" in wrong.output

@@ -94,11 +94,14 @@ async def _letters(service: str | None, limit: int | None) -> list[tuple[int, De
 def dead_list(service: Annotated[str | None, typer.Option(help="only this service's")] = None,
               limit: Annotated[int, typer.Option()] = 50) -> None:
     """Show dead letters: where they came from and why they failed."""
-    table = Table("dlq offset", "service", "source", "key", "sealed", "error", title="dead letters")
-    for offset, letter in asyncio.run(_letters(service, limit)):  # the reason only: the value is never shown
+    table = Table("dlq offset", "service", "source", "key", "error", title="dead letters")
+    letters = asyncio.run(_letters(service, limit))
+    for offset, letter in letters:  # the reason only: the value is never shown
         table.add_row(str(offset), letter.service, f"{letter.source_topic}[{letter.partition}]@{letter.offset}",
-                      letter.key or "", "yes" if letter.value_encrypted else "no", letter.error[:100])
+                      letter.key or "", letter.error[:100])
     console.print(table)
+    sealed = sum(1 for _, letter in letters if letter.value_encrypted)
+    console.print(f"{sealed} of {len(letters)} sealed (value encrypted with IOP_DEADLETTER_KEY)")
 
 
 @dead.command("replay")
