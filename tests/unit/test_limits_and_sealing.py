@@ -11,7 +11,7 @@ from pydantic import SecretStr
 
 from iop_shared.bearer import match_token, presented_token
 from iop_shared.deadletter import DeadLetterPublisher
-from iop_shared.deadletter_crypto import LetterCipher, check_deadletter_key, opened
+from iop_shared.deadletter_crypto import LetterCipher, check_deadletter_key, cipher_for, opened
 from iop_shared.http_limits import declared_length
 
 pytestmark = pytest.mark.unit
@@ -78,9 +78,10 @@ def test_a_sealed_letter_past_the_size_limit_is_cut_and_still_fits() -> None:
 
 def test_production_needs_a_real_fernet_key() -> None:
     with pytest.raises(ValueError, match="IOP_DEADLETTER_KEY is missing"):
-        check_deadletter_key(None, "production")
+        cipher_for(None, "production")
     with pytest.raises(ValueError, match="not a Fernet key") as bad:
         check_deadletter_key(SecretStr("not-a-key-at-all"), "production")
     assert "not-a-key-at-all" not in str(bad.value)
-    check_deadletter_key(SecretStr(Fernet.generate_key().decode()), "production")
-    check_deadletter_key(None, "development")
+    key = Fernet.generate_key().decode()
+    check_deadletter_key(SecretStr(key), "production")
+    assert cipher_for(SecretStr(key), "production").open(LetterCipher(key).seal(b"x")) == b"x"

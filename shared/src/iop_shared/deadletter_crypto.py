@@ -53,11 +53,12 @@ class LetterCipher:
 
 
 def check_deadletter_key(key: SecretStr | None, environment: str) -> None:
-    """Production needs a key; any key given must be a Fernet key (the error names the setting, not the key)."""
+    """A key given must be a Fernet key (the error names the setting, never the key).
+
+    Its absence is refused by cipher_for when a production service starts its consumers, not here: settings
+    without consumers (tools, one-off commands) need no key.
+    """
     if key is None:
-        if environment == "production":
-            raise ValueError(f"{KEY_ENV} is missing; dead letters would keep contact data in clear; "
-                             "refusing to start in production")
         return
     try:
         Fernet(key.get_secret_value())
@@ -72,7 +73,8 @@ def cipher_for(key: SecretStr | str | None, environment: str) -> LetterCipher:
     if key:
         return LetterCipher(key)
     if environment == "production":
-        raise ValueError(f"{KEY_ENV} is required in production")
+        raise ValueError(f"{KEY_ENV} is missing; dead letters would keep contact data in clear; "
+                         "refusing to start in production")
     return LetterCipher(development_key())
 
 
