@@ -9,10 +9,12 @@ from cryptography.fernet import Fernet
 from fastapi import HTTPException
 from pydantic import SecretStr
 
+from iop_attendance.settings import Settings as AttendanceSettings
 from iop_shared.bearer import match_token, presented_token
 from iop_shared.deadletter import DeadLetterPublisher
-from iop_shared.deadletter_crypto import LetterCipher, check_deadletter_key, cipher_for, opened
+from iop_shared.deadletter_crypto import MISSING_KEY, LetterCipher, check_deadletter_key, cipher_for, opened
 from iop_shared.http_limits import declared_length
+from iop_shared.safety import load_settings
 
 pytestmark = pytest.mark.unit
 PHONE = b"+15550100999"
@@ -85,3 +87,16 @@ def test_production_needs_a_real_fernet_key() -> None:
     key = Fernet.generate_key().decode()
     check_deadletter_key(SecretStr(key), "production")
     assert cipher_for(SecretStr(key), "production").open(LetterCipher(key).seal(b"x")) == b"x"
+
+
+def test_a_production_service_without_the_key_refuses_to_start_naming_it(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("IOP_DEADLETTER_KEY", raising=False)
+    with pytest.raises(SystemExit) as refused:
+        load_settings(AttendanceSettings, IOP_ENVIRONMENT="production",
+                      api_tokens={"clinic-a": "att-K8v3pX2mZq7wLr4n"})
+    assert refused.value.code == 2
+    assert capsys.readouterr().err.strip() == f"refusing to start: {MISSING_KEY}"
+    key = Fernet.generate_key().decode()
+    assert load_settings(AttendanceSettings, IOP_ENVIRONMENT="production", IOP_DEADLETTER_KEY=key,
+                         api_tokens={"clinic-a": "att-K8v3pX2mZq7wLr4n"}).deadletter_key is not None

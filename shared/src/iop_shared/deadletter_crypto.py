@@ -20,6 +20,7 @@ from pydantic import SecretStr
 from .contracts.outbound import DeadLetter
 
 KEY_ENV = "IOP_DEADLETTER_KEY"
+MISSING_KEY = f"{KEY_ENV} is missing; dead letters would keep contact data in clear; refusing to start in production"
 # Headers kept readable in a sealed letter: CloudEvents metadata (ids, type, time), never a value's content.
 CLEAR_HEADERS = frozenset({"ce_specversion", "ce_id", "ce_type", "ce_source", "ce_time", "content-type",
                            "traceparent", "iop_replayed_from"})
@@ -73,8 +74,7 @@ def cipher_for(key: SecretStr | str | None, environment: str) -> LetterCipher:
     if key:
         return LetterCipher(key)
     if environment == "production":
-        raise ValueError(f"{KEY_ENV} is missing; dead letters would keep contact data in clear; "
-                         "refusing to start in production")
+        raise ValueError(MISSING_KEY)
     return LetterCipher(development_key())
 
 
