@@ -58,7 +58,7 @@ class _Record:
 def test_a_sealed_letter_holds_no_value_or_extra_header_in_clear_and_opens_with_the_key() -> None:
     cipher = LetterCipher(Fernet.generate_key())
     value = b'{"phone": "' + PHONE + b'"}'
-    publisher = DeadLetterPublisher(None, "t", cipher=cipher)  # type: ignore[arg-type]
+    publisher = DeadLetterPublisher(None, "t", cipher=cipher)
     letter = publisher.letter(_Record(value), "bad", 900_000)
     assert letter.value_encrypted and PHONE.decode() not in letter.model_dump_json()
     assert letter.headers == {"ce_id": "e-1"} and letter.value_sha256 is None
@@ -71,7 +71,7 @@ def test_a_sealed_letter_holds_no_value_or_extra_header_in_clear_and_opens_with_
 
 def test_a_sealed_letter_past_the_size_limit_is_cut_and_still_fits() -> None:
     cipher = LetterCipher(Fernet.generate_key())
-    letter = DeadLetterPublisher(None, "t", cipher=cipher).letter(  # type: ignore[arg-type]
+    letter = DeadLetterPublisher(None, "t", cipher=cipher).letter(
         _Record(b"x" * 2_000_000), "bad", 900_000)
     assert letter.truncated and letter.original_size == 2_000_000
     assert len(letter.model_dump_json(exclude_none=True)) <= 900_000

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import httpx
 import pytest
@@ -25,7 +25,7 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 def parsing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Records every form parse: Starlette's (multipart spooling included) and the webhook's own."""
     calls: list[str] = []
-    real_form, real_parse = Request.form, webhook_form.parse_qsl
+    real_form = Request.form
 
     def form(self: Request, *args: Any, **kwargs: Any) -> Any:
         calls.append("starlette")
@@ -33,10 +33,10 @@ def parsing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     def parse(*args: Any, **kwargs: Any) -> Any:
         calls.append("parse_qsl")
-        return real_parse(*args, **kwargs)
+        return parse_qsl(*args, **kwargs)
 
     monkeypatch.setattr(Request, "form", form)
-    monkeypatch.setattr(webhook_form, "parse_qsl", parse)
+    monkeypatch.setattr(webhook_form, "parse_qsl", parse)  # the name signed_form calls
     return calls
 
 

@@ -16,7 +16,11 @@ NOTE_BY = "Zebulon Quintavious +15550123987"
 
 
 def _nowhere(seen: list[httpx.Request]) -> httpx.MockTransport:
-    return httpx.MockTransport(lambda request: seen.append(request) or httpx.Response(200, json={}))
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={})
+
+    return httpx.MockTransport(answer)
 
 
 async def _chunks(size: int) -> AsyncIterator[bytes]:
