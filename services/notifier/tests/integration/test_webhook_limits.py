@@ -89,11 +89,15 @@ async def test_forged_signature_and_repeated_fields_are_refused(base: str, twili
     assert parsing.count("starlette") == 0
 
 
-async def test_a_signed_form_still_reaches_the_handler(base: str, twilio: TwilioFake, parsing: list[str]) -> None:
+async def test_a_signed_form_reaches_the_handler_which_names_missing_fields(base: str, twilio: TwilioFake, parsing: list[str]) -> None:
     status = await twilio._post(f"{base}/twilio/status", {"MessageSid": "SMnone", "MessageStatus": "delivered"},
                                 "tok-1")
     assert status.status_code == 200, status.text
-    assert parsing == ["parse_qsl"]
+    phone = b.phone()
+    missing = await twilio._post(f"{base}/twilio/inbound", {"From": phone, "MessageSid": "SM3"}, "tok-2")
+    assert missing.status_code == 422 and phone not in missing.text
+    assert missing.json()["detail"] == [{"loc": ["body", "Body"], "msg": "Field required", "type": "missing"}]
+    assert parsing == ["parse_qsl", "parse_qsl"]
 
 
 async def _chunks(body: bytes) -> AsyncIterator[bytes]:

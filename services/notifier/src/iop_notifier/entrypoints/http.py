@@ -13,7 +13,7 @@ from iop_notifier.adapters.embedded import list_messages
 from iop_notifier.adapters.providers import ProviderRejected
 from iop_notifier.bootstrap import Notifier, bootstrap
 from iop_notifier.entrypoints.concerns import add_concern_routes
-from iop_notifier.entrypoints.webhook_form import signed_form
+from iop_notifier.entrypoints.webhook_form import require_fields, signed_form
 from iop_notifier.handlers.deps import Deps
 from iop_notifier.handlers.replies import receive_reply
 from iop_notifier.handlers.test_message import send_test_message
@@ -124,8 +124,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                             x_twilio_signature: Annotated[str | None, Header()] = None,
                             i_twilio_idempotency_token: Annotated[str | None, Header()] = None) -> dict[str, str]:
         form = await twilio_form(request, x_twilio_signature)
-        if "MessageSid" not in form or "MessageStatus" not in form:
-            raise HTTPException(422, "MessageSid and MessageStatus are required")
+        require_fields(form, "MessageSid", "MessageStatus")
         outcome = await apply_status(d, message_sid=form["MessageSid"], status=form["MessageStatus"],
                                      error_code=form.get("ErrorCode") or None,
                                      idempotency_token=i_twilio_idempotency_token)
@@ -136,8 +135,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                              x_twilio_signature: Annotated[str | None, Header()] = None,
                              i_twilio_idempotency_token: Annotated[str | None, Header()] = None) -> Response:
         form = await twilio_form(request, x_twilio_signature)
-        if "From" not in form or "Body" not in form:
-            raise HTTPException(422, "From and Body are required")
+        require_fields(form, "From", "Body")
         message_id = form.get("MessageSid") or i_twilio_idempotency_token or f"in-{uuid.uuid4().hex}"
         await receive_reply(d, message_id=message_id, channel="sms", text=form["Body"], phone=form["From"],
                             to=form.get("To"), messaging_service_sid=form.get("MessagingServiceSid"))

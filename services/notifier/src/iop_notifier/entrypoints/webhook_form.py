@@ -37,6 +37,14 @@ async def signed_form(request: Request, settings: Settings, signature: str | Non
     return dict(fields)
 
 
+def require_fields(form: dict[str, str], *names: str) -> None:
+    """422 naming each missing webhook field, the way every other 422 names its fields."""
+    missing = [name for name in names if name not in form]
+    if missing:
+        raise HTTPException(422, [{"loc": ["body", name], "msg": "Field required", "type": "missing"}
+                                  for name in missing])
+
+
 def _parse(body: bytes, max_fields: int) -> list[tuple[str, str]]:
     try:
         return parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(body),
