@@ -89,7 +89,8 @@ async def test_forged_signature_and_repeated_fields_are_refused(base: str, twili
     assert parsing.count("starlette") == 0
 
 
-async def test_a_signed_form_reaches_the_handler_which_names_missing_fields(base: str, twilio: TwilioFake, parsing: list[str]) -> None:
+async def test_a_signed_form_reaches_the_handler_which_names_missing_fields(
+        base: str, twilio: TwilioFake, parsing: list[str]) -> None:
     status = await twilio._post(f"{base}/twilio/status", {"MessageSid": "SMnone", "MessageStatus": "delivered"},
                                 "tok-1")
     assert status.status_code == 200, status.text
