@@ -6,8 +6,10 @@ Each service refuses an oversized body (declared or streamed) with 413, a malfor
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -109,3 +111,17 @@ async def test_fhir_version_id_and_patient_participant(bases: dict[str, str]) ->
         assert response.status_code == 422, response.text
         assert response.json()["detail"][0]["loc"] == ["body", "participant"] and NAME not in response.text
     assert fine.status_code == 202, fine.text
+
+
+async def test_forged_and_oversized_webhooks_are_refused_before_parsing(bases: dict[str, str]) -> None:
+    url, form = bases["notifier"] + "/twilio/inbound", {"Content-Type": "application/x-www-form-urlencoded"}
+    huge = urlencode({"From": PHONE, "Body": "x" * 1_000_000})
+    async with httpx.AsyncClient(timeout=10) as http:
+        started = time.monotonic()
+        oversized = await http.post(url, content=huge, headers={**form, "X-Twilio-Signature": "Zm9yZ2Vk"})
+        elapsed = time.monotonic() - started
+        multipart = await http.post(url, files={"f": ("a.bin", b"\0" * 50_000)}, data={"From": PHONE})
+        forged = await http.post(url, content=urlencode({"From": PHONE, "Body": "STOP"}),
+                                 headers={**form, "X-Twilio-Signature": "Zm9yZ2Vk"})
+    assert (oversized.status_code, multipart.status_code, forged.status_code) == (413, 415, 403)
+    assert elapsed < 5 and all(PHONE not in r.text for r in (oversized, multipart, forged))
