@@ -46,7 +46,7 @@ class DeadLetterPublisher:
         except PERMANENT_KAFKA_ERRORS:
             # Our estimate was off (a broker with a smaller limit): the reason and the hash still go out.
             bare = letter.model_copy(update={"value_b64": "", "headers": {}, "headers_sealed": None,
-                                             "truncated": True})
+                                             "value_encrypted": False, "truncated": True})  # nothing left to seal
             out = encode(Envelope(data=bare, source=f"iop/{self._service}"))
             await self._producer.send_and_wait(out.topic, out.value, key=key_bytes, headers=out.headers)
         log.warning("dead_lettered", topic=record.topic, partition=record.partition, offset=record.offset,
