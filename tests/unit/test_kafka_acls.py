@@ -1,67 +1,55 @@
-"""deploy/kafka-acls.md agrees with the code: every topic a service consumes, every consumer group it joins."""
+"""deploy/kafka-acls.md grants exactly what the code does: each service's AsyncAPI document (docs/api, kept fresh by
+`iopctl docs --check`) lists its consumer groups and topics and what it publishes."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from iop_shared.contracts.topics import DEADLETTER
+
 pytestmark = pytest.mark.unit
-ACLS = Path(__file__).resolve().parents[2] / "deploy" / "kafka-acls.md"
+ROOT = Path(__file__).resolve().parents[2]
+ACLS = (ROOT / "deploy" / "kafka-acls.md").read_text()
+SERVICES = ("scheduler", "notifier", "attendance", "dashboard")
 
 
-def documented() -> dict[str, tuple[set[str], set[str], set[str]]]:
-    """principal -> (READ topics, WRITE topics, groups) from the markdown tables."""
-    rows: dict[str, tuple[set[str], set[str], set[str]]] = {}
-    for line in ACLS.read_text().splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 4 and cells[0].startswith("`User:"):
-            read, write, groups = (set(re.findall(r"`([^`]+)`", c)) for c in cells[1:])
-            rows[cells[0].strip("`")] = (read, write, groups)
-    return rows
+def _row(principal: str) -> list[set[str]]:
+    line = next(li for li in ACLS.splitlines() if li.startswith(f"| `User:{principal}` |"))
+    cells = [c.strip() for c in line.strip("|").split("|")][1:]
+    return [set(re.findall(r"`([^`]+)`", cell)) for cell in cells]
 
 
-def subscriptions(monkeypatch: pytest.MonkeyPatch) -> dict[str, set[tuple[str, str]]]:
-    """service -> {(topic, group)} as each service's own subscribe function asks for them."""
-    from iop_attendance.entrypoints import consumers as attendance
-    from iop_dashboard.entrypoints import consumers as dashboard
-    from iop_notifier.entrypoints import consumers as notifier
-    from iop_scheduler import bootstrap as scheduler
-
-    seen: dict[str, set[tuple[str, str]]] = {}
-
-    def capture(service: str) -> Any:
-        def subscribe_events(_: object, *, topic: Any, group_id: str, **__: object) -> None:
-            seen.setdefault(service, set()).add((topic.base_name, group_id))
-        return subscribe_events
-
-    for name, module in (("scheduler", scheduler), ("attendance", attendance), ("notifier", notifier),
-                         ("dashboard", dashboard)):
-        monkeypatch.setattr(module, "subscribe_events", capture(name))
-    scheduler._subscribe(None, None, "iop-scheduler", None)  # type: ignore[arg-type]
-    attendance.subscribe(None, None, "iop-attendance", None, 1)  # type: ignore[arg-type]
-    notifier.subscribe_all(None, None, None, "iop-notifier")  # type: ignore[arg-type]
-    dashboard.subscribe(None, None, "iop-dashboard", None)  # type: ignore[arg-type]
-    return seen
+def _operations(service: str) -> tuple[set[str], set[str], set[str]]:
+    """(groups, topics read by consumers, topics published) from the service's AsyncAPI document."""
+    ops = json.loads((ROOT / "docs" / "api" / f"{service}.asyncapi.json").read_text())["operations"]
+    received = [key.split(":", 1) for key in ops if not key.startswith("publish:")]
+    published = {key.removeprefix("publish:") for key in ops if key.startswith("publish:")}
+    return {g for g, _ in received}, {t for _, t in received}, published
 
 
-def test_every_consumed_topic_and_group_is_granted(monkeypatch: pytest.MonkeyPatch) -> None:
-    acls = documented()
-    for service, subs in subscriptions(monkeypatch).items():
-        read, write, groups = acls[f"User:iop-{service}"]
-        assert {t for t, _ in subs} <= read, service
-        for _, group in subs:
-            # a prefixed group ACL ends with "." and covers <group>.<topic>; a literal one names the group
-            assert any(group == g or (g.endswith(".") and group.startswith(g)) for g in groups), (service, group)
-        assert "iop.deadletter.v1" in write, service
-        assert write - {"iop.deadletter.v1"} <= read, f"{service}: its relay reads back what it wrote"
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_principal_reads_and_writes_what_its_service_does(service: str) -> None:
+    groups, consumed, published = _operations(service)
+    read, write, group_cell = _row(f"iop-{service}")
+    # The relay's crash recovery reads the partitions it published to: READ covers the outputs too.
+    assert read == consumed | published
+    assert write == published | {DEADLETTER.base_name}
+    if service == "dashboard":
+        assert group_cell == groups == {"iop-dashboard"} and "literal" in ACLS.split(f"User:iop-{service}")[1]
+    else:
+        [prefix] = group_cell
+        assert prefix == f"iop-{service}." and all(g.startswith(prefix) for g in groups)
+        assert groups == {f"{prefix}{t}" for t in consumed}
 
 
-def test_clinics_write_only_the_clinic_owned_topics() -> None:
-    from iop_shared.contracts.topics import ATTENDANCE, CARE_TEAMS, CLINICS, PATIENTS, SESSIONS
-
-    read, write, groups = documented()["User:clinic-<clinic_id>"]
-    assert (read, groups) == (set(), set())
-    assert write == {t.base_name for t in (CLINICS, PATIENTS, CARE_TEAMS, SESSIONS, ATTENDANCE)}
+def test_topics_with_personal_data_are_named_with_what_they_carry() -> None:
+    carries = {t: line for line in ACLS.splitlines() for t in re.findall(r"^\| `(iop\.[a-z-]+\.v1)`", line)}
+    assert "address" in carries["iop.sessions.v1"] and "join_url" in carries["iop.sessions.v1"]
+    assert "note" in carries["iop.risk.v1"]
+    assert "contact data" in carries["iop.patients.v1"] and "contact data" in carries["iop.care-teams.v1"]
+    assert "IOP_DEADLETTER_KEY" in carries["iop.deadletter.v1"] and "sealed" in carries["iop.deadletter.v1"]
+    assert "Every other topic carries ids only" not in ACLS

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, BaseModel, SecretStr, ValidationError
 
+from .deadletter_crypto import MISSING_KEY
+
 ENVIRONMENTS = ("development", "test", "production")
 MIN_SECRET_LENGTH = 16  # production only: the tests' fixed tokens stay short and readable
 PLACEHOLDERS = frozenset({"", "changeme", "change-me", "placeholder", "secret", "xxx", "todo", "dev-token"})
@@ -123,7 +125,7 @@ def check_public_url(name: str, url: str) -> None:
 def load_settings(cls: type[S], **values: Any) -> S:
     """Build a service's settings or exit 2 with one line per refused setting (no values, no traceback)."""
     try:
-        return cls(**values)
+        settings = cls(**values)
     except ValidationError as exc:
         for error in exc.errors(include_input=False, include_url=False):
             message = str(error["msg"]).removeprefix("Value error, ")
@@ -132,3 +134,8 @@ def load_settings(cls: type[S], **values: Any) -> S:
             prefix = f"{where}: " if where and where not in message else ""
             print(f"refusing to start: {prefix}{message}", file=sys.stderr)
         raise SystemExit(2) from None
+    if getattr(settings, "environment", None) == "production" and getattr(settings, "deadletter_key", "") is None:
+        # Dead letters would keep patients' contact data in clear for 90 days (iop_shared.deadletter_crypto).
+        print(f"refusing to start: {MISSING_KEY}", file=sys.stderr)
+        raise SystemExit(2)
+    return settings

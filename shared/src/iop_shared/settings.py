@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal, Self
 
-from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .contracts.inbound import DEFAULT_MAX_ATTENDEES
+from .deadletter_crypto import check_deadletter_key
 from .safety import PLACEHOLDERS, check_secrets, check_url_password, require_environment
 
 __all__ = ["PLACEHOLDERS", "BaseServiceSettings"]
@@ -38,6 +39,10 @@ class BaseServiceSettings(BaseSettings):
     kafka_connect_timeout: float = Field(default=300.0, gt=0, validation_alias="IOP_KAFKA_CONNECT_TIMEOUT")
     # The contract reads IOP_MAX_ATTENDEES when it validates a roster; declared here so a bad value stops the start.
     max_attendees: int = Field(default=DEFAULT_MAX_ATTENDEES, ge=1, validation_alias="IOP_MAX_ATTENDEES")
+    # Every HTTP API refuses a larger request body with 413 before parsing it.
+    http_max_body_bytes: int = Field(default=1024 * 1024, ge=1024, validation_alias="IOP_HTTP_MAX_BODY_BYTES")
+    # Fernet key sealing dead letters' values (they may hold contact data); required in production.
+    deadletter_key: SecretStr | None = Field(default=None, validation_alias="IOP_DEADLETTER_KEY")
 
     @field_validator("environment", mode="before")
     @classmethod
@@ -49,4 +54,5 @@ class BaseServiceSettings(BaseSettings):
         skip = self.development_only_secrets if self.environment == "production" else frozenset()
         check_secrets(self, self.environment, skip | self.composite_secrets)
         check_url_password("DATABASE_URL", self.database_url, self.environment)
+        check_deadletter_key(self.deadletter_key, self.environment)
         return self

@@ -14,6 +14,7 @@ from faststream.kafka import KafkaBroker
 from iop_shared.clock import Clock, SystemClock
 from iop_shared.consumer import DeadLetterPublisher
 from iop_shared.db import create_pool, migrate
+from iop_shared.deadletter_crypto import cipher_for
 from iop_shared.kafka import make_broker, wait_for_kafka
 from iop_shared.logging import get_logger
 from iop_shared.relay import OutboxRelay
@@ -64,7 +65,8 @@ class Notifier:
         await wait_for_kafka(s.kafka_bootstrap_servers)  # Kafka may come up after us: wait, do not exit
         await self._producer.start()
         self.broker = make_broker(s.kafka_bootstrap_servers, client_id="iop-notifier")
-        subscribe_all(self.broker, deps, DeadLetterPublisher(self._producer, "notifier"), s.group_id)
+        subscribe_all(self.broker, deps, DeadLetterPublisher(
+            self._producer, "notifier", cipher=cipher_for(s.deadletter_key, s.environment)), s.group_id)
         await self.broker.start()
         relay = OutboxRelay(s.database_url, s.db_schema, s.kafka_bootstrap_servers, poll_interval=0.5)
         self._tasks = [asyncio.create_task(relay.run(self.stop_event), name="outbox-relay"),

@@ -33,6 +33,8 @@ class Settings(BaseServiceSettings):
     twilio_from_number: str | None = None
     twilio_api_base_url: str = "https://api.twilio.com"
     public_base_url: str = "http://127.0.0.1:8002"  # how Twilio reaches our webhooks (signatures use it)
+    webhook_max_bytes: int = Field(default=64 * 1024, ge=1024)  # a Twilio form is a few KB; 413 past this
+    webhook_max_fields: int = Field(default=100, ge=10)  # Twilio sends about 30 fields
     sms_rate_per_second: float = 1.0  # per sender (long code about 1/s); 0 disables the limiter
     provider_timeout_s: float = 10.0
     provider_retry_attempts: int = 5

@@ -15,6 +15,7 @@ from iop_shared.clock import Clock, SystemClock
 from iop_shared.consumer import DeadLetterPublisher, Handler, subscribe_events
 from iop_shared.contracts.topics import CHECKINS, CLINICS, PATIENTS, SESSIONS
 from iop_shared.db import create_pool, migrate
+from iop_shared.deadletter_crypto import cipher_for
 from iop_shared.kafka import make_broker, wait_for_kafka
 from iop_shared.logging import get_logger
 from iop_shared.relay import OutboxRelay
@@ -55,7 +56,8 @@ class Service:
                                              enable_idempotence=True)
         await wait_for_kafka(s.kafka_bootstrap_servers)  # Kafka may come up after us: wait, do not exit
         await self.dlq_producer.start()
-        _subscribe(self.broker, self.deps, s.group_id, DeadLetterPublisher(self.dlq_producer, "scheduler"))
+        _subscribe(self.broker, self.deps, s.group_id, DeadLetterPublisher(
+            self.dlq_producer, "scheduler", cipher=cipher_for(s.deadletter_key, s.environment)))
         await self.broker.start()
         # FastStream's broker logger is plain text on stdout at INFO (one line per message callback) and is
         # (re)configured when the broker starts; keep only its warnings, our own logs are the JSON ones.

@@ -216,3 +216,8 @@ class DeadLetter(Contract):
     truncated: bool = Field(default=False, description="value_b64 (or headers) cut to fit the topic's size limit")
     original_size: int | None = Field(default=None, ge=0, description="bytes of the original value")
     value_sha256: str | None = Field(default=None, description="hex SHA-256 of the whole original value")
+    value_encrypted: bool = Field(
+        default=False, description="value_b64 is a Fernet token of the value (IOP_DEADLETTER_KEY), not its base64; "
+                                   "headers then keep only CloudEvents metadata, the rest is in headers_sealed")
+    headers_sealed: str | None = Field(
+        default=None, description="Fernet token of a JSON object of the headers not kept in clear")

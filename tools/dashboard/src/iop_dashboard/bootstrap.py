@@ -15,6 +15,7 @@ from faststream.kafka import KafkaBroker
 from iop_shared.clock import Clock, SystemClock
 from iop_shared.consumer import DeadLetterPublisher
 from iop_shared.db import create_pool, migrate
+from iop_shared.deadletter_crypto import cipher_for
 from iop_shared.kafka import make_broker, wait_for_kafka
 from iop_shared.logging import get_logger
 
@@ -82,7 +83,8 @@ class Service:
         await wait_for_kafka(s.kafka_bootstrap_servers)  # Kafka may come up after us: wait, do not exit
         await self._producer.start()
         self.broker = make_broker(s.kafka_bootstrap_servers, client_id=f"iop-{SERVICE}")
-        subscribe(self.broker, self.ctx, s.group_id, DeadLetterPublisher(self._producer, SERVICE))
+        subscribe(self.broker, self.ctx, s.group_id, DeadLetterPublisher(
+            self._producer, SERVICE, cipher=cipher_for(s.deadletter_key, s.environment)))
         await self.broker.start()
 
     async def stop(self) -> None:

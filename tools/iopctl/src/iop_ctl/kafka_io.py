@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -11,6 +10,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from iop_shared.contracts import Contract, Envelope, decode, headers_to_dict
 from iop_shared.contracts.outbound import DeadLetter
 from iop_shared.contracts.topics import DEADLETTER
+from iop_shared.deadletter_crypto import LetterCipher, opened
 from iop_shared.kafka import load_metadata
 
 
@@ -71,15 +71,16 @@ def _read(rec: object) -> Read:
     return Read(rec.topic, rec.partition, rec.offset, key, headers, event, error)  # type: ignore[attr-defined]
 
 
-async def replay(bootstrap: str, letters: list[DeadLetter]) -> int:
-    """Publish each dead letter's original value and headers back to its source topic; return how many."""
+async def replay(bootstrap: str, letters: list[DeadLetter], cipher: LetterCipher | None = None) -> int:
+    """Publish each dead letter's original value and headers (decrypted) back to its source topic."""
+    originals = [opened(letter, cipher) for letter in letters]  # a wrong key fails before anything is sent
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all")
     await producer.start()
     try:
-        for letter in letters:
-            headers = [(k, v.encode()) for k, v in letter.headers.items()]
+        for letter, (value, clear) in zip(letters, originals, strict=True):
+            headers = [(k, v.encode()) for k, v in clear.items() if k != "iop_replayed_from"]
             headers.append(("iop_replayed_from", f"{DEADLETTER.name}:{letter.partition}:{letter.offset}".encode()))
-            await producer.send_and_wait(letter.source_topic, base64.b64decode(letter.value_b64),
+            await producer.send_and_wait(letter.source_topic, value,
                                          key=letter.key.encode() if letter.key else None, headers=headers)
     finally:
         await producer.stop()

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from iop_shared.contracts.outbound import DeadLetter
 from iop_shared.contracts.topics import DEADLETTER, TOPICS
+from iop_shared.deadletter_crypto import cipher_from_environment
 from iop_shared.kafka import provision_topics
 from iop_shared.settings import BaseServiceSettings
 
@@ -94,10 +95,13 @@ def dead_list(service: Annotated[str | None, typer.Option(help="only this servic
               limit: Annotated[int, typer.Option()] = 50) -> None:
     """Show dead letters: where they came from and why they failed."""
     table = Table("dlq offset", "service", "source", "key", "error", title="dead letters")
-    for offset, letter in asyncio.run(_letters(service, limit)):
+    letters = asyncio.run(_letters(service, limit))
+    for offset, letter in letters:  # the reason only: the value is never shown
         table.add_row(str(offset), letter.service, f"{letter.source_topic}[{letter.partition}]@{letter.offset}",
                       letter.key or "", letter.error[:100])
     console.print(table)
+    sealed = sum(1 for _, letter in letters if letter.value_encrypted)
+    console.print(f"{sealed} of {len(letters)} sealed (value encrypted with IOP_DEADLETTER_KEY)")
 
 
 @dead.command("replay")
@@ -112,7 +116,12 @@ def dead_replay(service: Annotated[str | None, typer.Option(help="only this serv
         return
     if not yes and not typer.confirm(f"replay {len(letters)} dead letters to their source topics?"):
         raise typer.Abort
-    count = asyncio.run(kafka_io.replay(_bootstrap(), letters))
+    try:
+        cipher = cipher_from_environment() if any(lt.value_encrypted for lt in letters) else None
+        count = asyncio.run(kafka_io.replay(_bootstrap(), letters, cipher))
+    except ValueError as exc:  # no key, or not the key that sealed them: nothing was sent
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
     console.print(f"replayed {count}")
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from iop_shared.bearer import require_token
 
 from ..settings import Settings
 
@@ -15,17 +16,14 @@ bearer = HTTPBearer(auto_error=False)
 
 
 def clinic_scope(request: Request,
-                 creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> str | None:
-    """The caller's clinic id, or None for every clinic; 401 without a known token."""
+                 _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> str | None:
+    """The caller's clinic id, or None for every clinic; 401 without a known token (HTTPBearer documents it)."""
     settings: Settings = request.app.state.settings
     if not settings.api_tokens and settings.environment == "development":
         return None  # no tokens configured on a developer machine: open
-    if creds is not None:
-        for clinic_id, token in settings.api_tokens.items():
-            if hmac.compare_digest(creds.credentials.encode(), token.get_secret_value().encode()):
-                return None if clinic_id == ALL_CLINICS else clinic_id
-    raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a valid bearer token is required",
-                        headers={"WWW-Authenticate": "Bearer"})
+    clinic_id = require_token(request, [(token.get_secret_value(), clinic)
+                                        for clinic, token in settings.api_tokens.items()])
+    return None if clinic_id == ALL_CLINICS else clinic_id
 
 
 Scope = Annotated[str | None, Depends(clinic_scope)]

@@ -15,6 +15,7 @@ from iop_shared.contracts import TenantMismatch
 from iop_shared.contracts.common import EntityId, TimeZoneName
 from iop_shared.contracts.outbound import Severity
 from iop_shared.health import readiness
+from iop_shared.http_errors import install_http_guards
 
 from ..adapters import risk_repository as risk_repo
 from ..adapters.db import connection
@@ -40,6 +41,7 @@ def create_app(service: Service) -> FastAPI:
                   description="Attendance ingest, missed visits, relapse-risk flags and dashboard reads.")
     app.state.settings = service.settings
     app.state.service = service
+    install_http_guards(app, service.settings.http_max_body_bytes)  # 413 before parsing; 422s never echo input
 
     def ctx() -> Context:
         assert service.ctx is not None

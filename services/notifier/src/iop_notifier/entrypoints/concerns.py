@@ -1,6 +1,5 @@
 """GET /v1/concerns and POST /v1/concerns/{id}/open: the dashboard's triage queue, behind the triage token."""
 
-import secrets
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -10,6 +9,7 @@ from pydantic import BaseModel, Field
 from iop_notifier.handlers.concerns import list_concerns, open_concern
 from iop_notifier.handlers.deps import Deps
 from iop_notifier.settings import Settings
+from iop_shared.bearer import match_token
 
 Id = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:\-]+$")]
 
@@ -53,9 +53,8 @@ class OpenedConcern(BaseModel):
 def triage_deps(request: Request, authorization: Annotated[str | None, Header()] = None) -> Deps:
     """The notifier's dependencies, for a caller holding the triage token only."""
     settings: Settings = request.app.state.settings
-    expected = f"Bearer {settings.triage_token.get_secret_value()}"
-    if not (authorization and secrets.compare_digest(authorization, expected)):
-        raise HTTPException(401, "a valid triage bearer token is required")
+    match_token(authorization, [(settings.triage_token.get_secret_value(), True)],
+                "a valid triage bearer token is required")
     return request.app.state.deps  # type: ignore[no-any-return]
 
 

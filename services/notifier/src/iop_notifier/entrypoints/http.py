@@ -1,31 +1,30 @@
 """The notifier's HTTP API: health, metrics, Twilio webhooks and the embedded channel."""
 
-import secrets
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import BaseModel, Field, model_validator
-from twilio.request_validator import RequestValidator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from iop_notifier.adapters.embedded import list_messages
 from iop_notifier.adapters.providers import ProviderRejected
 from iop_notifier.bootstrap import Notifier, bootstrap
 from iop_notifier.entrypoints.concerns import add_concern_routes
+from iop_notifier.entrypoints.webhook_form import require_fields, signed_form
 from iop_notifier.handlers.deps import Deps
 from iop_notifier.handlers.replies import receive_reply
 from iop_notifier.handlers.test_message import send_test_message
 from iop_notifier.handlers.webhooks import apply_status
 from iop_notifier.production import drop_development_routes
 from iop_notifier.settings import Settings
+from iop_shared.bearer import match_token
 from iop_shared.clock import Clock
 from iop_shared.contracts.common import check_e164
 from iop_shared.health import readiness
+from iop_shared.http_errors import install_http_guards
 from iop_shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -52,13 +51,15 @@ class TestMessage(BaseModel):
     channel: Literal["sms", "email"]
     to: str = Field(min_length=3, max_length=254)
 
-    @model_validator(mode="after")
-    def _address_fits_channel(self) -> "TestMessage":
-        if self.channel == "sms":
-            check_e164(self.to)
-        elif "@" not in self.to:
+    @field_validator("to")
+    @classmethod
+    def _address_fits_channel(cls, to: str, info: ValidationInfo) -> str:
+        # A field validator, so the 422 names `to` (a model validator would name only the body).
+        if info.data.get("channel") == "sms":
+            check_e164(to)
+        elif "@" not in to:
             raise ValueError("to must be an email address for the email channel")
-        return self
+        return to
 
 
 def get_deps(request: Request) -> Deps:
@@ -84,24 +85,18 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                   description="SMS and email fan-out, replies, crisis answers and care-team alerts.")
     app.state.notifier = notifier
 
-    @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        """422 naming each field and what is wrong with it, never echoing the value (it may be a text or a phone)."""
-        detail = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
-                  for e in exc.errors()]
-        return JSONResponse({"detail": detail}, status_code=422)
+    install_http_guards(app, settings.http_max_body_bytes)  # 413 before parsing; 422s without the input
 
     async def twilio_form(request: Request, signature: str | None) -> dict[str, str]:
-        """The webhook's form fields, only if X-Twilio-Signature proves Twilio sent them."""
-        form = {k: str(v) for k, v in (await request.form()).items()}
-        token = settings.twilio_auth_token
-        url = settings.public_base_url.rstrip("/") + request.url.path
-        if request.url.query:
-            url += "?" + request.url.query
-        if not (token and signature and RequestValidator(token.get_secret_value()).validate(url, form, signature)):
-            log.warning("webhook_signature_refused", path=request.url.path)
-            raise HTTPException(403, "invalid X-Twilio-Signature")
-        return form
+        return await signed_form(request, settings, signature)
+
+    # Token checks are dependencies, so a caller without the token gets 401 before its body is validated.
+    def embedded(authorization: Annotated[str | None, Header()] = None) -> None:
+        match_token(authorization, [(settings.embedded_token.get_secret_value(), True)])
+
+    def operator(authorization: Annotated[str | None, Header()] = None) -> None:
+        match_token(authorization, [(settings.admin_token.get_secret_value(), True)],
+                    "a valid operator bearer token is required")
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -129,8 +124,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                             x_twilio_signature: Annotated[str | None, Header()] = None,
                             i_twilio_idempotency_token: Annotated[str | None, Header()] = None) -> dict[str, str]:
         form = await twilio_form(request, x_twilio_signature)
-        if "MessageSid" not in form or "MessageStatus" not in form:
-            raise HTTPException(422, "MessageSid and MessageStatus are required")
+        require_fields(form, "MessageSid", "MessageStatus")
         outcome = await apply_status(d, message_sid=form["MessageSid"], status=form["MessageStatus"],
                                      error_code=form.get("ErrorCode") or None,
                                      idempotency_token=i_twilio_idempotency_token)
@@ -141,32 +135,23 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                              x_twilio_signature: Annotated[str | None, Header()] = None,
                              i_twilio_idempotency_token: Annotated[str | None, Header()] = None) -> Response:
         form = await twilio_form(request, x_twilio_signature)
-        if "From" not in form or "Body" not in form:
-            raise HTTPException(422, "From and Body are required")
+        require_fields(form, "From", "Body")
         message_id = form.get("MessageSid") or i_twilio_idempotency_token or f"in-{uuid.uuid4().hex}"
         await receive_reply(d, message_id=message_id, channel="sms", text=form["Body"], phone=form["From"],
                             to=form.get("To"), messaging_service_sid=form.get("MessagingServiceSid"))
         return Response(EMPTY_TWIML, media_type="application/xml")
 
-    @app.post("/embedded/inbound")
-    async def embedded_inbound(body: EmbeddedReply, d: DepsDep,
-                               authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
-        expected = f"Bearer {settings.embedded_token.get_secret_value()}"
-        if not (authorization and secrets.compare_digest(authorization, expected)):
-            raise HTTPException(401, "a valid bearer token is required")
+    @app.post("/embedded/inbound", dependencies=[Depends(embedded)])
+    async def embedded_inbound(body: EmbeddedReply, d: DepsDep) -> dict[str, Any]:
         outcome = await receive_reply(d, message_id=f"emb-{uuid.uuid4().hex}", channel="embedded",
                                       text=body.text, phone=body.phone, patient_id=body.patient_id)
         if not outcome.patient_known:
             raise HTTPException(404, "unknown patient_id or phone")
         return {"intent": outcome.parsed.intent.value, "value": outcome.parsed.value}
 
-    @app.post("/v1/test-messages", status_code=202)
-    async def test_message(body: TestMessage, d: DepsDep,
-                           authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+    @app.post("/v1/test-messages", status_code=202, dependencies=[Depends(operator)])
+    async def test_message(body: TestMessage, d: DepsDep) -> dict[str, Any]:
         """Send a neutral test message through the configured channel (operators: `iopctl send-test`)."""
-        expected = f"Bearer {settings.admin_token.get_secret_value()}"
-        if not (authorization and secrets.compare_digest(authorization, expected)):
-            raise HTTPException(401, "a valid operator bearer token is required")
         try:
             accepted = await send_test_message(d, body.channel, body.to)
         except ProviderRejected as exc:
@@ -174,15 +159,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         return {"provider": accepted.provider, "provider_message_id": accepted.provider_message_id,
                 "status": accepted.status}
 
-    @app.get("/embedded/messages")
+    @app.get("/embedded/messages", dependencies=[Depends(embedded)])  # the texts are the patient's
     async def embedded_messages(d: DepsDep,
                                 recipient_id: Annotated[str, Query(min_length=1, max_length=128)],
-                                limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                                authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+                                limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
         """Messages the embedded channel recorded for a recipient: NOT sent to a phone or mailbox."""
-        expected = f"Bearer {settings.embedded_token.get_secret_value()}"
-        if not (authorization and secrets.compare_digest(authorization, expected)):
-            raise HTTPException(401, "a valid bearer token is required")  # the texts are the patient's
         return {"delivery": "not sent to a phone: recorded by the embedded channel",
                 "messages": await list_messages(d.pool, recipient_id, limit)}
 

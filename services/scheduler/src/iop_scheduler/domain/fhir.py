@@ -6,7 +6,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from iop_shared.contracts import Contract
 from iop_shared.contracts.common import INT64_MAX
@@ -21,6 +21,7 @@ from iop_shared.contracts.inbound import (
 )
 from iop_shared.contracts.lockscreen import REFUSAL, clinical_terms
 
+INT64_MAX = 2**63 - 1
 Status = Literal["proposed", "pending", "booked", "arrived", "fulfilled", "cancelled", "noshow",
                  "entered-in-error", "checked-in", "waitlist"]
 
@@ -53,6 +54,14 @@ class Participant(_Fhir):
 class Meta(_Fhir):
     version_id: str | None = Field(default=None, alias="versionId")
     last_updated: AwareDatetime | None = Field(default=None, alias="lastUpdated")
+
+    @field_validator("version_id")
+    @classmethod
+    def _plain_digits(cls, value: str | None) -> str | None:
+        # str.isdigit() accepts "²" and other Unicode digits that int() refuses: only ASCII 0-9 become a revision.
+        if value is not None and not (value.isascii() and value.isdigit() and int(value) <= INT64_MAX):
+            raise ValueError("must be plain ASCII digits (a non-negative 64-bit integer)")
+        return value
 
 
 class Appointment(_Fhir):
@@ -118,6 +127,8 @@ def map_appointment(appt: Appointment, clinic_id: str, program_id: str, timezone
     if appt.status in ("booked", "pending"):
         if appt.start is None:
             raise FhirFieldError("start", "a booked or pending appointment needs a start")
+        if not attendees:  # a session with nobody in it would plan nothing and hide the mistake
+            raise FhirFieldError("participant", "a booked or pending appointment needs a Patient participant")
         end = appt.end or (appt.start + timedelta(minutes=appt.minutes_duration) if appt.minutes_duration else None)
         if end is None or end <= appt.start:
             raise FhirFieldError("end", "needs an end (or minutesDuration) after the start")

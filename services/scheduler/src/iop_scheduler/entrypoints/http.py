@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import contextlib
-import hmac
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request, status
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field, ValidationError
 
-from iop_shared.contracts.cloudevents import describe
+from iop_shared.bearer import require_token
 from iop_shared.contracts.common import Revision
 from iop_shared.contracts.inbound import PatientUpserted, SessionCancelled, SessionUpserted
 from iop_shared.health import readiness
-from iop_shared.http_errors import install_validation_errors
+from iop_shared.http_errors import install_http_guards, invalid_body
 
 from ..bootstrap import Service
 from ..domain.fhir import Appointment, FhirFieldError
@@ -27,14 +26,10 @@ from ..handlers import commands
 _bearer = HTTPBearer(auto_error=False)
 
 
-def clinic_of(request: Request, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
-    """The clinic a bearer token belongs to; 401 without a known token."""
-    if creds is not None:
-        for token, clinic_id in request.app.state.tokens.items():
-            if hmac.compare_digest(creds.credentials.encode(), token.encode()):
-                return str(clinic_id)
-    raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a valid clinic bearer token is required",
-                        headers={"WWW-Authenticate": "Bearer"})
+def clinic_of(request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
+    """The clinic a bearer token belongs to; 401 without a known token (HTTPBearer only documents the scheme)."""
+    tokens: dict[str, str] = request.app.state.tokens
+    return str(require_token(request, tokens.items(), "a valid clinic bearer token is required"))
 
 
 Clinic = Annotated[str, Depends(clinic_of)]
@@ -65,7 +60,7 @@ def create_app(service: Service) -> FastAPI:
     app = FastAPI(title="IOP scheduler", version="1.0", lifespan=lifespan,
                   description="Session ingest (JSON, FHIR R4), reminder planning and durable dispatch.")
     app.state.tokens = service.settings.tokens()
-    install_validation_errors(app)  # a refused clinic string or phone is never echoed back
+    install_http_guards(app, service.settings.http_max_body_bytes)  # 413 before parsing; 422s never echo input
     deps = service.deps
 
     @app.exception_handler(commands.Forbidden)
@@ -88,7 +83,7 @@ def create_app(service: Service) -> FastAPI:
         try:
             event = SessionCancelled(session_id=session_id, reason=body.reason, revision=body.revision)
         except ValidationError as exc:
-            raise HTTPException(422, describe(exc)) from exc
+            raise HTTPException(422, invalid_body(exc)) from exc
         return Accepted(event_ids=await commands.cancel_session(deps, clinic_id, event))
 
     @app.post("/v1/patients", status_code=202, response_model=Accepted, tags=["ingest"])
@@ -102,9 +97,10 @@ def create_app(service: Service) -> FastAPI:
         try:
             return Accepted(event_ids=await commands.fhir_appointment(deps, clinic_id, body))
         except FhirFieldError as exc:
-            raise HTTPException(422, [{"loc": ["body", *exc.field.split(".")], "msg": str(exc)}]) from exc
+            raise HTTPException(422, [{"loc": ["body", *exc.field.split(".")], "msg": str(exc),
+                                       "type": "value_error"}]) from exc
         except ValidationError as exc:
-            raise HTTPException(422, describe(exc)) from exc
+            raise HTTPException(422, invalid_body(exc)) from exc
 
     @app.get("/v1/patients/{patient_id}/reminders", tags=["plan"])
     async def patient_plan(patient_id: str, clinic_id: Clinic) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from iop_shared.health import readiness
+from iop_shared.http_errors import install_http_guards
 
 from .. import metrics
 from ..adapters.attendance import FlagActionError
@@ -44,6 +45,7 @@ def create_app(service: Service) -> FastAPI:
                   description="Today's sessions, attendance, missed visits, risk flags and notification delivery, "
                               "projected from the Kafka events; flag actions go to the attendance service.")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    install_http_guards(app, service.settings.http_max_body_bytes)  # 413 before parsing; 422s never echo input
 
     def ctx() -> Context:
         assert service.ctx is not None
