@@ -1,9 +1,14 @@
-"""SMS through Twilio's own SDK (async), rate limited per sender, retrying 429, 5xx and timeouts."""
+"""SMS through Twilio's own SDK (async), rate limited per sender.
+
+Message create is retried only when Twilio proves nothing was created (429, a connection never made); after
+a timeout, a reset mid-response or a 5xx the message may exist, so the outcome is reconciled, never resent.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from datetime import timedelta
 
 import aiohttp
 from aiolimiter import AsyncLimiter
@@ -16,14 +21,23 @@ from iop_notifier.metrics import PROVIDER_LATENCY
 from iop_notifier.settings import Settings
 from iop_shared.contracts.outbound import NotificationChannel, ReasonCode
 
-from .providers import Accepted, Outgoing, ProviderRejected
+from .providers import Accepted, Lookup, Outgoing, ProviderAmbiguous, ProviderRejected, Undecidable, digest
 
 PERMANENT = {"21610": ReasonCode.opted_out, "21211": ReasonCode.invalid_address, "21614": ReasonCode.invalid_address}
+CLOCK_SLACK = timedelta(minutes=5)  # Twilio's clock and ours differ a little
 
 
 def is_transient(exc: BaseException) -> bool:
+    """Safe to send again: Twilio refused before creating anything."""
     if isinstance(exc, TwilioRestException):
-        return bool(exc.status == 429 or exc.status >= 500)
+        return bool(exc.status == 429)
+    return isinstance(exc, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError)
+
+
+def is_ambiguous(exc: BaseException) -> bool:
+    """The message may have been created: a 5xx, a timeout or a connection lost after the request went out."""
+    if isinstance(exc, TwilioRestException):
+        return bool(exc.status >= 500)
     return isinstance(exc, aiohttp.ClientError | asyncio.TimeoutError | OSError)
 
 
@@ -52,12 +66,29 @@ class TwilioSms:
                     wait=wait_exponential_jitter(multiplier=0.2, jitter=0.2, max=self._max_wait), reraise=True):
                 with attempt:
                     message = await self._create(out)
-        except TwilioRestException as exc:
-            code = str(exc.code or exc.status)
-            raise ProviderRejected("twilio", code, PERMANENT.get(code, ReasonCode.provider_error)) from exc
-        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            raise ProviderRejected("twilio", type(exc).__name__, ReasonCode.provider_error) from exc
+        except Exception as exc:
+            if is_ambiguous(exc) and not is_transient(exc):
+                code = str(exc.code or exc.status) if isinstance(exc, TwilioRestException) else type(exc).__name__
+                raise ProviderAmbiguous("twilio", code) from exc
+            if isinstance(exc, TwilioRestException):
+                code = str(exc.code or exc.status)
+                raise ProviderRejected("twilio", code, PERMANENT.get(code, ReasonCode.provider_error)) from exc
+            if is_transient(exc):
+                raise ProviderRejected("twilio", type(exc).__name__, ReasonCode.provider_error) from exc
+            raise
         return Accepted("twilio", str(message.sid), str(message.status or "queued"), NotificationChannel.sms)
+
+    async def lookup(self, query: Lookup) -> Accepted | None:
+        """Twilio's list of messages to the number since the call started, matched on the body's hash."""
+        try:
+            found = await self._client.messages.list_async(
+                to=query.address, date_sent_after=query.since - CLOCK_SLACK, limit=200)
+        except Exception as exc:  # any failure means we still do not know
+            raise Undecidable(f"lookup_failed:{type(exc).__name__}") from exc
+        for m in found:
+            if m.sid not in query.known_ids and m.body is not None and digest(m.body) == query.body_digest:
+                return Accepted("twilio", str(m.sid), "queued", NotificationChannel.sms)
+        return None
 
     async def _create(self, out: Outgoing):  # type: ignore[no-untyped-def]
         if self._limiter is not None and not out.urgent:  # a crisis reply never waits behind reminders
