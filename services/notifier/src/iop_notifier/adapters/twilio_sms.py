@@ -58,6 +58,7 @@ class TwilioSms:
         self._limiter = AsyncLimiter(rate, 1) if rate > 0 else None
         self._attempts = settings.provider_retry_attempts
         self._max_wait = settings.provider_retry_max_wait_s
+        self._timeout = settings.provider_timeout_s
 
     async def send(self, out: Outgoing) -> Accepted:
         try:
@@ -81,8 +82,9 @@ class TwilioSms:
     async def lookup(self, query: Lookup) -> Accepted | None:
         """Twilio's list of messages to the number since the call started, matched on the body's hash."""
         try:
-            found = await self._client.messages.list_async(
-                to=query.address, date_sent_after=query.since - CLOCK_SLACK, limit=200)
+            async with asyncio.timeout(self._timeout):
+                found = await self._client.messages.list_async(
+                    to=query.address, date_sent_after=query.since - CLOCK_SLACK, limit=200)
         except Exception as exc:  # any failure means we still do not know
             raise Undecidable(f"lookup_failed:{type(exc).__name__}") from exc
         for m in found:
@@ -95,8 +97,10 @@ class TwilioSms:
             await self._limiter.acquire()
         started = time.perf_counter()
         try:
-            return await self._client.messages.create_async(
-                to=out.address, body=out.message.sms, status_callback=self._callback, **self._sender)
+            # The SDK hands aiohttp a bare float, which it does not enforce: the deadline is ours.
+            async with asyncio.timeout(self._timeout):
+                return await self._client.messages.create_async(
+                    to=out.address, body=out.message.sms, status_callback=self._callback, **self._sender)
         finally:
             PROVIDER_LATENCY.labels("twilio").observe(time.perf_counter() - started)
 

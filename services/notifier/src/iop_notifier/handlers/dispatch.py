@@ -26,13 +26,12 @@ from .planning import Plan, plan_request
 from .sending import send_claimed
 
 log = get_logger(__name__)
-LEASE_S = 60.0  # on the database's clock
 
 
 async def dispatch_due(deps: Deps) -> int:
     """Lease a batch of due notifications and process them concurrently; return how many."""
     now = deps.clock.now()
-    rows = await deps.pool.fetch(Q["lease_due"], now, LEASE_S, deps.settings.dispatch_batch)
+    rows = await deps.pool.fetch(Q["lease_due"], now, deps.settings.lease_s, deps.settings.dispatch_batch)
     gate = asyncio.Semaphore(deps.settings.dispatch_concurrency)
 
     async def one(request_id: int) -> None:
@@ -102,7 +101,7 @@ async def _apply(conn: repo.Conn, deps: Deps, req: repo.RequestRow, plan: Plan, 
         notification_id, attempt = f"ntf-{uuid.uuid4().hex}", uuid.uuid4().hex
         body = message.sms if channel == "sms" else message.text
         if await repo.claim(conn, notification_id=notification_id, request=req, channel=channel,
-                            capped=decision.counts_against_cap, now=now, attempt=attempt, lease_s=LEASE_S,
+                            capped=decision.counts_against_cap, now=now, attempt=attempt, lease_s=deps.settings.lease_s,
                             address=plan.addresses[channel], body_digest=digest(body)):
             outgoing.append(Outgoing(notification_id, req.recipient_kind, req.recipient_id, channel,
                                      plan.addresses[channel], message, urgent=req.urgent or req.is_reply,
