@@ -151,6 +151,10 @@ class TwilioFake:
             params["MessagingServiceSid"] = messaging_service_sid
         return await self._post(url, params, secrets.token_hex(16), signature)
 
+    async def post_signed(self, url: str, params: dict[str, str], token: str) -> httpx.Response:
+        """A webhook post as Twilio retries it: the same params and idempotency token each time."""
+        return await self._post(url, params, token)
+
     async def _post(self, url: str, params: dict[str, str], token: str,
                     signature: str | None = None) -> httpx.Response:
         headers = {"X-Twilio-Signature": signature if signature is not None else self.sign(url, params),
