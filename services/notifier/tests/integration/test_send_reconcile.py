@@ -10,6 +10,7 @@ import pytest
 from iop_notifier.settings import Settings
 from iop_notifier.testing import builders as b
 from iop_notifier.testing.runner import Running, run_notifier
+from iop_notifier.testing.smtp import SmtpCapture
 from iop_notifier.testing.twilio_fake import ACCEPT_THEN_500, ACCEPT_THEN_TIMEOUT, FakeMessage, TwilioFake
 from iop_shared.contracts.cloudevents import Envelope
 from iop_shared.contracts.common import Contract
@@ -103,3 +104,22 @@ async def test_callbacks_before_the_send_is_recorded_are_kept_and_applied_in_ord
 
 async def _state(svc: Running, sid: str) -> str:
     return str(await svc.deps.pool.fetchval("SELECT state FROM ledger WHERE provider_message_id = $1", sid))
+
+
+async def test_an_smtp_timeout_after_data_is_reported_outcome_unknown_never_sent_twice(
+        topics: str, kafka_bootstrap: str, smtp: SmtpCapture, make_settings: Callable[..., Settings]) -> None:
+    smtp.hang_after_data(4.0)
+    clinic, pid, sid, mail = b.uid("cl"), b.uid("pt"), b.uid("ses"), f"{b.uid('p')}@example.org"
+    rem = b.reminder(pid, clinic, [sid])
+    settings = make_settings(provider_timeout_s=1.0)
+    async with TopicTail(kafka_bootstrap, NOTIFICATIONS.name) as tail, run_notifier(settings) as svc:
+        await publish(kafka_bootstrap, b.clinic(clinic, quiet=b.all_day()),
+                      b.patient(pid, clinic, email=mail, channels=("email",)), b.session(sid, clinic, [pid]), rem)
+        [failed] = await tail.wait_for(of(FAILED, source_event_id=rem.data.reminder_id), timeout=30)
+        assert failed.data.error_code == "outcome_unknown"
+        assert len(smtp.to(mail)) == 1, "DATA was sent again after a timeout that may have meant success"
+        code = await svc.deps.pool.fetchval("SELECT error_code FROM ledger WHERE source_event_id = $1",
+                                            rem.data.reminder_id)
+        assert code == "outcome_unknown:smtp_no_lookup"
+        await tail.settle(1.0)
+        assert tail.events(of(SENT, source_event_id=rem.data.reminder_id)) == []
