@@ -36,6 +36,9 @@ class EmbeddedChannel:
         found = await self._pool.fetchval(Q["embedded_exists"], query.notification_id)
         return Accepted("embedded", query.notification_id, "recorded", NotificationChannel.embedded) if found else None
 
+    async def pace(self, out: Outgoing) -> None:
+        return None
+
     async def close(self) -> None:
         return None
 

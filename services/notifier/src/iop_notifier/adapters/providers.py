@@ -78,6 +78,10 @@ def digest(body: str) -> str:
 
 
 class Sender(Protocol):
+    async def pace(self, out: Outgoing) -> None:
+        """Wait for the sender's rate limit; the dispatcher calls it before recording that the call starts."""
+        ...
+
     async def send(self, out: Outgoing) -> Accepted: ...
 
     async def lookup(self, query: Lookup) -> Accepted | None:

@@ -78,5 +78,8 @@ class SmtpEmail:
         """SMTP offers no way to ask a server whether it accepted a Message-ID."""
         raise Undecidable("smtp_no_lookup", final=True)
 
+    async def pace(self, out: Outgoing) -> None:
+        return None
+
     async def close(self) -> None:
         return None

@@ -7,6 +7,7 @@ a timeout, a reset mid-response or a 5xx the message may exist, so the outcome i
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from datetime import timedelta
 
@@ -25,6 +26,8 @@ from .providers import Accepted, Lookup, Outgoing, ProviderAmbiguous, ProviderRe
 
 PERMANENT = {"21610": ReasonCode.opted_out, "21211": ReasonCode.invalid_address, "21614": ReasonCode.invalid_address}
 CLOCK_SLACK = timedelta(minutes=5)  # Twilio's clock and ours differ a little
+# The SDK logs every request's query at INFO: the message list's `To` is a patient's phone.
+logging.getLogger("twilio.async_http_client").setLevel(logging.WARNING)
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -66,6 +69,8 @@ class TwilioSms:
                     retry=retry_if_exception(is_transient), stop=stop_after_attempt(self._attempts),
                     wait=wait_exponential_jitter(multiplier=0.2, jitter=0.2, max=self._max_wait), reraise=True):
                 with attempt:
+                    if attempt.retry_state.attempt_number > 1:  # the first one was paced by the dispatcher
+                        await self.pace(out)
                     message = await self._create(out)
         except Exception as exc:
             if is_ambiguous(exc) and not is_transient(exc):
@@ -92,9 +97,11 @@ class TwilioSms:
                 return Accepted("twilio", str(m.sid), "queued", NotificationChannel.sms)
         return None
 
-    async def _create(self, out: Outgoing):  # type: ignore[no-untyped-def]
+    async def pace(self, out: Outgoing) -> None:
         if self._limiter is not None and not out.urgent:  # a crisis reply never waits behind reminders
             await self._limiter.acquire()
+
+    async def _create(self, out: Outgoing):  # type: ignore[no-untyped-def]
         started = time.perf_counter()
         try:
             # The SDK hands aiohttp a bare float, which it does not enforce: the deadline is ours.

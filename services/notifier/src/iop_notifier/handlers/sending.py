@@ -24,6 +24,8 @@ log = get_logger(__name__)
 
 async def send_claimed(deps: Deps, req: repo.RequestRow, out: Outgoing) -> None:
     """Start the provider call if the claim is still ours, then record sent, failed or unknown."""
+    # Rate-limit waits come before the start is recorded: a crash while waiting leaves a claim never started.
+    await deps.senders[out.channel].pace(out)
     if await deps.pool.fetchval(Q["start_call"], out.notification_id, out.attempt) is None:
         log.info("claim_taken_over_not_sent", notification_id=out.notification_id)
         return
