@@ -17,6 +17,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
+from twilio.rest.api.v2010.account.message import MessageInstance
 
 from iop_notifier.metrics import PROVIDER_LATENCY
 from iop_notifier.settings import Settings
@@ -85,16 +86,28 @@ class TwilioSms:
         return Accepted("twilio", str(message.sid), str(message.status or "queued"), NotificationChannel.sms)
 
     async def lookup(self, query: Lookup) -> Accepted | None:
-        """Twilio's list of messages to the number since the call started, matched on the body's hash."""
+        """Twilio's messages to the number since the call started, matched on the body's hash.
+
+        DateSent stays empty while a message waits in Twilio's queue, so the newest messages to the number
+        are searched too (by date_created) before concluding that nothing was created.
+        """
+        since = query.since - CLOCK_SLACK
         try:
             async with asyncio.timeout(self._timeout):
-                found = await self._client.messages.list_async(
-                    to=query.address, date_sent_after=query.since - CLOCK_SLACK, limit=200)
+                found = await self._client.messages.list_async(to=query.address, date_sent_after=since, limit=200)
+                if not self._match(query, found):
+                    found = [m for m in await self._client.messages.list_async(to=query.address, limit=200)
+                             if m.date_created is None or m.date_created >= since]
         except Exception as exc:  # any failure means we still do not know
             raise Undecidable(f"lookup_failed:{type(exc).__name__}") from exc
+        sid = self._match(query, found)
+        return Accepted("twilio", sid, "queued", NotificationChannel.sms) if sid else None
+
+    @staticmethod
+    def _match(query: Lookup, found: list[MessageInstance]) -> str | None:
         for m in found:
             if m.sid not in query.known_ids and m.body is not None and digest(m.body) == query.body_digest:
-                return Accepted("twilio", str(m.sid), "queued", NotificationChannel.sms)
+                return str(m.sid)
         return None
 
     async def pace(self, out: Outgoing) -> None:

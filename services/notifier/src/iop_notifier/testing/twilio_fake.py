@@ -4,8 +4,8 @@
 Twilio's error JSON `{code, message, more_info, status}` when a test scripted one for the recipient
 (21211 invalid number, 21610 unsubscribed, 429 too many requests, 5xx).
 Faults after acceptance: ACCEPT_THEN_TIMEOUT creates the message and answers only after `hang_s` (the client
-times out first), ACCEPT_THEN_500 creates it and answers 500. `GET .../Messages.json?To=...&DateSent>=...` lists
-messages newest first, paged the way Twilio pages them.
+times out first), ACCEPT_THEN_500 creates it and answers 500, ACCEPT_QUEUED_THEN_TIMEOUT leaves it queued.
+`GET .../Messages.json?To=...&DateSent>=...` lists messages newest first, paged the way Twilio pages them.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ ERRORS = {21211: (400, "The 'To' number is not a valid phone number."),
           20503: (503, "Service Unavailable")}
 ACCEPT_THEN_TIMEOUT = 1
 ACCEPT_THEN_500 = 2
+ACCEPT_QUEUED_THEN_TIMEOUT = 3  # as ACCEPT_THEN_TIMEOUT, and the message waits in the queue (no date_sent)
 
 
 @dataclass
@@ -42,6 +43,7 @@ class FakeMessage:
     sender: str
     status_callback: str | None
     accepted_at: float
+    queued: bool = False  # still in Twilio's queue: no date_sent yet
 
 
 def free_port() -> int:
@@ -86,14 +88,14 @@ class TwilioFake:
                 await asyncio.sleep(self.delay_s)
             script = self._scripts.get(form.get("To", ""))
             code = script.popleft() if script else None
-            if code is not None and code not in (ACCEPT_THEN_TIMEOUT, ACCEPT_THEN_500):
+            if code is not None and code not in (ACCEPT_THEN_TIMEOUT, ACCEPT_THEN_500, ACCEPT_QUEUED_THEN_TIMEOUT):
                 status, message = ERRORS.get(code, (400, "error"))
                 return _error(code, status, message)
             msg = FakeMessage("SM" + secrets.token_hex(16), form["To"], form["Body"],
                               form.get("MessagingServiceSid") or form.get("From", ""), form.get("StatusCallback"),
-                              time.time())
+                              time.time(), queued=code == ACCEPT_QUEUED_THEN_TIMEOUT)
             self.messages.append(msg)
-            if code == ACCEPT_THEN_TIMEOUT:
+            if code in (ACCEPT_THEN_TIMEOUT, ACCEPT_QUEUED_THEN_TIMEOUT):
                 await asyncio.sleep(self.hang_s)
             if code == ACCEPT_THEN_500:
                 return _error(20500, 500, "Internal Server Error")
@@ -112,7 +114,7 @@ class TwilioFake:
         q = request.query_params
         since = _parse_date(q.get("DateSent>") or q.get("DateSent>="))
         found = [m for m in reversed(self.messages) if (not q.get("To") or m.to == q["To"])
-                 and (since is None or m.accepted_at >= since)]
+                 and (since is None or (not m.queued and m.accepted_at >= since))]
         size, page = int(q.get("PageSize", "50")), int(q.get("Page", "0"))
         chunk = found[page * size:(page + 1) * size]
         uri = f"/2010-04-01/Accounts/{sid}/Messages.json"
@@ -196,5 +198,6 @@ def _resource(msg: FakeMessage, account_sid: str) -> dict[str, Any]:
     return {"sid": msg.sid, "account_sid": account_sid, "to": msg.to, "from": None, "body": msg.body,
             "messaging_service_sid": msg.sender if msg.sender.startswith("MG") else None, "status": "queued",
             "num_segments": "1", "direction": "outbound-api", "api_version": "2010-04-01", "price": None,
-            "error_code": None, "error_message": None, "date_created": sent, "date_updated": now, "date_sent": sent,
+            "error_code": None, "error_message": None, "date_created": sent, "date_updated": now,
+            "date_sent": None if msg.queued else sent,
             "uri": f"/2010-04-01/Accounts/{account_sid}/Messages/{msg.sid}.json"}
