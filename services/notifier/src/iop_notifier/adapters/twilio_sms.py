@@ -82,7 +82,8 @@ class TwilioSms:
                 raise ProviderRejected("twilio", code, PERMANENT.get(code, ReasonCode.provider_error)) from exc
             if is_transient(exc):
                 raise ProviderRejected("twilio", type(exc).__name__, ReasonCode.provider_error) from exc
-            raise
+            # Anything else (an unreadable answer, say) leaves the outcome open: reconcile, never resend.
+            raise ProviderAmbiguous("twilio", type(exc).__name__) from exc
         return Accepted("twilio", str(message.sid), str(message.status or "queued"), NotificationChannel.sms)
 
     async def lookup(self, query: Lookup) -> Accepted | None:
