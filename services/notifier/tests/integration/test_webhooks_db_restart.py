@@ -20,7 +20,7 @@ from iop_shared.testing.kafka import TopicTail, publish
 from iop_shared.testing.private_pg import PrivatePostgres
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
-TEXTS = 40
+TEXTS = 80
 
 
 async def _post_like_twilio(twilio: TwilioFake, url: str, params: dict[str, str], seen: Counter[int]) -> None:
