@@ -50,6 +50,7 @@ def make_settings(kafka_bootstrap: str, database_url: str, pg_schema: str, group
             "smtp_host": "127.0.0.1", "smtp_port": smtp.port, "embedded_token": "test-embedded-token-123",
             "admin_token": "test-admin-token-123", "triage_token": "test-triage-token-123",
             "dispatch_poll_s": 0.2, "timer_interval_s": 0.5, "unknown_recipient_grace_s": 20,
+            "reconcile_after_s": 0.5,
         }
         values.update(overrides)
         return Settings.model_validate(values)

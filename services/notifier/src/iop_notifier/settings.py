@@ -39,6 +39,16 @@ class Settings(BaseServiceSettings):
     provider_timeout_s: float = 10.0
     provider_retry_attempts: int = 5
     provider_retry_max_wait_s: float = 8.0
+    # How long a lease on a due request, and a claim not yet sent to the provider, belongs to its replica
+    # (database clock); a claim of a replica that died before calling the provider is sent after this.
+    lease_s: float = Field(default=60.0, gt=0)
+    # A provider call started this long ago without an outcome (its process died mid-call) is reconciled with
+    # the provider; never less than a live call can take (provider_timeout_s and its retries).
+    reaper_after_s: float = Field(default=600.0, gt=0, validation_alias=AliasChoices(
+        "NOTIFIER_REAPER_AFTER", "NOTIFIER_REAPER_AFTER_S", "reaper_after_s"))
+    # After an ambiguous provider error (timeout, reset, 5xx), wait this long before asking the provider.
+    reconcile_after_s: float = Field(default=30.0, gt=0, validation_alias=AliasChoices(
+        "NOTIFIER_RECONCILE_AFTER", "NOTIFIER_RECONCILE_AFTER_S", "reconcile_after_s"))
 
     # Email over SMTP; without smtp_host email is recorded by the embedded channel.
     smtp_host: str | None = None

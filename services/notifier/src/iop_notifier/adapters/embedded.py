@@ -10,7 +10,7 @@ from iop_shared.clock import Clock
 from iop_shared.contracts.outbound import NotificationChannel
 from iop_shared.logging import get_logger
 
-from .providers import Accepted, Outgoing
+from .providers import Accepted, Lookup, Outgoing
 from .sql import Q
 
 log = get_logger(__name__)
@@ -30,6 +30,14 @@ class EmbeddedChannel:
         log.info("embedded_message_recorded", notification_id=out.notification_id, channel=out.channel,
                  recipient_kind=out.recipient_kind)
         return Accepted("embedded", out.notification_id, "recorded", NotificationChannel.embedded)
+
+    async def lookup(self, query: Lookup) -> Accepted | None:
+        """Our own table says for sure whether the message was recorded."""
+        found = await self._pool.fetchval(Q["embedded_exists"], query.notification_id)
+        return Accepted("embedded", query.notification_id, "recorded", NotificationChannel.embedded) if found else None
+
+    async def pace(self, out: Outgoing) -> None:
+        return None
 
     async def close(self) -> None:
         return None

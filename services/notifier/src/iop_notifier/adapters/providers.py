@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from iop_notifier.domain.messages import Rendered
@@ -20,6 +22,7 @@ class Outgoing:
     address: str
     message: Rendered
     urgent: bool = False
+    attempt: str = ""  # the ledger claim's fencing token
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,49 @@ class ProviderRejected(Exception):
         self.reason = reason
 
 
+class ProviderAmbiguous(Exception):
+    """The provider may have accepted the message (timeout, reset mid-response, 5xx): find out, never resend."""
+
+    def __init__(self, provider: str, code: str) -> None:
+        super().__init__(f"{provider} outcome unknown: {code}")
+        self.provider = provider
+        self.code = code
+
+
+class Undecidable(Exception):
+    """The provider cannot say whether it received a message; `reason` says why."""
+
+    def __init__(self, reason: str, *, final: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.final = final  # asking again cannot help (the protocol has no lookup)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What reconciliation searches for: one message to `address` with this body, sent since `since`."""
+
+    notification_id: str
+    address: str
+    body_digest: str
+    since: datetime
+    known_ids: frozenset[str] = frozenset()  # provider ids already in the ledger (another notification's)
+
+
+def digest(body: str) -> str:
+    """The body's hash: reconciliation matches on it, the ledger never keeps the text."""
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
 class Sender(Protocol):
+    async def pace(self, out: Outgoing) -> None:
+        """Wait for the sender's rate limit; the dispatcher calls it before recording that the call starts."""
+        ...
+
     async def send(self, out: Outgoing) -> Accepted: ...
+
+    async def lookup(self, query: Lookup) -> Accepted | None:
+        """The message if the provider has it, None if it proves it has none; Undecidable otherwise."""
+        ...
 
     async def close(self) -> None: ...

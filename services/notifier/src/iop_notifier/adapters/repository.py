@@ -180,10 +180,11 @@ async def set_request_state(conn: Conn, request_id: int, state: str, *, not_befo
 
 
 async def claim(conn: Conn, *, notification_id: str, request: RequestRow, channel: str, capped: bool,
-                now: datetime) -> bool:
+                now: datetime, attempt: str, lease_s: float, address: str, body_digest: str) -> bool:
     """Claim (source event, recipient, channel) before calling a provider; False if it was claimed before."""
     got = await conn.fetchval(Q["claim"], notification_id, request.id, request.source_event_id,
-                              request.recipient_kind, request.recipient_id, channel, capped, now)
+                              request.recipient_kind, request.recipient_id, channel, capped, now, attempt,
+                              lease_s, address, body_digest)
     return got is not None
 
 

@@ -13,14 +13,22 @@ from iop_notifier.metrics import PROVIDER_LATENCY
 from iop_notifier.settings import Settings
 from iop_shared.contracts.outbound import NotificationChannel, ReasonCode
 
-from .providers import Accepted, Outgoing, ProviderRejected
+from .providers import Accepted, Lookup, Outgoing, ProviderAmbiguous, ProviderRejected, Undecidable
 
 
 def is_transient(exc: BaseException) -> bool:
+    """Safe to send again: the server answered no (4xx), or we never reached it."""
     if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
         return False
     if isinstance(exc, aiosmtplib.SMTPResponseException):
         return 400 <= exc.code < 500
+    return isinstance(exc, aiosmtplib.SMTPConnectError | aiosmtplib.SMTPConnectTimeoutError | ConnectionRefusedError)
+
+
+def is_ambiguous(exc: BaseException) -> bool:
+    """A timeout or a lost connection without the server's answer: the mail may have been accepted."""
+    if isinstance(exc, aiosmtplib.SMTPResponseException) or is_transient(exc):
+        return False
     return isinstance(exc, aiosmtplib.SMTPException | TimeoutError | OSError)
 
 
@@ -56,11 +64,22 @@ class SmtpEmail:
                             validate_certs=s.smtp_validate_certs, timeout=s.provider_timeout_s)
                     finally:
                         PROVIDER_LATENCY.labels("smtp").observe(time.perf_counter() - started)
-        except aiosmtplib.SMTPRecipientsRefused as exc:
-            raise ProviderRejected("smtp", "recipient_refused", ReasonCode.invalid_address) from exc
-        except (aiosmtplib.SMTPException, TimeoutError, OSError) as exc:
-            raise ProviderRejected("smtp", type(exc).__name__, ReasonCode.provider_error) from exc
+        except Exception as exc:
+            if is_ambiguous(exc):  # DATA may have gone through: never sent again blindly
+                raise ProviderAmbiguous("smtp", type(exc).__name__) from exc
+            if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+                raise ProviderRejected("smtp", "recipient_refused", ReasonCode.invalid_address) from exc
+            if isinstance(exc, aiosmtplib.SMTPException | TimeoutError | OSError):
+                raise ProviderRejected("smtp", type(exc).__name__, ReasonCode.provider_error) from exc
+            raise
         return Accepted("smtp", str(msg["Message-ID"]), "sent", NotificationChannel.email)
+
+    async def lookup(self, query: Lookup) -> Accepted | None:
+        """SMTP offers no way to ask a server whether it accepted a Message-ID."""
+        raise Undecidable("smtp_no_lookup", final=True)
+
+    async def pace(self, out: Outgoing) -> None:
+        return None
 
     async def close(self) -> None:
         return None

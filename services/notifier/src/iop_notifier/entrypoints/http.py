@@ -13,6 +13,7 @@ from iop_notifier.adapters.embedded import list_messages
 from iop_notifier.adapters.providers import ProviderRejected
 from iop_notifier.bootstrap import Notifier, bootstrap
 from iop_notifier.entrypoints.concerns import add_concern_routes
+from iop_notifier.entrypoints.unavailable import add_unavailable_handler
 from iop_notifier.entrypoints.webhook_form import require_fields, signed_form
 from iop_notifier.handlers.deps import Deps
 from iop_notifier.handlers.replies import receive_reply
@@ -168,6 +169,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                 "messages": await list_messages(d.pool, recipient_id, limit)}
 
     add_concern_routes(app, settings)
+    add_unavailable_handler(app)
     if settings.environment == "production":
         drop_development_routes(app)
     return app

@@ -1,4 +1,4 @@
-"""In-process timers (APScheduler): escalation, lost-claim reaping, retention purge, queue depth.
+"""In-process timers (APScheduler): escalation, claim recovery and reconciliation, retention purge, queue depth.
 
 Durable state lives in PostgreSQL; these jobs only wake the code that reads it, so any replica may run them.
 """
@@ -12,7 +12,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from iop_notifier.adapters.sql import Q
 from iop_notifier.handlers.alerts import escalate_due
 from iop_notifier.handlers.deps import Deps
-from iop_notifier.handlers.dispatch import reap_lost_claims
+from iop_notifier.handlers.recovery import recover_claims
 from iop_notifier.metrics import QUEUE_DEPTH
 from iop_shared.logging import get_logger
 
@@ -38,7 +38,7 @@ class Timers:
         every = deps.settings.timer_interval_s
         self._scheduler.add_job(escalate_due, "interval", seconds=every, args=[deps], id="escalate")
         self._scheduler.add_job(measure_queue, "interval", seconds=every, args=[deps], id="queue_depth")
-        self._scheduler.add_job(reap_lost_claims, "interval", seconds=60, args=[deps], id="reap")
+        self._scheduler.add_job(recover_claims, "interval", seconds=every, args=[deps], id="recover")
         self._scheduler.add_job(purge_retention, "interval", hours=1, args=[deps], id="purge")
 
     def start(self) -> None:

@@ -1,8 +1,8 @@
 """The dispatcher: decides each due notification under the policy, claims it in the ledger, then sends it.
 
 Claim-before-send: the ledger row (source event, recipient, channel) commits before the provider is called,
-so neither a crash nor a redelivered event can send a second message; a claim whose outcome was lost is
-reported failed by the reaper rather than sent again.
+so neither a crash nor a redelivered event can send a second message; a claim never started is released and
+sent after recovery, one whose outcome was lost is reconciled with the provider (handlers/recovery.py).
 """
 
 from __future__ import annotations
@@ -13,25 +13,25 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from iop_notifier.adapters import repository as repo
-from iop_notifier.adapters.providers import Outgoing, ProviderRejected
+from iop_notifier.adapters.providers import Outgoing, digest
 from iop_notifier.adapters.sql import Q
 from iop_notifier.domain.messages import render
 from iop_notifier.domain.policy import Defer, Send, Suppress, merge_winner
-from iop_shared.contracts.outbound import NotificationChannel, ReasonCode
+from iop_shared.contracts.outbound import ReasonCode
 from iop_shared.logging import get_logger
 
 from . import events, freshness
 from .deps import Deps
 from .planning import Plan, plan_request
+from .sending import send_claimed
 
 log = get_logger(__name__)
-LEASE = timedelta(seconds=60)
 
 
 async def dispatch_due(deps: Deps) -> int:
     """Lease a batch of due notifications and process them concurrently; return how many."""
     now = deps.clock.now()
-    rows = await deps.pool.fetch(Q["lease_due"], now, now + LEASE, deps.settings.dispatch_batch)
+    rows = await deps.pool.fetch(Q["lease_due"], now, deps.settings.lease_s, deps.settings.dispatch_batch)
     gate = asyncio.Semaphore(deps.settings.dispatch_concurrency)
 
     async def one(request_id: int) -> None:
@@ -51,7 +51,11 @@ async def process(deps: Deps, request_id: int) -> None:
     if claimed is None:
         return
     for out in claimed.outgoing:
-        await _send(deps, claimed, out)
+        fresh = await freshness.latest(deps, claimed.request, out)  # the session may have moved since the claim
+        if fresh is None:
+            await freshness.withdraw(deps, claimed.request, out)
+            continue
+        await send_claimed(deps, claimed.request, fresh)
 
 
 @dataclass(frozen=True)
@@ -98,11 +102,14 @@ async def _apply(conn: repo.Conn, deps: Deps, req: repo.RequestRow, plan: Plan, 
     message = render(req.purpose, plan.locale, plan.variables)
     outgoing = []
     for channel in plan.channels:
-        notification_id = f"ntf-{uuid.uuid4().hex}"
+        notification_id, attempt = f"ntf-{uuid.uuid4().hex}", uuid.uuid4().hex
+        body = message.sms if channel == "sms" else message.text
         if await repo.claim(conn, notification_id=notification_id, request=req, channel=channel,
-                            capped=decision.counts_against_cap, now=now):
+                            capped=decision.counts_against_cap, now=now, attempt=attempt, lease_s=deps.settings.lease_s,
+                            address=plan.addresses[channel], body_digest=digest(body)):
             outgoing.append(Outgoing(notification_id, req.recipient_kind, req.recipient_id, channel,
-                                     plan.addresses[channel], message, urgent=req.urgent or req.is_reply))
+                                     plan.addresses[channel], message, urgent=req.urgent or req.is_reply,
+                                     attempt=attempt))
         else:
             log.warning("already_claimed_not_sent_again", request_id=req.id, channel=channel)
     await repo.set_request_state(conn, req.id, "sending" if outgoing else "done")
@@ -122,70 +129,6 @@ async def _absorbs_others(conn: repo.Conn, req: repo.RequestRow, now: datetime) 
             await events.suppressed(conn, source_event_id=r["source_event_id"], kind=r["recipient_kind"],
                                     recipient_id=req.recipient_id, reason=ReasonCode.merged, at=now)
     return winner == req.id
-
-
-async def _send(deps: Deps, claimed: Claimed, out: Outgoing) -> None:
-    req = claimed.request
-    fresh = await freshness.latest(deps, req, out)  # the session may have moved again since the claim
-    if fresh is None:
-        await freshness.withdraw(deps, req, out)
-        return
-    out = fresh
-    try:
-        accepted = await deps.senders[out.channel].send(out)
-    except ProviderRejected as exc:
-        await _record_failure(deps, req, out, exc)
-        return
-    async with deps.pool.acquire() as conn, conn.transaction():
-        now = deps.clock.now()
-        await conn.execute(Q["mark_sent"], out.notification_id, accepted.status, accepted.provider,
-                           accepted.provider_message_id, now)
-        await repo.set_request_state(conn, req.id, "done")
-        await events.sent(conn, notification_id=out.notification_id, source_event_id=req.source_event_id,
-                          kind=req.recipient_kind, recipient_id=req.recipient_id, channel=accepted.event_channel,
-                          provider_message_id=accepted.provider_message_id, at=now,
-                          reason=_sent_reason(req))
-
-
-def _sent_reason(req: repo.RequestRow) -> ReasonCode | None:
-    if req.exclude_channels:
-        return ReasonCode.fallback_used
-    reason = req.extra.get("reason")  # e.g. a page to the fallback roster
-    return ReasonCode(reason) if reason else None
-
-
-async def _record_failure(deps: Deps, req: repo.RequestRow, out: Outgoing, exc: ProviderRejected) -> None:
-    log.warning("provider_rejected", notification_id=out.notification_id, provider=exc.provider, code=exc.code)
-    async with deps.pool.acquire() as conn, conn.transaction():
-        now = deps.clock.now()
-        await conn.execute(Q["mark_failed"], out.notification_id, exc.provider, exc.code, now)
-        await events.failed(conn, notification_id=out.notification_id, source_event_id=req.source_event_id,
-                            kind=req.recipient_kind, recipient_id=req.recipient_id,
-                            channel=NotificationChannel(out.channel), reason=exc.reason, error_code=exc.code, at=now)
-        if out.channel == "sms" and exc.reason in (ReasonCode.opted_out, ReasonCode.invalid_address):
-            await repo.set_phone_state(conn, out.address, now, opted_out=exc.reason == ReasonCode.opted_out or None,
-                                       invalid=exc.reason == ReasonCode.invalid_address or None)
-        if req.recipient_kind == "patient" and req.channels is None and out.channel == "sms":
-            # Fall back to the next channel (email) through the policy, which still checks consent.
-            await conn.execute(Q["repend_without_channel"], req.id, out.channel, now)
-            deps.wake()
-        else:
-            await repo.set_request_state(conn, req.id, "done")
-
-
-async def reap_lost_claims(deps: Deps, older_than: timedelta = timedelta(minutes=10)) -> int:
-    """Claims whose send outcome was lost (a crash mid-send) are reported failed, never re-sent."""
-    async with deps.pool.acquire() as conn, conn.transaction():
-        now = deps.clock.now()
-        rows = await conn.fetch(Q["stale_claims"], now - older_than)
-        for r in rows:
-            await conn.execute(Q["mark_failed"], r["notification_id"], None, "outcome_unknown", now)
-            await repo.set_request_state(conn, r["request_id"], "done")
-            await events.failed(conn, notification_id=r["notification_id"], source_event_id=r["source_event_id"],
-                                kind=r["recipient_kind"], recipient_id=r["recipient_id"],
-                                channel=NotificationChannel(r["channel"]), reason=ReasonCode.provider_error,
-                                error_code="outcome_unknown", at=now)
-        return len(rows)
 
 
 async def run_dispatcher(deps: Deps, stop: asyncio.Event) -> None:

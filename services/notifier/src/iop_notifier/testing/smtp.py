@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from email import message_from_bytes
@@ -23,9 +24,12 @@ class ReceivedMail:
 class _Keep:
     def __init__(self) -> None:
         self.mails: list[ReceivedMail] = []
+        self.hang_s = 0.0  # keep the mail, then answer this late: the client times out after DATA
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.mails.append(ReceivedMail(list(envelope.rcpt_tos), message_from_bytes(envelope.content), time.time()))
+        if self.hang_s:
+            await asyncio.sleep(self.hang_s)
         return "250 Message accepted for delivery"
 
 
@@ -36,6 +40,10 @@ class SmtpCapture:
         self.port = free_port()
         self._handler = _Keep()
         self._controller = Controller(self._handler, hostname="127.0.0.1", port=self.port)
+
+    def hang_after_data(self, seconds: float) -> None:
+        """Accept every mail but answer DATA only after `seconds` (a timeout after the server took it)."""
+        self._handler.hang_s = seconds
 
     @property
     def mails(self) -> list[ReceivedMail]:

@@ -3,6 +3,9 @@
 `POST /2010-04-01/Accounts/{sid}/Messages.json` answers 201 with a message resource (status `queued`), or
 Twilio's error JSON `{code, message, more_info, status}` when a test scripted one for the recipient
 (21211 invalid number, 21610 unsubscribed, 429 too many requests, 5xx).
+Faults after acceptance: ACCEPT_THEN_TIMEOUT creates the message and answers only after `hang_s` (the client
+times out first), ACCEPT_THEN_500 creates it and answers 500, ACCEPT_QUEUED_THEN_TIMEOUT leaves it queued.
+`GET .../Messages.json?To=...&DateSent>=...` lists messages newest first, paged the way Twilio pages them.
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ ERRORS = {21211: (400, "The 'To' number is not a valid phone number."),
           21610: (400, "Attempt to send to unsubscribed recipient"),
           20429: (429, "Too Many Requests"), 20500: (500, "Internal Server Error"),
           20503: (503, "Service Unavailable")}
+ACCEPT_THEN_TIMEOUT = 1
+ACCEPT_THEN_500 = 2
+ACCEPT_QUEUED_THEN_TIMEOUT = 3  # as ACCEPT_THEN_TIMEOUT, and the message waits in the queue (no date_sent)
 
 
 @dataclass
@@ -37,6 +43,7 @@ class FakeMessage:
     sender: str
     status_callback: str | None
     accepted_at: float
+    queued: bool = False  # still in Twilio's queue: no date_sent yet
 
 
 def free_port() -> int:
@@ -51,6 +58,9 @@ class TwilioFake:
         self.auth_token = auth_token
         self.messages: list[FakeMessage] = []
         self.requests = 0
+        self.lists = 0
+        self.delay_s = 0.0  # latency of every create, so a test can kill a sender mid-stream
+        self.hang_s = 30.0
         self._scripts: dict[str, deque[int]] = defaultdict(deque)
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -74,18 +84,46 @@ class TwilioFake:
             if not self._authorized(request, sid):
                 return _error(20003, 401, "Authenticate")
             form = {k: str(v) for k, v in (await request.form()).items()}
+            if self.delay_s:
+                await asyncio.sleep(self.delay_s)
             script = self._scripts.get(form.get("To", ""))
-            if script:
-                code = script.popleft()
+            code = script.popleft() if script else None
+            if code is not None and code not in (ACCEPT_THEN_TIMEOUT, ACCEPT_THEN_500, ACCEPT_QUEUED_THEN_TIMEOUT):
                 status, message = ERRORS.get(code, (400, "error"))
                 return _error(code, status, message)
             msg = FakeMessage("SM" + secrets.token_hex(16), form["To"], form["Body"],
                               form.get("MessagingServiceSid") or form.get("From", ""), form.get("StatusCallback"),
-                              time.time())
+                              time.time(), queued=code == ACCEPT_QUEUED_THEN_TIMEOUT)
             self.messages.append(msg)
+            if code in (ACCEPT_THEN_TIMEOUT, ACCEPT_QUEUED_THEN_TIMEOUT):
+                await asyncio.sleep(self.hang_s)
+            if code == ACCEPT_THEN_500:
+                return _error(20500, 500, "Internal Server Error")
             return JSONResponse(_resource(msg, sid), status_code=201)
 
+        @app.get("/2010-04-01/Accounts/{sid}/Messages.json")
+        async def list_messages(sid: str, request: Request) -> JSONResponse:
+            self.lists += 1
+            if not self._authorized(request, sid):
+                return _error(20003, 401, "Authenticate")
+            return JSONResponse(self._page(sid, request))
+
         return app
+
+    def _page(self, sid: str, request: Request) -> dict[str, Any]:
+        q = request.query_params
+        since = _parse_date(q.get("DateSent>") or q.get("DateSent>="))
+        found = [m for m in reversed(self.messages) if (not q.get("To") or m.to == q["To"])
+                 and (since is None or (not m.queued and m.accepted_at >= since))]
+        size, page = int(q.get("PageSize", "50")), int(q.get("Page", "0"))
+        chunk = found[page * size:(page + 1) * size]
+        uri = f"/2010-04-01/Accounts/{sid}/Messages.json"
+        more = (page + 1) * size < len(found)
+        params = "&".join(f"{k}={v}" for k, v in q.items() if k not in ("Page", "PageSize"))
+        return {"messages": [_resource(m, sid) for m in chunk], "page": page, "page_size": size,
+                "start": page * size, "end": page * size + len(chunk), "uri": uri, "first_page_uri": uri,
+                "previous_page_uri": None,
+                "next_page_uri": f"{uri}?{params}&PageSize={size}&Page={page + 1}" if more else None}
 
     def _authorized(self, request: Request, sid: str) -> bool:
         header = request.headers.get("authorization", "")
@@ -115,6 +153,10 @@ class TwilioFake:
             params["MessagingServiceSid"] = messaging_service_sid
         return await self._post(url, params, secrets.token_hex(16), signature)
 
+    async def post_signed(self, url: str, params: dict[str, str], token: str) -> httpx.Response:
+        """A webhook post as Twilio retries it: the same params and idempotency token each time."""
+        return await self._post(url, params, token)
+
     async def _post(self, url: str, params: dict[str, str], token: str,
                     signature: str | None = None) -> httpx.Response:
         headers = {"X-Twilio-Signature": signature if signature is not None else self.sign(url, params),
@@ -142,10 +184,20 @@ def _error(code: int, status: int, message: str) -> JSONResponse:
                          "status": status}, status_code=status)
 
 
+def _parse_date(value: str | None) -> float | None:
+    """Twilio's DateSent filters: an ISO 8601 date or date-time, UTC when no offset is given."""
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
+
+
 def _resource(msg: FakeMessage, account_sid: str) -> dict[str, Any]:
     now = datetime.now(UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
+    sent = datetime.fromtimestamp(msg.accepted_at, UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
     return {"sid": msg.sid, "account_sid": account_sid, "to": msg.to, "from": None, "body": msg.body,
             "messaging_service_sid": msg.sender if msg.sender.startswith("MG") else None, "status": "queued",
             "num_segments": "1", "direction": "outbound-api", "api_version": "2010-04-01", "price": None,
-            "error_code": None, "error_message": None, "date_created": now, "date_updated": now, "date_sent": None,
+            "error_code": None, "error_message": None, "date_created": sent, "date_updated": now,
+            "date_sent": None if msg.queued else sent,
             "uri": f"/2010-04-01/Accounts/{account_sid}/Messages/{msg.sid}.json"}

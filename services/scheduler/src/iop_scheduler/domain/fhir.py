@@ -21,7 +21,6 @@ from iop_shared.contracts.inbound import (
 )
 from iop_shared.contracts.lockscreen import REFUSAL, clinical_terms
 
-INT64_MAX = 2**63 - 1
 Status = Literal["proposed", "pending", "booked", "arrived", "fulfilled", "cancelled", "noshow",
                  "entered-in-error", "checked-in", "waitlist"]
 

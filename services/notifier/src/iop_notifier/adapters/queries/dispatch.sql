@@ -5,16 +5,6 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13)
 ON CONFLICT (source_event_id, recipient_id) DO NOTHING
 RETURNING id;
 
--- name: lease_due
-UPDATE requests SET state = 'leased', lease_until = $2
-WHERE id IN (
-    SELECT id FROM requests
-    WHERE (state = 'pending' AND not_before <= $1) OR (state = 'leased' AND lease_until < $1)
-    ORDER BY not_before
-    LIMIT $3
-    FOR UPDATE SKIP LOCKED)
-RETURNING id;
-
 -- name: request_for_update
 SELECT * FROM requests WHERE id = $1 FOR UPDATE;
 
@@ -40,26 +30,6 @@ WHERE id = $1;
 UPDATE requests SET state = 'done'
 WHERE source_event_id = $1 AND state IN ('pending', 'leased')
 RETURNING id, recipient_kind, recipient_id;
-
--- name: claim
-INSERT INTO ledger (notification_id, request_id, source_event_id, recipient_kind, recipient_id, channel, state,
-                    counts_against_cap, claimed_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, 'claimed', $7, $8, $8)
-ON CONFLICT (source_event_id, recipient_id, channel) DO NOTHING
-RETURNING id;
-
--- name: mark_sent
-UPDATE ledger SET state = $2, provider = $3, provider_message_id = $4, updated_at = $5
-WHERE notification_id = $1;
-
--- name: mark_failed
-UPDATE ledger SET state = 'failed', provider = $2, error_code = $3, updated_at = $4
-WHERE notification_id = $1;
-
--- name: stale_claims
-SELECT notification_id, request_id, recipient_kind, recipient_id, source_event_id, channel
-FROM ledger WHERE state = 'claimed' AND claimed_at < $1
-FOR UPDATE SKIP LOCKED;
 
 -- name: embedded_record
 INSERT INTO embedded_messages (notification_id, recipient_kind, recipient_id, channel, subject, body, created_at)
