@@ -19,6 +19,7 @@ from iop_notifier.testing.twilio_fake import TwilioFake
 from iop_shared.contracts.cloudevents import Envelope
 from iop_shared.contracts.inbound import SessionCancelled
 from iop_shared.contracts.outbound import ReminderPurpose
+from iop_shared.contracts.tenancy import clinic_source
 from iop_shared.contracts.topics import NOTIFICATIONS
 from iop_shared.testing.kafka import TopicTail, eventually, publish
 
@@ -65,7 +66,8 @@ async def test_a_claimed_cancellation_notice_of_a_reinstated_session_is_withdraw
     async with TopicTail(kafka_bootstrap, NOTIFICATIONS.name) as tail, run_notifier(make_settings()) as svc:
         await publish(kafka_bootstrap, b.clinic(clinic, quiet=b.all_day()), b.patient(pid, clinic, phone_number=ph),
                       b.session(sid, clinic, [pid], starts_in=timedelta(hours=2)))
-        await publish(kafka_bootstrap, Envelope(SessionCancelled(session_id=sid, revision=2), source="iop/test"))
+        await publish(kafka_bootstrap, Envelope(SessionCancelled(session_id=sid, revision=2),
+                                                        source=clinic_source(clinic, "test")))
 
         async def cancelled() -> bool:
             return bool(await svc.deps.pool.fetchval("SELECT cancelled FROM sessions WHERE session_id = $1", sid))

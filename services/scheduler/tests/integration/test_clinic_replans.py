@@ -13,6 +13,7 @@ from iop_scheduler.testing import patient, session
 from iop_shared.clock import FrozenClock
 from iop_shared.contracts import Envelope
 from iop_shared.contracts.inbound import ClinicUpserted, QuietHours
+from iop_shared.contracts.tenancy import clinic_source
 
 T0 = datetime(2026, 6, 1, 14, 0, tzinfo=UTC)  # 10:00 in New York
 PATIENTS = [f"p{i}" for i in range(7)]
@@ -47,7 +48,7 @@ async def test_a_replan_failing_midway_is_resumed_by_the_sweep_not_lost(make_ser
     clinic = Envelope(data=ClinicUpserted(clinic_id="clinic-a", public_name="Clinic", callback_phone="+15555550100",
                                           timezone="America/New_York",
                                           quiet_hours=QuietHours(start="09:00", end="12:00"), revision=1),
-                      source="test/clinic")
+                      source=clinic_source("clinic-a", "test"))
     monkeypatch.setattr(replans, "BATCH", 3)
     with pytest.raises(ConnectionResetError):
         await ingest.clinic_upserted(d, clinic)

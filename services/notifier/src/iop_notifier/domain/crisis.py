@@ -130,6 +130,16 @@ def _negated(tokens: list[str], start: int, covered: set[int], lex: Compiled) ->
     return False
 
 
+# A goodbye that names the next meeting ("gracias por todo, nos vemos el jueves") is a thank-you, not a farewell.
+_NEXT_MEETING = (("nos", "vemos"), ("see", "you"), ("see", "u"), ("hasta", "el"), ("hasta", "manana"),
+                 ("next", "week"), ("proxima", "semana"), ("monday",), ("tuesday",), ("wednesday",), ("thursday",),
+                 ("friday",), ("lunes",), ("martes",), ("miercoles",), ("jueves",), ("viernes",))
+
+
+def _only_a_thank_you(firm: list[str], tokens: list[str]) -> bool:
+    return set(firm) == {"goodbye_preparation"} and any(find_phrase(tokens, p, frozenset()) >= 0 for p in _NEXT_MEETING)
+
+
 def read(text: str) -> Reading:
     """The crisis reading of one reply: `crisis`, `concern` (a person should read it) or `none`."""
     lex = compiled()
@@ -152,6 +162,8 @@ def read(text: str) -> Reading:
     all_tokens = [t for c in clauses for t in c]
     whole = " ".join(all_tokens)
     firm += ["message_pattern" for pattern in lex.message_patterns if pattern.search(whole)]
+    if firm and _only_a_thank_you(firm, all_tokens):
+        return Reading(Level.concern, ("goodbye_with_next_meeting",), figurative)
     if firm:
         third = ("third_person",) if any(t in lex.third_person for t in all_tokens) else ()
         return Reading(Level.crisis, tuple(dict.fromkeys(firm)) + third, figurative)
