@@ -51,6 +51,10 @@ _UNREAD = ParsedReply(CheckinIntent.concern, if_ordinary=_OTHER)
 FIGURATIVE_FLOOR = 0.75
 KEYWORD_FLOOR = 0.8
 _KEYWORDS = frozenset({CheckinIntent.opt_out, CheckinIntent.opt_in, CheckinIntent.help})
+# The same for a short plain answer: "I won't make it" and "no puedo ir mañana" are the commonest reschedule
+# replies, and crisis texts in training share their words ("i wont make it through the night").
+SHORT_ANSWER_WORDS = 8
+_PLAIN = frozenset({CheckinIntent.confirm, CheckinIntent.reschedule_request})
 # A model reading between the concern and the crisis thresholds sends a reply the lexicon took for a plain answer
 # to a person instead ("dying to see the group... i wont be anywhere").
 _ANSWERS = frozenset({CheckinIntent.confirm, CheckinIntent.reschedule_request, CheckinIntent.other})
@@ -77,7 +81,9 @@ def parse_with(text: str, expecting: Expecting | None, *, opted_out: bool, proba
     if lexical.intent is CheckinIntent.crisis:
         return lexical
     crisis = probabilities["crisis"]
-    floor = FIGURATIVE_FLOOR if read(text).figurative else KEYWORD_FLOOR if lexical.intent in _KEYWORDS else 0.0
+    short_answer = lexical.intent in _PLAIN and len(text.split()) <= SHORT_ANSWER_WORDS
+    floor = FIGURATIVE_FLOOR if read(text).figurative else (
+        KEYWORD_FLOOR if lexical.intent in _KEYWORDS or short_answer else 0.0)
     if crisis >= max(thresholds["crisis"], floor):
         return ParsedReply(CheckinIntent.crisis)
     if lexical.if_ordinary is not None and probabilities["ordinary"] >= thresholds["ordinary"]:
