@@ -11,11 +11,15 @@ from iop_shared.contracts.inbound import (
     AttendanceRecorded,
     AttendanceSource,
     AttendanceStatus,
+    Consent,
     Location,
+    PatientUpserted,
     SessionKind,
     SessionUpserted,
 )
 from iop_shared.contracts.outbound import (
+    CheckinIntent,
+    CheckinReceived,
     NotificationChannel,
     NotificationSuppressed,
     ReasonCode,
@@ -44,10 +48,30 @@ def _id(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
+def patient(patient_id: str, clinic_id: str = "clinic-1", *, name: str | None = None,
+            revision: int = 1) -> Envelope[PatientUpserted]:
+    return Envelope(PatientUpserted(
+        patient_id=patient_id, clinic_id=clinic_id, preferred_name=name, phone="+15555550100", timezone="UTC",
+        consent=Consent(sms=True, email=True, recorded_at=datetime(2026, 1, 1, tzinfo=UTC), source="intake"),
+        care_team_id=f"team-{clinic_id}", revision=revision), source=f"{clinic_id}/ehr")
+
+
+def concern(patient_id: str, at: datetime, checkin_id: str | None = None) -> Envelope[CheckinReceived]:
+    return Envelope(CheckinReceived(checkin_id=checkin_id or _id("c"), patient_id=patient_id,
+                                    intent=CheckinIntent.concern, received_at=at), source="iop/notifier")
+
+
+def nobody_paged(flag_id: str, care_team_id: str, at: datetime) -> Envelope[NotificationSuppressed]:
+    return Envelope(NotificationSuppressed(
+        notification_id=_id("n"), source_event_id=flag_id, recipient_kind=RecipientKind.care_team,
+        recipient_id=care_team_id, channel=None, reason_code=ReasonCode.no_recipient, occurred_at=at),
+        source="iop/notifier")
+
+
 def session(starts_at: datetime, attendees: list[str], *, revision: int = 1, kind: SessionKind = SessionKind.group,
-            session_id: str | None = None) -> Envelope[SessionUpserted]:
+            session_id: str | None = None, clinic_id: str = "clinic-1") -> Envelope[SessionUpserted]:
     return Envelope(SessionUpserted(
-        session_id=session_id or _id("s"), clinic_id="clinic-1", program_id="prog-1", kind=kind,
+        session_id=session_id or _id("s"), clinic_id=clinic_id, program_id="prog-1", kind=kind,
         internal_title="never shown", starts_at=starts_at, ends_at=starts_at + timedelta(hours=3), timezone="UTC",
         location=Location(public_label="Room 2"), attendees=attendees, revision=revision), source=SOURCE)
 
