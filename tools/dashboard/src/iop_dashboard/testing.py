@@ -146,3 +146,35 @@ async def wait_ready(url: str, proc: Any, timeout: float = 60) -> None:
                 return False
 
         await eventually(ready, timeout=timeout, interval=0.3)
+
+
+async def sign_in(http: Any, user: str, password: str) -> str:
+    """Sign in through the development form with an httpx client; returns the page's CSRF token.
+
+    The session cookie is Secure outside development, so httpx's jar would not send it over http://127.0.0.1:
+    the cookie is carried in the client's Cookie header instead.
+    """
+    import re
+
+    form = await http.get("/login")
+    cookie = _session_cookie(form)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert token is not None, form.text
+    done = await http.post("/login", data={"username": user, "password": password, "csrf_token": token[1]},
+                           headers={"Cookie": cookie})
+    assert done.status_code == 303, (done.status_code, done.text)
+    http.cookies.clear()
+    http.headers["Cookie"] = _session_cookie(done)
+    page = await http.get("/")
+    found = re.search(r'<meta name="csrf-token" content="([^"]+)">', page.text)
+    assert page.status_code == 200 and found is not None, page.text
+    return found[1]
+
+
+def _session_cookie(response: Any) -> str:
+    """`name=value` of the session cookie the response sets."""
+    for header in response.headers.get_list("set-cookie"):
+        if header.startswith("iop_dashboard_session="):
+            return str(header.split(";", 1)[0])
+    raise AssertionError(f"no session cookie in {response.headers}")
+

@@ -1,8 +1,7 @@
 """The page, its live stream, the overview API and flag actions: all behind sign-in, all scoped to the user's
 clinics; every POST passes the origin and CSRF checks."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: FastAPI must see the local Annotated dependencies eagerly.
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 

@@ -1,7 +1,6 @@
 """Sign-in and sign-out: OIDC authorization-code flow (authlib) in production, configured users in development."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: FastAPI must see the local Annotated dependencies eagerly.
 from typing import Annotated, Any
 
 from authlib.integrations.starlette_client import OAuth, OAuthError  # type: ignore[import-untyped]

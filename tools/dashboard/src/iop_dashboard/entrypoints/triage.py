@@ -1,7 +1,6 @@
 """The triage queue's one action: open a concern, which shows its text to the signed-in user and nobody else."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: FastAPI must see the local Annotated dependencies eagerly.
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
