@@ -18,7 +18,8 @@ def clinic_records(tag: str, clinic: str, name: str, now: datetime) -> dict[str,
     pid = f"p-scope-{tag}"
     s = session(now - timedelta(minutes=10), [pid], clinic_id=clinic)
     return {"patient": patient(pid, clinic, name=name), "session": s, "flag": flagged(pid, now),
-            "missed": missed(s.data.session_id, pid, now), "concern": concern(pid, datetime.now(UTC) - timedelta(minutes=7)),
+            "missed": missed(s.data.session_id, pid, now),
+            "concern": concern(pid, datetime.now(UTC) - timedelta(minutes=7)),
             "note": suppressed(pid, now, ReasonCode.opted_out)}
 
 
