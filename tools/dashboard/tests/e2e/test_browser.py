@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import async_playwright, expect
 
-from iop_dashboard.testing import attendance, free_port, session, suppressed, wait_ready
+from iop_dashboard.testing import attendance, concern, free_port, patient, session, suppressed, wait_ready
 from iop_shared.contracts import Envelope
 from iop_shared.contracts.inbound import AttendanceStatus, SessionKind
 from iop_shared.contracts.outbound import (
@@ -32,6 +32,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOT = Path(__file__).resolve().parents[4] / "docs" / "dashboard.png"
 TOKEN = "e2e-attendance-token"
+PASSWORD = "e2e-password-9"
 Spawn = Callable[[str, dict[str, str]], subprocess.Popen[bytes]]
 
 
@@ -40,6 +41,7 @@ def clinic_day(now: datetime) -> list[Envelope[object]]:
     started = session(now - timedelta(minutes=5), ["p-101", "p-102", "p-103", "p-104"])
     sid = started.data.session_id
     events: list[Envelope[object]] = [
+        *(patient(f"p-10{i}", name=f"Pat {i}") for i in range(1, 9)),
         started,
         session(now + timedelta(hours=1), ["p-101", "p-105"], kind=SessionKind.individual),
         session(now + timedelta(hours=2), ["p-106", "p-107", "p-108"], kind=SessionKind.family),
@@ -54,7 +56,8 @@ def clinic_day(now: datetime) -> list[Envelope[object]]:
                                     reason_code=ReasonCode.fallback_used if i == 5 else None, occurred_at=now),
                                source="iop/notifier"))
     events += [suppressed("p-107", now, ReasonCode.opted_out, channel=None),
-               suppressed("p-108", now, ReasonCode.quiet_hours_deferred)]
+               suppressed("p-108", now, ReasonCode.quiet_hours_deferred),
+               concern("p-106", now - timedelta(minutes=12))]
     return events  # type: ignore[return-value]
 
 
@@ -73,7 +76,9 @@ async def test_acknowledge_a_flag_in_the_browser_reaches_kafka(
     dash = spawn("iop_dashboard", {
         **common, "DASHBOARD_HTTP_PORT": str(dash_port), "DASHBOARD_DB_SCHEMA": pg_schema,
         "DASHBOARD_GROUP_ID": f"{group_id}-dash", "DASHBOARD_ATTENDANCE_URL": f"http://127.0.0.1:{att_port}",
-        "DASHBOARD_ATTENDANCE_TOKEN": TOKEN, "DASHBOARD_OPERATOR_ID": "ops-e2e"})
+        "DASHBOARD_ATTENDANCE_TOKEN": TOKEN, "DASHBOARD_SESSION_SECRET": "e2e-session-secret-0123456789",
+        "DASHBOARD_DEV_USERS": json.dumps({"nurse-e2e": {"password": PASSWORD, "clinics": ["clinic-1"],
+                                                         "name": "Nurse E2E"}})})
     dash_url = f"http://127.0.0.1:{dash_port}"
     await wait_ready(f"http://127.0.0.1:{att_port}", att)
     await wait_ready(dash_url, dash)
@@ -92,11 +97,17 @@ async def test_acknowledge_a_flag_in_the_browser_reaches_kafka(
             browser = await pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = await browser.new_page(viewport={"width": 1360, "height": 900})
             await page.goto(dash_url)
+            await expect(page).to_have_url(f"{dash_url}/login")
+            await page.fill("#username", "nurse-e2e")
+            await page.fill("#password", PASSWORD)
+            await page.get_by_role("button", name="Sign in").click()
+            await expect(page.locator("#signed-in")).to_have_text("Signed in as Nurse E2E")
             await expect(page.locator("#connection")).to_have_text("Live updates: on", timeout=20_000)
             row = page.locator(f"#flag-{flag_id}")
             await expect(row).to_contain_text("critical", timeout=30_000)
+            await expect(row).to_contain_text("Pat 3")
             await expect(page.locator("#missed-h")).not_to_contain_text(" 0", timeout=60_000)
-            await page.fill("#actor", "nurse-e2e")
+            await expect(page.locator("#triage-h")).to_contain_text("1", timeout=30_000)
             await page.get_by_role("button", name="Acknowledge critical flag for patient p-103").click()
             acked = await tail.wait_for(
                 lambda e: isinstance(e.data, RiskAcknowledged) and e.data.flag_id == flag_id, timeout=30)
