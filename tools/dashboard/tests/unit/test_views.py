@@ -89,7 +89,8 @@ def test_the_live_part_streamed_to_many_carries_no_token_and_shows_the_triage_qu
     html = render_live(sample_overview(concerns=(waiting,), flags=(unpaged,)))
     assert "csrf_token" not in html
     assert '<td class="age">1 h 35 min</td>' in html and "Alma" in html and 'id="open-c-1"' in html
-    assert 'data-testid="nobody-paged"' in html and "Bea" in html
+    assert 'data-testid="nobody-paged"' in html and "Bea" in html and "Nobody was paged for 1 flag:" in html
+    assert "Nobody was paged" not in render_live(base)
     assert "No replies waiting for triage." in render_live(sample_overview())
 
 
