@@ -1,7 +1,8 @@
 import json
+import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -128,3 +129,19 @@ async def test_page_health_metrics_and_openapi(
         paths = (await app.http.get("/openapi.json")).json()["paths"]
         assert {"/api/overview", "/api/flags/{flag_id}/{action}", "/api/concerns/{concern_id}/open", "/events",
                 "/login", "/logout", "/readyz"} <= set(paths)
+
+
+@pytest.mark.integration
+async def test_a_sign_in_expires_and_its_stream_ends(
+        settings: Settings, serve: Callable[..., AbstractAsyncContextManager[Any]]) -> None:
+    short = settings.model_copy(update={"session_max_age": timedelta(seconds=3)})
+    async with serve(short, kafka=False, timers=False) as app:
+        await sign_in(app.http, "nurse-a", "pw-nurse-a-1")
+        began = time.monotonic()
+        async with app.http.stream("GET", "/events") as stream:
+            assert stream.status_code == 200
+            async for _ in stream.aiter_lines():
+                pass  # until the server ends the stream
+        assert 2 <= time.monotonic() - began < 10
+        assert (await app.http.get("/api/overview")).status_code == 401
+        assert (await app.http.get("/")).status_code == 303

@@ -33,6 +33,12 @@ def current_user(request: Request, max_age_s: float) -> User | None:
     return User(uid, str(s.get("name") or uid), tuple(str(c) for c in clinics))
 
 
+def seconds_left(request: Request, max_age_s: float) -> float:
+    """How long the session's sign-in stays valid (0 when it has none)."""
+    at = request.session.get("at")
+    return max(0.0, at + max_age_s - time.time()) if isinstance(at, int) else 0.0
+
+
 def csrf_token(request: Request) -> str:
     """This session's token, created on first use (the sign-in form needs one before anyone signs in)."""
     token = request.session.get("csrf")

@@ -2,6 +2,7 @@
 clinics; every POST passes the origin and CSRF checks."""
 
 # No `from __future__ import annotations`: FastAPI must see the local Annotated dependencies eagerly.
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
@@ -16,7 +17,7 @@ from ..domain.model import Overview
 from ..domain.users import User
 from ..handlers import commands, queries
 from ..handlers.context import Context
-from .guard import CSRF_FIELD, CSRF_HEADER, check_csrf, check_origin, csrf_token, current_user
+from .guard import CSRF_FIELD, CSRF_HEADER, check_csrf, check_origin, csrf_token, current_user, seconds_left
 from .schemas import Action, FlagActionIn
 from .views import render_live, render_page
 
@@ -74,10 +75,12 @@ def router(service: Service) -> APIRouter:
         return HTMLResponse(html, headers=SECURITY_HEADERS)
 
     @r.get("/events", tags=["dashboard"], response_class=EventSourceResponse)
-    async def events(user: User_) -> EventSourceResponse:
-        """Server-sent events: `overview` carries the live HTML of the user's clinics each time it changes."""
+    async def events(request: Request, user: User_) -> EventSourceResponse:
+        """Server-sent events: `overview` carries the live HTML of the user's clinics each time it changes;
+        the stream ends when the sign-in expires (the browser then reconnects and gets 401)."""
         assert service.broadcaster is not None
         broadcaster = service.broadcaster
+        ends = asyncio.get_running_loop().time() + seconds_left(request, settings.session_max_age.total_seconds())
 
         async def stream() -> AsyncIterator[ServerSentEvent]:
             async with broadcaster.subscribe(user.clinics) as queue:
@@ -85,7 +88,14 @@ def router(service: Service) -> APIRouter:
                 try:
                     yield ServerSentEvent(render_live(await queries.overview(ctx(), user.clinics)), event="overview")
                     while True:
-                        yield ServerSentEvent(await queue.get(), event="overview")
+                        left = ends - asyncio.get_running_loop().time()
+                        if left <= 0:
+                            return
+                        try:
+                            html = await asyncio.wait_for(queue.get(), timeout=left)
+                        except TimeoutError:
+                            return
+                        yield ServerSentEvent(html, event="overview")
                 finally:
                     metrics.SSE_CLIENTS.dec()
 
