@@ -60,9 +60,8 @@ class Service:
         self.pool = await create_pool(s.database_url, s.db_schema, max_size=s.pool_max_size)
         client = AttendanceClient(s.attendance_url, s.attendance_token.get_secret_value(),
                                   s.attendance_timeout.total_seconds(), transport=self.attendance_transport)
-        token = s.notifier_token.get_secret_value() if s.notifier_token else ""
-        notifier = NotifierClient(s.notifier_url, token, s.notifier_timeout.total_seconds(),
-                                  transport=self.notifier_transport)
+        notifier = NotifierClient(s.notifier_url, s.notifier_token.get_secret_value(),
+                                  s.notifier_timeout.total_seconds(), transport=self.notifier_transport)
         ctx = self.ctx = Context(self.pool, self.clock, s, client, notifier)
 
         async def render(clinics: Clinics) -> str:

@@ -55,7 +55,8 @@ class Settings(BaseServiceSettings):
     session_secret: SecretStr = SecretStr("")
     session_max_age: timedelta = Field(default=timedelta(hours=8), description="a sign-in lasts this long")
     notifier_url: str = Field(default="http://127.0.0.1:8002", description="the notifier's base URL (concerns)")
-    notifier_token: SecretStr | None = None
+    # Required outside development: without it nobody can open a concern (the triage queue is a safety path).
+    notifier_token: SecretStr = SecretStr("")
     notifier_timeout: timedelta = timedelta(seconds=5)
 
     @model_validator(mode="after")

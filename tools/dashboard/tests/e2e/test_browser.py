@@ -76,7 +76,8 @@ async def test_acknowledge_a_flag_in_the_browser_reaches_kafka(
     dash = spawn("iop_dashboard", {
         **common, "DASHBOARD_HTTP_PORT": str(dash_port), "DASHBOARD_DB_SCHEMA": pg_schema,
         "DASHBOARD_GROUP_ID": f"{group_id}-dash", "DASHBOARD_ATTENDANCE_URL": f"http://127.0.0.1:{att_port}",
-        "DASHBOARD_ATTENDANCE_TOKEN": TOKEN, "DASHBOARD_SESSION_SECRET": "e2e-session-secret-0123456789",
+        "DASHBOARD_ATTENDANCE_TOKEN": TOKEN, "DASHBOARD_NOTIFIER_TOKEN": "e2e-notifier-token",
+        "DASHBOARD_SESSION_SECRET": "e2e-session-secret-0123456789",
         "DASHBOARD_DEV_USERS": json.dumps({"nurse-e2e": {"password": PASSWORD, "clinics": ["clinic-1"],
                                                          "name": "Nurse E2E"}})})
     dash_url = f"http://127.0.0.1:{dash_port}"

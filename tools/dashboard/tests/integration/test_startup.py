@@ -12,7 +12,7 @@ def test_the_process_refuses_development_users_in_production_with_a_clear_error(
            "DASHBOARD_DEV_USERS": json.dumps({"nurse-1": {"password": "s3cret-pw-x", "clinics": ["clinic-1"]}}),
            "DASHBOARD_OIDC_ISSUER": "https://id.example.org", "DASHBOARD_OIDC_CLIENT_ID": "dashboard",
            "DASHBOARD_OIDC_CLIENT_SECRET": "a-real-client-secret", "DASHBOARD_SESSION_SECRET": "a-real-session-key",
-           "DASHBOARD_ATTENDANCE_TOKEN": "a-real-attendance-token"}
+           "DASHBOARD_ATTENDANCE_TOKEN": "a-real-attendance-token", "DASHBOARD_NOTIFIER_TOKEN": "a-real-token-2"}
     done = subprocess.run([sys.executable, "-m", "iop_dashboard", "run"], env=env, capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 2

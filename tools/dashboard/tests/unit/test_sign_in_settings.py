@@ -10,7 +10,7 @@ from iop_dashboard.settings import Settings
 USERS = json.dumps({"nurse-1": {"password": "a-real-password", "clinics": ["clinic-1"]}})
 OIDC = {"DASHBOARD_OIDC_ISSUER": "https://id.example.org/realms/iop", "DASHBOARD_OIDC_CLIENT_ID": "dashboard",
         "DASHBOARD_OIDC_CLIENT_SECRET": "a-real-client-secret", "DASHBOARD_SESSION_SECRET": "a-real-session-key-0123",
-        "DASHBOARD_ATTENDANCE_TOKEN": "a-real-attendance-token"}
+        "DASHBOARD_ATTENDANCE_TOKEN": "a-real-attendance-token", "DASHBOARD_NOTIFIER_TOKEN": "a-real-notifier-token"}
 
 
 def settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
@@ -67,3 +67,9 @@ def test_passwords_and_tokens_compare_exactly() -> None:
     ("clinic-1,clinic-3", ("clinic-1", "clinic-3")), (None, ()), (7, ()), ([7, "clinic-4"], ("clinic-4",))])
 def test_the_clinics_claim(claim: Any, clinics: tuple[str, ...]) -> None:
     assert clinics_from_claims({"iop_clinics": claim}, "iop_clinics") == clinics
+
+
+@pytest.mark.unit
+def test_production_requires_the_notifier_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ValidationError, match="notifier_token"):
+        settings(monkeypatch, IOP_ENVIRONMENT="production", **{**OIDC, "DASHBOARD_NOTIFIER_TOKEN": ""})
