@@ -1,64 +1,17 @@
 """The triage queue: a concern published by the notifier shows for its clinic; opening it fetches the text from a
 notifier served over real HTTP (a local server speaking the notifier's interface)."""
 
-import asyncio
-import json
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-import uvicorn
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
 
+from iop_dashboard.fakes import TEXT, FakeNotifier, notifier_server
 from iop_dashboard.settings import Settings
-from iop_dashboard.testing import concern, free_port, patient, sign_in
+from iop_dashboard.testing import concern, patient, sign_in
 from iop_shared.testing.kafka import eventually, publish
-
-TEXT = "idk about all this, my sister keeps asking about the thing"
-
-
-@dataclass
-class FakeNotifier:
-    """Concerns it knows (id -> (patient, clinic, received_at)) and every request it got."""
-
-    known: dict[str, tuple[str, str, datetime]] = field(default_factory=dict)
-    seen: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
-
-    async def open(self, request: Request) -> JSONResponse:
-        concern_id = request.path_params["concern_id"]
-        body = json.loads(await request.body())
-        self.seen.append((concern_id, request.headers.get("authorization", ""), body))
-        if request.headers.get("authorization") != "Bearer test-notifier-token":
-            return JSONResponse({"detail": "unauthorized"}, status_code=401)
-        found = self.known.get(concern_id)
-        if found is None or found[1] != body.get("clinic_id"):
-            return JSONResponse({"detail": "no such concern"}, status_code=404)
-        return JSONResponse({"concern_id": concern_id, "patient_id": found[0], "clinic_id": found[1],
-                             "received_at": found[2].isoformat(), "text": TEXT,
-                             "opened_at": datetime.now(UTC).isoformat(), "opened_by": body["by"]})
-
-
-@asynccontextmanager
-async def notifier_server(fake: FakeNotifier) -> AsyncIterator[str]:
-    app = Starlette(routes=[Route("/v1/concerns/{concern_id}/open", fake.open, methods=["POST"])])
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, timeout=10)
 
 
 @pytest.mark.integration
