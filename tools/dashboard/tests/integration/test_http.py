@@ -43,7 +43,7 @@ async def test_sign_in_sets_a_signed_httponly_lax_secure_cookie_and_refuses_wron
         form = await app.http.get("/login")
         cookie = form.headers["set-cookie"].split(";", 1)[0]
         token = form.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-        for user, password in (("nurse-a", "wrong"), ("nobody", "pw-nurse-a-1"), ("nurse-a", "")):
+        for user, password in (("nurse-a", "wrong"), ("nobody", "pw-nurse-a-1"), ("nurse-a", "pw-nurse-a-")):
             refused = await app.http.post("/login", data={"username": user, "password": password,
                                                           "csrf_token": token}, headers={"Cookie": cookie})
             assert refused.status_code == 401 and "Unknown user or wrong password." in refused.text

@@ -41,7 +41,7 @@ async def test_page_and_api_show_only_the_users_clinics(
         seen: dict[str, Any] = {}
 
         async def complete() -> bool:
-            seen.update((await app.http.get("/api/overview")).json())
+            seen.update(_own((await app.http.get("/api/overview")).json()))
             return bool(seen["flags"] and seen["flags"][0]["nobody_paged"] and seen["concerns"] and seen["missed"]
                         and seen["sessions"] and seen["notifications"])
 
@@ -62,6 +62,13 @@ async def test_page_and_api_show_only_the_users_clinics(
     assert "p-scope-b" not in page and "Bruno" not in page and "Taken" not in page
     assert b["flag"].data.flag_id not in page and b["session"].data.session_id not in page
     assert {a["flag"].data.flag_id, b["flag"].data.flag_id} <= lead
+
+
+def _own(overview: dict[str, Any]) -> dict[str, Any]:
+    """This test's records: the topics are shared by the session's tests, whose clinics are the same."""
+    mine = {k: [r for r in overview[k] if str(r.get("patient_id", "")).startswith("p-scope-")]
+            for k in ("flags", "concerns", "missed")}
+    return {**overview, **mine}
 
 
 async def _patients(app: Any, n: int) -> bool:
