@@ -4,7 +4,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from iop_dashboard.domain.users import clinics_from_claims, password_matches, token_matches
+from iop_dashboard.domain.users import clinics_from_claims, password_matches, token_matches, user_id_from_subject
 from iop_dashboard.settings import Settings
 
 USERS = json.dumps({"nurse-1": {"password": "a-real-password", "clinics": ["clinic-1"]}})
@@ -73,3 +73,11 @@ def test_the_clinics_claim(claim: Any, clinics: tuple[str, ...]) -> None:
 def test_production_requires_the_notifier_token(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ValidationError, match="notifier_token"):
         settings(monkeypatch, IOP_ENVIRONMENT="production", **{**OIDC, "DASHBOARD_NOTIFIER_TOKEN": ""})
+
+
+@pytest.mark.unit
+def test_the_recorded_user_id_is_the_subject_or_a_stable_digest_of_it() -> None:
+    assert user_id_from_subject("u-4711") == "u-4711"
+    odd = user_id_from_subject("auth0|5f7c8ec7c33c6c004bbafe82")
+    assert odd.startswith("sub:") and odd == user_id_from_subject("auth0|5f7c8ec7c33c6c004bbafe82")
+    assert odd != user_id_from_subject("auth0|5f7c8ec7c33c6c004bbafe83") and len(odd) <= 128

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+_ENTITY_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 _DUMMY = b"a password nobody has, compared so an unknown user takes as long as a known one"
 
 
@@ -47,3 +50,11 @@ def clinics_from_claims(claims: Mapping[str, Any], claim: str) -> tuple[str, ...
     else:
         items = []
     return tuple(sorted({i.strip() for i in items if i.strip()}))
+
+
+def user_id_from_subject(sub: str) -> str:
+    """The id recorded on actions: the OIDC `sub` itself when it is a valid entity id, else a stable digest of it
+    (e.g. `auth0|...` holds a character the services' ids refuse)."""
+    if _ENTITY_ID.match(sub):
+        return sub
+    return "sub:" + hashlib.sha256(sub.encode()).hexdigest()[:40]

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from iop_shared.logging import get_logger
 
-from ..domain.users import User, clinics_from_claims, password_matches
+from ..domain.users import User, clinics_from_claims, password_matches, user_id_from_subject
 from ..settings import Settings
 from .guard import check_csrf, check_origin, csrf_token, sign_in
 from .views import render_login
@@ -77,7 +77,7 @@ def router(settings: Settings) -> APIRouter:
             log.warning("sign_in_refused", method="oidc", error="no clinics claim")
             raise HTTPException(status.HTTP_403_FORBIDDEN,
                                 f"the identity names no clinics ({settings.oidc_clinics_claim})")
-        user_id = str(claims["sub"])  # stable and opaque: what flag actions record
+        user_id = user_id_from_subject(str(claims["sub"]))  # stable and opaque: what flag actions record
         sign_in(request, User(user_id, str(claims.get("name") or claims.get("preferred_username") or user_id), clinics))
         log.info("signed_in", method="oidc")
         return RedirectResponse("/", status_code=status.HTTP_303_SEE_OTHER)
