@@ -64,7 +64,7 @@ async def main(n: int) -> None:
         elapsed = time.perf_counter() - started
         t0 = time.perf_counter()
         for _ in range(20):
-            render_live(await overview(service.ctx))
+            render_live(await overview(service.ctx, ("clinic-1",)))  # the clinic of testing.session()
         render_ms = (time.perf_counter() - t0) / 20 * 1000
         print(f"dashboard projection: {n} events in {elapsed:.1f}s (incl. consumer start) = {n / elapsed:.0f} events/s;"
               f" overview query+render {render_ms:.1f} ms")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -31,11 +32,20 @@ async def topics(kafka_bootstrap: str) -> AsyncIterator[str]:
             os.environ.pop("IOP_TOPIC_PREFIX", None)
 
 
+DEV_USERS = {
+    "nurse-a": {"password": "pw-nurse-a-1", "clinics": ["clinic-a"], "name": "Nurse A"},
+    "nurse-b": {"password": "pw-nurse-b-1", "clinics": ["clinic-b"], "name": "Nurse B"},
+    "lead-ab": {"password": "pw-lead-ab-1", "clinics": ["clinic-a", "clinic-b"], "name": "Lead AB"},
+    "nurse-1": {"password": "pw-nurse-1-1", "clinics": ["clinic-1"], "name": "Nurse One"},
+}
+
+
 @pytest.fixture
 def settings(kafka_bootstrap: str, database_url: str, pg_schema: str, group_id: str, topics: str) -> Settings:
     return Settings(KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url,  # type: ignore[call-arg]
                     IOP_ENVIRONMENT="test", db_schema=pg_schema, group_id=group_id, timezone="UTC",
-                    attendance_token="test-attendance-token", operator_id="ops-test")
+                    attendance_token="test-attendance-token", session_secret="test-session-secret-0123456789",
+                    notifier_token="test-notifier-token", dev_users=json.loads(json.dumps(DEV_USERS)))
 
 
 @dataclass

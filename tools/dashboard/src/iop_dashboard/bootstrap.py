@@ -20,7 +20,8 @@ from iop_shared.kafka import make_broker, wait_for_kafka
 from iop_shared.logging import get_logger
 
 from .adapters.attendance import AttendanceClient
-from .adapters.changes import Broadcaster, ChangeListener
+from .adapters.changes import Broadcaster, ChangeListener, Clinics
+from .adapters.notifier import NotifierClient
 from .entrypoints.consumers import subscribe
 from .entrypoints.timers import RefreshTimer
 from .entrypoints.views import render_live
@@ -42,6 +43,7 @@ class Service:
     kafka: bool = True
     timers: bool = True
     attendance_transport: httpx.AsyncBaseTransport | None = None
+    notifier_transport: httpx.AsyncBaseTransport | None = None
     pool: asyncpg.Pool | None = None
     ctx: Context | None = None
     broker: KafkaBroker | None = None
@@ -59,10 +61,12 @@ class Service:
         self.pool = await create_pool(s.database_url, s.db_schema, max_size=s.pool_max_size)
         client = AttendanceClient(s.attendance_url, s.attendance_token.get_secret_value(),
                                   s.attendance_timeout.total_seconds(), transport=self.attendance_transport)
-        ctx = self.ctx = Context(self.pool, self.clock, s, client)
+        notifier = NotifierClient(s.notifier_url, s.notifier_token.get_secret_value(),
+                                  s.notifier_timeout.total_seconds(), transport=self.notifier_transport)
+        ctx = self.ctx = Context(self.pool, self.clock, s, client, notifier)
 
-        async def render() -> str:
-            return render_live(await overview(ctx))
+        async def render(clinics: Clinics) -> str:
+            return render_live(await overview(ctx, clinics))
 
         self.broadcaster = Broadcaster(render)
         self.listener = ChangeListener(s.database_url, ctx.channel, self.broadcaster.changed)
@@ -100,13 +104,15 @@ class Service:
             await self._producer.stop()
         if self.ctx is not None:
             await self.ctx.attendance.aclose()
+            await self.ctx.notifier.aclose()
         if self.pool is not None:
             await self.pool.close()
         log.info("dashboard_stopped")
 
 
 def bootstrap(settings: Settings, clock: Clock | None = None, *, kafka: bool = True, timers: bool = True,
-              attendance_transport: httpx.AsyncBaseTransport | None = None) -> Service:
+              attendance_transport: httpx.AsyncBaseTransport | None = None,
+              notifier_transport: httpx.AsyncBaseTransport | None = None) -> Service:
     """The service with real adapters; tests pass a FrozenClock, turn Kafka or timers off, or fake attendance."""
     return Service(settings=settings, clock=clock or SystemClock(), kafka=kafka, timers=timers,
-                   attendance_transport=attendance_transport)
+                   attendance_transport=attendance_transport, notifier_transport=notifier_transport)

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
+from typing import Self
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from iop_shared.contracts.common import EntityId, TimeZoneName
 from iop_shared.settings import BaseServiceSettings
+
+
+class DevUser(BaseModel):
+    """A development sign-in: password and clinics (DASHBOARD_DEV_USERS, development and test only)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    password: SecretStr
+    clinics: tuple[EntityId, ...] = Field(min_length=1)
+    name: str = Field(default="", max_length=120)
 
 
 class Settings(BaseServiceSettings):
@@ -28,7 +40,43 @@ class Settings(BaseServiceSettings):
     # A bearer token of the attendance API (ATTENDANCE_API_TOKENS) valid for the clinics shown here.
     attendance_token: SecretStr = SecretStr("")
     attendance_timeout: timedelta = timedelta(seconds=5)
-    operator_id: EntityId = Field(default="ops-dashboard", description="who acts on a flag when the page names no one")
     refresh_interval: timedelta = Field(default=timedelta(seconds=60), description="push a refresh this often")
     run_migrations: bool = True
     pool_max_size: int = Field(default=10, ge=2)
+    # Sign-in: OIDC in production, configured users in development and test.
+    public_url: str = Field(default="", description="the page's public origin (Origin checks, OIDC redirect)")
+    oidc_issuer: str = Field(default="", description="OIDC issuer URL (its /.well-known/openid-configuration)")
+    oidc_client_id: str = ""
+    oidc_client_secret: SecretStr | None = None
+    oidc_clinics_claim: str = Field(default="iop_clinics", description="the ID token claim listing the clinics")
+    oidc_scope: str = "openid profile"
+    dev_users: dict[EntityId, DevUser] = Field(default_factory=dict)
+    # Empty in development: a random key per process (sign in again after a restart).
+    session_secret: SecretStr = SecretStr("")
+    session_max_age: timedelta = Field(default=timedelta(hours=8), description="a sign-in lasts this long")
+    notifier_url: str = Field(default="http://127.0.0.1:8002", description="the notifier's base URL (concerns)")
+    # Required outside development: without it nobody can open a concern (the triage queue is a safety path).
+    notifier_token: SecretStr = SecretStr("")
+    notifier_timeout: timedelta = timedelta(seconds=5)
+
+    @model_validator(mode="after")
+    def _sign_in_is_safe(self) -> Self:
+        if self.environment not in ("development", "test"):
+            if self.dev_users:
+                raise ValueError("dev_users: development sign-in is refused outside development and test")
+            if not (self.oidc_issuer and self.oidc_client_id and self.oidc_client_secret):
+                raise ValueError("oidc_issuer, oidc_client_id and oidc_client_secret are required in "
+                                 f"{self.environment}")
+        return self
+
+    @property
+    def uses_oidc(self) -> bool:
+        return bool(self.oidc_issuer)
+
+    @property
+    def cookie_secure(self) -> bool:
+        return self.environment != "development"
+
+    def session_key(self) -> str:
+        """The cookie-signing key; the base validator refuses a placeholder outside development."""
+        return self.session_secret.get_secret_value() or secrets.token_urlsafe(32)

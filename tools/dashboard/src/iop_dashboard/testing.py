@@ -11,11 +11,15 @@ from iop_shared.contracts.inbound import (
     AttendanceRecorded,
     AttendanceSource,
     AttendanceStatus,
+    Consent,
     Location,
+    PatientUpserted,
     SessionKind,
     SessionUpserted,
 )
 from iop_shared.contracts.outbound import (
+    CheckinIntent,
+    CheckinReceived,
     NotificationChannel,
     NotificationSuppressed,
     ReasonCode,
@@ -44,10 +48,30 @@ def _id(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
+def patient(patient_id: str, clinic_id: str = "clinic-1", *, name: str | None = None,
+            revision: int = 1) -> Envelope[PatientUpserted]:
+    return Envelope(PatientUpserted(
+        patient_id=patient_id, clinic_id=clinic_id, preferred_name=name, phone="+15555550100", timezone="UTC",
+        consent=Consent(sms=True, email=True, recorded_at=datetime(2026, 1, 1, tzinfo=UTC), source="intake"),
+        care_team_id=f"team-{clinic_id}", revision=revision), source=f"{clinic_id}/ehr")
+
+
+def concern(patient_id: str, at: datetime, checkin_id: str | None = None) -> Envelope[CheckinReceived]:
+    return Envelope(CheckinReceived(checkin_id=checkin_id or _id("c"), patient_id=patient_id,
+                                    intent=CheckinIntent.concern, received_at=at), source="iop/notifier")
+
+
+def nobody_paged(flag_id: str, care_team_id: str, at: datetime) -> Envelope[NotificationSuppressed]:
+    return Envelope(NotificationSuppressed(
+        notification_id=_id("n"), source_event_id=flag_id, recipient_kind=RecipientKind.care_team,
+        recipient_id=care_team_id, channel=None, reason_code=ReasonCode.no_recipient, occurred_at=at),
+        source="iop/notifier")
+
+
 def session(starts_at: datetime, attendees: list[str], *, revision: int = 1, kind: SessionKind = SessionKind.group,
-            session_id: str | None = None) -> Envelope[SessionUpserted]:
+            session_id: str | None = None, clinic_id: str = "clinic-1") -> Envelope[SessionUpserted]:
     return Envelope(SessionUpserted(
-        session_id=session_id or _id("s"), clinic_id="clinic-1", program_id="prog-1", kind=kind,
+        session_id=session_id or _id("s"), clinic_id=clinic_id, program_id="prog-1", kind=kind,
         internal_title="never shown", starts_at=starts_at, ends_at=starts_at + timedelta(hours=3), timezone="UTC",
         location=Location(public_label="Room 2"), attendees=attendees, revision=revision), source=SOURCE)
 
@@ -122,3 +146,35 @@ async def wait_ready(url: str, proc: Any, timeout: float = 60) -> None:
                 return False
 
         await eventually(ready, timeout=timeout, interval=0.3)
+
+
+async def sign_in(http: Any, user: str, password: str) -> str:
+    """Sign in through the development form with an httpx client; returns the page's CSRF token.
+
+    The session cookie is Secure outside development, so httpx's jar would not send it over http://127.0.0.1:
+    the cookie is carried in the client's Cookie header instead.
+    """
+    import re
+
+    form = await http.get("/login")
+    cookie = _session_cookie(form)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert token is not None, form.text
+    done = await http.post("/login", data={"username": user, "password": password, "csrf_token": token[1]},
+                           headers={"Cookie": cookie})
+    assert done.status_code == 303, (done.status_code, done.text)
+    http.cookies.clear()
+    http.headers["Cookie"] = _session_cookie(done)
+    page = await http.get("/")
+    found = re.search(r'<meta name="csrf-token" content="([^"]+)">', page.text)
+    assert page.status_code == 200 and found is not None, page.text
+    return found[1]
+
+
+def _session_cookie(response: Any) -> str:
+    """`name=value` of the session cookie the response sets."""
+    for header in response.headers.get_list("set-cookie"):
+        if header.startswith("iop_dashboard_session="):
+            return str(header.split(";", 1)[0])
+    raise AssertionError(f"no session cookie in {response.headers}")
+

@@ -9,7 +9,7 @@ import pytest
 from iop_dashboard.adapters import repository as repo
 from iop_dashboard.domain.periods import Period
 from iop_dashboard.settings import Settings
-from iop_dashboard.testing import attendance, flagged, missed, session, suppressed
+from iop_dashboard.testing import attendance, flagged, missed, patient, session, sign_in, suppressed
 from iop_shared.contracts import Envelope
 from iop_shared.contracts.inbound import AttendanceStatus, SessionCancelled, SessionKind
 from iop_shared.contracts.outbound import (
@@ -49,6 +49,7 @@ async def test_events_from_kafka_build_the_overview_idempotently(
     f_open, f_ack, f_done = flagged("p-1", now), flagged("p-2", now, severity=Severity.critical), flagged("p-3", now)
     sent = note(NotificationSent, now)
     events: list[Envelope[Any]] = [
+        *(patient(f"p-{i}") for i in (1, 2, 3, 4, 9)),
         s1, stale, s2, cancel,
         attendance(sid, "p-1", AttendanceStatus.present, now),
         attendance(sid, "p-2", AttendanceStatus.absent, now),
@@ -76,6 +77,7 @@ async def test_events_from_kafka_build_the_overview_idempotently(
                suppressed("p-1", past, ReasonCode.cap_reached)]
     async with serve(settings, timers=False) as app:
         await publish(kafka_bootstrap, *events)
+        await sign_in(app.http, "nurse-1", "pw-nurse-1-1")
         seen: dict[str, Any] = {}
         mine = {f_open.data.flag_id, f_ack.data.flag_id, f_done.data.flag_id}
 
@@ -96,9 +98,10 @@ async def test_events_from_kafka_build_the_overview_idempotently(
         hour = Period(past, past + timedelta(hours=1))
         async with app.service.pool.acquire() as conn:
             await eventually(lambda: _counted(conn, hour, 2), timeout=15)
-            weeks = await repo.weekly_attendance(conn, week, "UTC")
-            kinds = await repo.no_shows_by_kind(conn, week)
-            counts = {(n.outcome, n.channel, n.reason): n.count for n in await repo.notification_totals(conn, hour)}
+            weeks = await repo.weekly_attendance(conn, week, "UTC", ["clinic-1"])
+            kinds = await repo.no_shows_by_kind(conn, week, ["clinic-1"])
+            counts = {(n.outcome, n.channel, n.reason): n.count
+                      for n in await repo.notification_totals(conn, hour, ["clinic-1"])}
     row = {s["session_id"]: s for s in seen["sessions"]}[sid]
     assert (row["expected"], row["present"], row["late"], row["absent"], row["excused"], row["missed"]) == (
         3, 1, 1, 0, 1, 1)
@@ -111,4 +114,4 @@ async def test_events_from_kafka_build_the_overview_idempotently(
 
 
 async def _counted(conn: Any, hour: Period, total: int) -> bool:
-    return sum(n.count for n in await repo.notification_totals(conn, hour)) >= total
+    return sum(n.count for n in await repo.notification_totals(conn, hour, ["clinic-1"])) >= total

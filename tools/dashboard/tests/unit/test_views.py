@@ -1,10 +1,12 @@
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 
-from iop_dashboard.domain.model import Flag, FlagStatus
-from iop_dashboard.entrypoints.views import render_live, render_page
+from iop_dashboard.domain.model import Concern, Flag, FlagStatus
+from iop_dashboard.domain.users import User
+from iop_dashboard.entrypoints.views import age, render_live, render_page
 from iop_dashboard.testing import sample_overview
 from iop_shared.contracts.outbound import Severity
 
@@ -26,16 +28,19 @@ def tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
 
 @pytest.mark.unit
 def test_page_has_landmarks_headings_live_region_and_labelled_controls() -> None:
-    html = render_page(sample_overview(), "ops-dashboard")
+    html = render_page(sample_overview(), User("nurse-1", "Nurse One", ("clinic-1",)), "tok-123")
     found = tags(html)
     names = [t for t, _ in found]
     assert {"header", "main", "footer", "h1", "h2", "table", "caption", "svg"} <= set(names)
     assert any(a.get("aria-live") == "polite" for _, a in found)
     assert all(a.get("scope") in ("col", "row") for t, a in found if t == "th")
-    buttons = [a for t, a in found if t == "button"]
+    buttons = [a for t, a in found if t == "button" and a.get("aria-label")]  # the rest say what they do
     assert {b.get("aria-label") for b in buttons} == {"Acknowledge critical flag for patient p-7",
                                                       "Resolve critical flag for patient p-7"}
-    assert any(t == "label" and a.get("for") == "actor" for t, a in found)
+    assert any(t == "meta" and a.get("name") == "csrf-token" and a.get("content") == "tok-123" for t, a in found)
+    assert all(any(t == "input" and a.get("name") == "csrf_token" and a.get("value") == "tok-123" for t, a in
+                   tags(form)) for form in html.split("<form")[1:]), "every form carries the token"
+    assert "Signed in as Nurse One" in html
     assert all(a.get("aria-labelledby") for t, a in found if t == "svg")
     assert '<html lang="en">' in html
     assert not re.search(r"https?://(?!127\.)", html.replace('href="/docs"', "")), "no external resources"
@@ -73,3 +78,23 @@ def test_empty_day_says_so() -> None:
     html = render_live(sample_overview(sessions=(), missed=(), flags=(), notifications=()))
     for text in ("No open risk flags.", "No sessions today.", "No missed visits.", "No notifications today."):
         assert text in html
+
+
+@pytest.mark.unit
+def test_the_live_part_streamed_to_many_carries_no_token_and_shows_the_triage_queue() -> None:
+    base = sample_overview()
+    waiting = Concern("c-1", "p-3", "clinic-1", "Alma", base.generated_at - timedelta(minutes=95))
+    unpaged = Flag("f-9", "p-4", None, Severity.critical, "crisis_checkin", (), base.generated_at, FlagStatus.open,
+                   nobody_paged=True, preferred_name="Bea")
+    html = render_live(sample_overview(concerns=(waiting,), flags=(unpaged,)))
+    assert "csrf_token" not in html
+    assert '<td class="age">1 h 35 min</td>' in html and "Alma" in html and 'id="open-c-1"' in html
+    assert 'data-testid="nobody-paged"' in html and "Bea" in html and "Nobody was paged for 1 flag:" in html
+    assert "Nobody was paged" not in render_live(base)
+    assert "No replies waiting for triage." in render_live(sample_overview())
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(("minutes", "said"), [(0, "0 min"), (59, "59 min"), (60, "1 h 00 min"), (1505, "1 d 1 h")])
+def test_ages_read_as_people_say_them(minutes: int, said: str) -> None:
+    assert age(timedelta(minutes=minutes)) == said

@@ -101,10 +101,12 @@ class Clinic:
         self._say("moved session e by 30 minutes and cancelled session d")
 
     async def replies(self) -> None:
-        """Patients answer their texts: confirm, reschedule, STOP, scores, START, and one crisis text."""
+        """Patients answer their texts: confirm, reschedule, STOP, scores, START, one crisis text and one reply
+        nobody can classify (it goes to the dashboard's triage queue)."""
         texts = [(2, "1"), (3, "2"), (4, "STOP"), (13, "stop"), (5, "7"), (6, "my craving is 9 today"), (11, "1 "),
                  (12, "sí, 1"), (14, "quiero cambiar la cita 2"), (4, "START"),
-                 (8, "i cant do this anymore, i have the pills saved up")]
+                 (8, "i cant do this anymore, i have the pills saved up"),
+                 (15, "idk about all this, my sister keeps asking about the thing")]
         for index, text in texts:
             answer = await self._post("notifier", "/embedded/inbound",
                                       {"patient_id": self._cast.patient_id(index), "text": text})

@@ -27,6 +27,7 @@ from iop_shared.kafka import provision_topics
 
 from .cast import make_cast
 from .clinic import Clinic
+from .dashboard import TRIAGE_KEY, DevUser, dashboard_env, dev_users, open_concerns
 from .feed import LiveFeed
 from .mailcatcher import MailCatcher
 from .processes import ServiceProcess
@@ -72,7 +73,8 @@ def demo(scale: Annotated[float, typer.Option(help="time scale: 1.0 runs about 7
     tokens = {name: secrets.token_urlsafe(16) for name in ("scheduler", "notifier", "attendance")}
     logs = Path(os.environ.get("IOP_DEMO_LOGS", load().home / "demo" / run))
     mail = MailCatcher(port=2525)
-    envs = service_env(scale, mail.port, tokens)
+    users = dev_users()
+    envs = service_env(scale, mail.port, tokens, dashboard_env(users))
     names = [n for n in PORTS if shutil.which(f"iop-{n}")]
     procs = [ServiceProcess(n, PORTS[n], {**envs[n], "KAFKA_BOOTSTRAP_SERVERS": kafka, "DATABASE_URL": db,
                                           f"{n.upper()}_DB_SCHEMA": f"demo_{n}", "IOP_TOPIC_PREFIX": TOPIC_PREFIX},
@@ -94,13 +96,15 @@ def demo(scale: Annotated[float, typer.Option(help="time scale: 1.0 runs about 7
         console.print(f"[bold]services ready[/bold] in {time.monotonic() - began:.0f}s from start: "
                       + ", ".join(f"{p.name} {p.base_url}" for p in procs) + f"; logs in {logs}")
         if "dashboard" in names:
-            console.print("[bold]operations dashboard:[/bold] http://127.0.0.1:8004/")
+            _sign_in_hint(users)
         counts = asyncio.run(_scenario(kafka, {p.name: p.base_url for p in procs}, tokens, run, scale, patients,
-                                       mail))
+                                       mail, users if "dashboard" in names else []))
         console.print(_table(run, counts))
         if summary_json:
             summary_json.write_text(json.dumps({"run": run, "counts": counts}, indent=2))
         console.print(f"[dim]demo took {time.monotonic() - began:.0f}s from a cold start[/dim]")
+        if "dashboard" in names:
+            _sign_in_hint(users)
         if keep_running and not stopping:
             console.print("the system keeps running: open the dashboard, acknowledge a flag; Ctrl-C stops everything")
             while True:
@@ -116,8 +120,13 @@ def demo(scale: Annotated[float, typer.Option(help="time scale: 1.0 runs about 7
         console.print("stopped everything the demo started")
 
 
+def _sign_in_hint(users: list[DevUser]) -> None:
+    console.print("[bold]operations dashboard:[/bold] http://127.0.0.1:8004/ - sign in as "
+                  + "; ".join(f"[bold]{u.user_id}[/bold] / [bold]{u.password}[/bold] ({u.clinic_id})" for u in users))
+
+
 async def _scenario(kafka: str, urls: dict[str, str], tokens: dict[str, str], run: str, scale: float,
-                    patients: int, mail: MailCatcher) -> dict[str, int]:
+                    patients: int, mail: MailCatcher, users: list[DevUser]) -> dict[str, int]:
     feed = LiveFeed(kafka, console)
     await feed.start()
     stop = asyncio.Event()
@@ -133,7 +142,11 @@ async def _scenario(kafka: str, urls: dict[str, str], tokens: dict[str, str], ru
             await reader
         await feed.stop()
         await clinic.close()
-    return {**feed.counts, "emails caught by the local SMTP server": len(mail.messages)}
+    counts = {**feed.counts, "emails caught by the local SMTP server": len(mail.messages)}
+    if users:  # what the care team sees: every reply read as `concern` waits in the triage queue
+        expected = feed.counts.get("reply (concern)", 0)
+        counts[TRIAGE_KEY] = sum([await open_concerns(urls["dashboard"], u, expected) for u in users])
+    return counts
 
 
 def _table(run: str, counts: dict[str, int]) -> Table:

@@ -9,7 +9,8 @@ def seconds(value: float) -> str:
     return f"{max(1, round(value))}s"
 
 
-def service_env(scale: float, smtp_port: int, tokens: dict[str, str]) -> dict[str, dict[str, str]]:
+def service_env(scale: float, smtp_port: int, tokens: dict[str, str],
+                dashboard: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
     """Per service: reminder offsets and grace in seconds, caps wide enough for two reminders in one day."""
     common = {"IOP_ENVIRONMENT": "development", "LOG_LEVEL": "INFO"}
     return {
@@ -31,7 +32,10 @@ def service_env(scale: float, smtp_port: int, tokens: dict[str, str]) -> dict[st
                        "ATTENDANCE_API_TOKENS": json.dumps({"clinic-demo": tokens["attendance"]}),
                        "ATTENDANCE_MISSED_GRACE": f"PT{round(60 * scale)}S",
                        "ATTENDANCE_SWEEP_INTERVAL": "PT5S"},
-        "dashboard": {**common,
+        "dashboard": {**common, **(dashboard or {}),
                       "DASHBOARD_ATTENDANCE_URL": "http://127.0.0.1:8003",
-                      "DASHBOARD_ATTENDANCE_TOKEN": tokens["attendance"]},
+                      "DASHBOARD_ATTENDANCE_TOKEN": tokens["attendance"],
+                      # The notifier's concern API (POST /v1/concerns/{id}/open) with the demo's notifier token.
+                      "DASHBOARD_NOTIFIER_URL": "http://127.0.0.1:8002",
+                      "DASHBOARD_NOTIFIER_TOKEN": tokens["notifier"]},
     }

@@ -17,14 +17,18 @@ from iop_shared.logging import get_logger
 log = get_logger(__name__)
 
 
-class Broadcaster:
-    """Coalesces bursts of changes into one render, and hands the latest render to every subscriber."""
+Clinics = tuple[str, ...]
 
-    def __init__(self, render: Callable[[], Awaitable[str]], min_interval: float = 0.25) -> None:
+
+class Broadcaster:
+    """Coalesces bursts of changes into one render per set of clinics watched, and hands each subscriber the
+    latest render of its own clinics (never another's)."""
+
+    def __init__(self, render: Callable[[Clinics], Awaitable[str]], min_interval: float = 0.25) -> None:
         self._render = render
         self._min_interval = min_interval
         self._dirty = asyncio.Event()
-        self._subscribers: set[asyncio.Queue[str]] = set()
+        self._subscribers: dict[asyncio.Queue[str], Clinics] = {}
         self.renders = 0
 
     @property
@@ -36,14 +40,14 @@ class Broadcaster:
         self._dirty.set()
 
     @contextlib.asynccontextmanager
-    async def subscribe(self) -> AsyncIterator[asyncio.Queue[str]]:
-        """A queue holding at most the newest render not yet taken."""
+    async def subscribe(self, clinics: Clinics) -> AsyncIterator[asyncio.Queue[str]]:
+        """A queue holding at most the newest render of `clinics` not yet taken."""
         queue: asyncio.Queue[str] = asyncio.Queue(maxsize=1)
-        self._subscribers.add(queue)
+        self._subscribers[queue] = clinics
         try:
             yield queue
         finally:
-            self._subscribers.discard(queue)
+            self._subscribers.pop(queue, None)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Render and fan out after each change, at most once per `min_interval`, until `stop`."""
@@ -57,16 +61,19 @@ class Broadcaster:
             await _first(stop.wait(), asyncio.sleep(self._min_interval))
 
     async def _fan_out(self) -> None:
-        try:
-            html = await self._render()
-        except Exception:
-            log.exception("live_render_failed")
-            return
-        self.renders += 1
-        for queue in list(self._subscribers):
-            with contextlib.suppress(asyncio.QueueEmpty):
-                queue.get_nowait()  # a slow client skips to the newest state
-            queue.put_nowait(html)
+        for clinics in set(self._subscribers.values()):
+            try:
+                html = await self._render(clinics)
+            except Exception:
+                log.exception("live_render_failed")
+                continue
+            self.renders += 1
+            for queue, watched in list(self._subscribers.items()):
+                if watched != clinics:
+                    continue
+                with contextlib.suppress(asyncio.QueueEmpty):
+                    queue.get_nowait()  # a slow client skips to the newest state
+                queue.put_nowait(html)
 
 
 class ChangeListener:

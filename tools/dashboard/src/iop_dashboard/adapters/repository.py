@@ -6,7 +6,7 @@ from datetime import datetime
 
 import asyncpg
 
-from iop_shared.contracts.inbound import AttendanceRecorded, SessionCancelled, SessionUpserted
+from iop_shared.contracts.inbound import AttendanceRecorded, PatientUpserted, SessionCancelled, SessionUpserted
 from iop_shared.contracts.outbound import (
     RiskAcknowledged,
     RiskFlagged,
@@ -17,6 +17,7 @@ from iop_shared.contracts.outbound import (
 )
 
 from ..domain.model import (
+    Concern,
     Flag,
     FlagStatus,
     KindNoShows,
@@ -30,6 +31,43 @@ from ..domain.periods import Period
 from .sql import q
 
 Conn = asyncpg.Connection
+Clinics = list[str]
+
+
+async def upsert_patient(conn: Conn, p: PatientUpserted) -> bool:
+    """A newer revision of the patient in the same clinic; False when stale or naming another clinic."""
+    return await conn.fetchval(q("upsert_patient"), p.patient_id, p.clinic_id, p.care_team_id, p.preferred_name,
+                               p.revision) is not None
+
+
+async def concern_received(conn: Conn, concern_id: str, patient_id: str, received_at: datetime) -> bool:
+    return await conn.fetchval(q("concern_received"), concern_id, patient_id, received_at) is not None
+
+
+async def concern_opened(conn: Conn, concern_id: str, at: datetime, by: str) -> bool:
+    return await conn.fetchval(q("concern_opened"), concern_id, at, by) is not None
+
+
+async def concern_clinic(conn: Conn, concern_id: str) -> str | None:
+    """The clinic of the concern's patient; None when the concern or its patient is unknown."""
+    clinic: str | None = await conn.fetchval(q("concern_clinic"), concern_id)
+    return clinic
+
+
+async def flag_clinic(conn: Conn, flag_id: str) -> str | None:
+    """The clinic of the flag's patient; None when the flag or its patient is unknown."""
+    clinic: str | None = await conn.fetchval(q("flag_clinic"), flag_id)
+    return clinic
+
+
+async def flag_unpaged(conn: Conn, flag_id: str, at: datetime) -> bool:
+    return await conn.fetchval(q("flag_unpaged"), flag_id, at) is not None
+
+
+async def waiting_concerns(conn: Conn, clinics: Clinics, limit: int) -> list[Concern]:
+    rows = await conn.fetch(q("waiting_concerns"), clinics, limit)
+    return [Concern(r["concern_id"], r["patient_id"], r["clinic_id"], r["preferred_name"], r["received_at"])
+            for r in rows]
 
 
 async def upsert_session(conn: Conn, s: SessionUpserted) -> bool:
@@ -74,43 +112,44 @@ async def flag_resolved(conn: Conn, f: RiskResolved) -> bool:
                                f.by) is not None
 
 
-async def count_notification(conn: Conn, at: datetime, outcome: Outcome, channel: str, reason: str) -> None:
-    await conn.execute(q("count_notification"), at, outcome.value, channel, reason)
+async def count_notification(conn: Conn, at: datetime, outcome: Outcome, channel: str, reason: str,
+                             patient_id: str | None) -> None:
+    await conn.execute(q("count_notification"), at, outcome.value, channel, reason, patient_id)
 
 
 async def notify_changed(conn: Conn, channel: str) -> None:
     await conn.execute(q("notify_changed"), channel)
 
 
-async def today_sessions(conn: Conn, day: Period, limit: int) -> list[SessionToday]:
-    rows = await conn.fetch(q("today_sessions"), day.start, day.end, limit)
+async def today_sessions(conn: Conn, day: Period, limit: int, clinics: Clinics) -> list[SessionToday]:
+    rows = await conn.fetch(q("today_sessions"), day.start, day.end, limit, clinics)
     return [SessionToday(r["session_id"], r["program_id"], r["kind"], r["starts_at"], r["ends_at"], r["cancelled"],
                          r["expected"], r["present"], r["late"], r["left_early"], r["absent"], r["excused"],
                          r["missed"]) for r in rows]
 
 
-async def recent_missed(conn: Conn, since: datetime, limit: int) -> list[MissedVisit]:
-    rows = await conn.fetch(q("recent_missed"), since, limit)
+async def recent_missed(conn: Conn, since: datetime, limit: int, clinics: Clinics) -> list[MissedVisit]:
+    rows = await conn.fetch(q("recent_missed"), since, limit, clinics)
     return [MissedVisit(r["visit_id"], r["session_id"], r["patient_id"], r["kind"], r["detected_at"]) for r in rows]
 
 
-async def unresolved_flags(conn: Conn, limit: int) -> list[Flag]:
-    rows = await conn.fetch(q("unresolved_flags"), limit)
+async def unresolved_flags(conn: Conn, limit: int, clinics: Clinics) -> list[Flag]:
+    rows = await conn.fetch(q("unresolved_flags"), limit, clinics)
     return [Flag(r["flag_id"], r["patient_id"], r["care_team_id"], Severity(r["severity"]), r["rule"],
                  tuple(r["reasons"]), r["raised_at"], FlagStatus(r["status"]), r["acknowledged_at"],
-                 r["acknowledged_by"]) for r in rows]
+                 r["acknowledged_by"], r["clinic_id"], r["preferred_name"], r["nobody_paged"]) for r in rows]
 
 
-async def notification_totals(conn: Conn, period: Period) -> list[NotificationCount]:
-    rows = await conn.fetch(q("notification_totals"), period.start, period.end)
+async def notification_totals(conn: Conn, period: Period, clinics: Clinics) -> list[NotificationCount]:
+    rows = await conn.fetch(q("notification_totals"), period.start, period.end, clinics)
     return [NotificationCount(Outcome(r["outcome"]), r["channel"], r["reason"], r["count"]) for r in rows]
 
 
-async def weekly_attendance(conn: Conn, period: Period, timezone: str) -> list[WeekAttendance]:
-    rows = await conn.fetch(q("weekly_attendance"), period.start, period.end, timezone)
+async def weekly_attendance(conn: Conn, period: Period, timezone: str, clinics: Clinics) -> list[WeekAttendance]:
+    rows = await conn.fetch(q("weekly_attendance"), period.start, period.end, timezone, clinics)
     return [WeekAttendance(r["week_start"], r["expected"], r["attended"], r["excused"]) for r in rows]
 
 
-async def no_shows_by_kind(conn: Conn, period: Period) -> list[KindNoShows]:
-    rows = await conn.fetch(q("no_shows_by_kind"), period.start, period.end)
+async def no_shows_by_kind(conn: Conn, period: Period, clinics: Clinics) -> list[KindNoShows]:
+    rows = await conn.fetch(q("no_shows_by_kind"), period.start, period.end, clinics)
     return [KindNoShows(r["kind"], r["count"]) for r in rows]

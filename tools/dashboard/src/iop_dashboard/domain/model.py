@@ -80,6 +80,20 @@ class Flag:
     status: FlagStatus
     acknowledged_at: datetime | None = None
     acknowledged_by: str | None = None
+    clinic_id: str | None = None
+    preferred_name: str | None = None
+    nobody_paged: bool = False  # the notifier found nobody on the care team to page
+
+
+@dataclass(frozen=True)
+class Concern:
+    """A patient reply nobody could read confidently, waiting for a person to open it (ids and time only)."""
+
+    concern_id: str
+    patient_id: str
+    clinic_id: str
+    preferred_name: str | None
+    received_at: datetime
 
 
 @dataclass(frozen=True)
@@ -127,3 +141,5 @@ class Overview:
     notifications: tuple[NotificationCount, ...]
     weeks: tuple[WeekAttendance, ...]
     no_shows: tuple[KindNoShows, ...]
+    concerns: tuple[Concern, ...] = ()
+    clinics: tuple[str, ...] = ()

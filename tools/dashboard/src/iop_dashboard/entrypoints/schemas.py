@@ -6,8 +6,6 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from iop_shared.contracts.common import EntityId
-
 
 class Action(StrEnum):
     acknowledge = "acknowledge"
@@ -15,9 +13,8 @@ class Action(StrEnum):
 
 
 class FlagActionIn(BaseModel):
-    """Who acts on a flag (the configured operator id when absent) and an optional note without clinical detail."""
+    """An optional note without clinical detail; who acts is always the signed-in user (a `by` field is refused)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    by: EntityId | None = None
     note: str | None = Field(default=None, max_length=500)

@@ -1,4 +1,4 @@
-"""What every handler needs: the pool, the clock, settings and the attendance client."""
+"""What every handler needs: the pool, the clock, settings and the clients of the attendance service and notifier."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import asyncpg
 from iop_shared.clock import Clock
 
 from ..adapters.attendance import AttendanceClient
+from ..adapters.notifier import NotifierClient
 from ..settings import Settings
 
 CONSUMER = "dashboard"
@@ -25,6 +26,7 @@ class Context:
     clock: Clock
     settings: Settings
     attendance: AttendanceClient
+    notifier: NotifierClient
 
     @property
     def channel(self) -> str:

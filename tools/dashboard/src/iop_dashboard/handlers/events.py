@@ -8,9 +8,14 @@ from typing import TypeVar
 import asyncpg
 
 from iop_shared.contracts import Contract, ContractError, Envelope
-from iop_shared.contracts.inbound import AttendanceRecorded, SessionCancelled, SessionUpserted
+from iop_shared.contracts.inbound import AttendanceRecorded, PatientUpserted, SessionCancelled, SessionUpserted
 from iop_shared.contracts.outbound import (
+    CheckinIntent,
+    CheckinReceived,
     Notification,
+    NotificationSuppressed,
+    ReasonCode,
+    RecipientKind,
     RiskAcknowledged,
     RiskFlagged,
     RiskResolved,
@@ -46,6 +51,19 @@ def _as(data: Contract, model: type[C]) -> C:
     if not isinstance(data, model):
         raise ContractError(f"expected {model.__name__}, got {type(data).__name__}")
     return data
+
+
+async def patient_upserted(conn: asyncpg.Connection, data: Contract) -> bool:
+    """Who the patient is (clinic, care team, preferred name) for scoping; another clinic's upsert is ignored."""
+    return await repo.upsert_patient(conn, _as(data, PatientUpserted))
+
+
+async def checkin_received(conn: asyncpg.Connection, data: Contract) -> bool:
+    """A reply read as `concern` enters the triage queue; other replies are not the dashboard's."""
+    c = _as(data, CheckinReceived)
+    if c.intent is not CheckinIntent.concern:
+        return False
+    return await repo.concern_received(conn, c.checkin_id, c.patient_id, c.received_at)
 
 
 async def session_upserted(conn: asyncpg.Connection, data: Contract) -> bool:
@@ -85,14 +103,25 @@ def notification(outcome: Outcome) -> Apply:
 
     async def apply(conn: asyncpg.Connection, data: Contract) -> bool:
         n = _as(data, Notification)
+        patient = n.recipient_id if n.recipient_kind is RecipientKind.patient else None
         await repo.count_notification(conn, n.occurred_at, outcome, n.channel.value if n.channel else "",
-                                      n.reason_code.value if n.reason_code else "")
+                                      n.reason_code.value if n.reason_code else "", patient)
+        if _nobody_paged(n):
+            await repo.flag_unpaged(conn, n.source_event_id, n.occurred_at)
         return True
 
     return apply
 
 
+def _nobody_paged(n: Notification) -> bool:
+    """The notifier's word that a flag's care team had nobody to page; its source_event_id is the flag id."""
+    return (isinstance(n, NotificationSuppressed) and n.recipient_kind is RecipientKind.care_team
+            and n.reason_code is ReasonCode.no_recipient)
+
+
 ROUTES: dict[str, Apply] = {
+    "iop.patient.upserted.v1": patient_upserted,
+    "iop.checkin.received.v1": checkin_received,
     "iop.session.upserted.v1": session_upserted,
     "iop.session.cancelled.v1": session_cancelled,
     "iop.attendance.recorded.v1": attendance_recorded,

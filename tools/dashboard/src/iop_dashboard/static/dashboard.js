@@ -4,11 +4,29 @@
   const live = document.getElementById("live");
   const announce = document.getElementById("announce");
   const connection = document.getElementById("connection");
-  const actor = document.getElementById("actor");
+  const csrf = document.querySelector("meta[name=csrf-token]").content;
+  const opened = document.getElementById("concern-text");
 
-  const saved = window.localStorage.getItem("iop-actor");
-  if (saved) actor.value = saved;
-  actor.addEventListener("change", () => window.localStorage.setItem("iop-actor", actor.value));
+  function post(path, body) {
+    return fetch(path, {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
+      body: JSON.stringify(body || {}),
+    });
+  }
+
+  // A concern's text lives outside #live, so live updates never wipe it; it is never stored in the browser.
+  function showConcern(c) {
+    opened.querySelector("[data-field=patient]").textContent = c.patient_id;
+    opened.querySelector("[data-field=received]").textContent = new Date(c.received_at).toLocaleString();
+    opened.querySelector("[data-field=text]").textContent = c.text;
+    opened.hidden = false;
+    opened.focus();
+  }
+  opened.querySelector("[data-close]").addEventListener("click", () => {
+    opened.hidden = true;
+    opened.querySelector("[data-field=text]").textContent = "";
+  });
 
   function say(text) {
     announce.textContent = text;
@@ -48,10 +66,32 @@
   });
 
   document.addEventListener("submit", async (event) => {
+    const form = event.target.closest("form[data-concern]");
+    if (!form) return;
+    event.preventDefault();
+    const row = form.closest("tr[data-concern-id]");
+    const button = form.querySelector("button");
+    button.disabled = true;
+    try {
+      const response = await post("/api/concerns/" + encodeURIComponent(row.dataset.concernId) + "/open");
+      if (response.ok) {
+        showConcern(await response.json());
+        say("Reply opened");
+      } else {
+        const body = await response.json().catch(() => ({}));
+        say("Could not open the reply: " + (typeof body.detail === "string" ? body.detail : response.status));
+        button.disabled = false;
+      }
+    } catch (err) {
+      say("Could not open the reply: the dashboard is unreachable");
+      button.disabled = false;
+    }
+  });
+
+  document.addEventListener("submit", async (event) => {
     const form = event.target.closest("form[data-action]");
     if (!form) return;
     event.preventDefault();
-    if (!actor.reportValidity()) return;
     const row = form.closest("tr[data-flag-id]");
     const action = form.dataset.action;
     const button = form.querySelector("button");
@@ -59,11 +99,7 @@
     button.setAttribute("aria-busy", "true");
     pending.set(row.dataset.flagId, action);  // before the request: the update may arrive before its answer
     try {
-      const response = await fetch("/api/flags/" + encodeURIComponent(row.dataset.flagId) + "/" + action, {
-        method: "POST",
-        headers: {"Content-Type": "application/json"},
-        body: JSON.stringify({by: actor.value}),
-      });
+      const response = await post("/api/flags/" + encodeURIComponent(row.dataset.flagId) + "/" + action);
       if (response.ok) {
         say(action === "acknowledge" ? "Flag acknowledged; updating" : "Flag resolved; updating");
       } else {

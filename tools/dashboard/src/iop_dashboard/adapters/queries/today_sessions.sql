@@ -1,4 +1,4 @@
--- Sessions starting in [$1, $2) with expected attendees and recorded statuses; $3 caps the rows.
+-- Sessions of the clinics $4 starting in [$1, $2) with expected attendees and recorded statuses; $3 caps the rows.
 SELECT s.session_id, s.program_id, s.kind, s.starts_at, s.ends_at, s.cancelled,
        count(e.patient_id)                                     AS expected,
        count(*) FILTER (WHERE a.status = 'present')            AS present,
@@ -11,7 +11,7 @@ SELECT s.session_id, s.program_id, s.kind, s.starts_at, s.ends_at, s.cancelled,
   FROM sessions s
   LEFT JOIN expected_attendees e ON e.session_id = s.session_id
   LEFT JOIN attendance a ON a.session_id = e.session_id AND a.patient_id = e.patient_id
- WHERE s.starts_at >= $1 AND s.starts_at < $2
+ WHERE s.starts_at >= $1 AND s.starts_at < $2 AND s.clinic_id = ANY($4::text[])
  GROUP BY s.session_id
  ORDER BY s.starts_at, s.session_id
  LIMIT $3
