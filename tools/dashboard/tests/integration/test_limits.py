@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from iop_dashboard.settings import Settings
+from iop_dashboard.testing import sign_in
 
 pytestmark = pytest.mark.integration
 NOTE_BY = "Zebulon Quintavious +15550123987"
@@ -38,7 +39,8 @@ async def test_oversized_bodies_are_413_and_invalid_ones_never_echoed(
         url, headers = "/api/flags/f-1/acknowledge", {"Content-Type": "application/json"}
         declared = await app.http.post(url, content=b'{"note": "' + b"x" * 10_000 + b'"}', headers=headers)
         streamed = await app.http.post(url, content=_chunks(50_000), headers=headers)
-        invalid = await app.http.post(url, json={"by": NOTE_BY})
+        csrf = await sign_in(app.http, "nurse-a", "pw-nurse-a-1")  # signed in: the body is validated, not echoed
+        invalid = await app.http.post(url, json={"by": NOTE_BY}, headers={"X-CSRF-Token": csrf})
     assert declared.status_code == 413 and streamed.status_code == 413, (declared.text, streamed.text)
     assert declared.json()["detail"] == "request body larger than 4096 bytes"
     assert invalid.status_code == 422 and invalid.json()["detail"][0]["loc"] == ["body", "by"]
