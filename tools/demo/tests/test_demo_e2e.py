@@ -35,10 +35,8 @@ def test_the_demo_runs_end_to_end(kafka_bootstrap: str, database_url: str, tmp_p
     assert count("risk flag (critical") == 1 and count("page to care team") >= 1, counts
     assert counts.get("visit.missed", 0) >= 4 and counts.get("visit.missed_retracted") == 1, counts
     assert count("risk flag (medium") + count("risk flag (high") >= 2, counts
-    # The reply nobody can classify: `concern` where the notifier triages it (issue 11; before that, `other`);
-    # every concern the notifier published waits in the triage queue the demo's dashboard user sees.
-    unreadable = counts.get("reply (concern)", 0)
-    assert unreadable + counts.get("reply (other)", 0) >= 1, counts
-    assert counts["triage queue on the dashboard (open concerns)"] == unreadable, counts
+    # The reply nobody can classify is a `concern`, and waits in the triage queue the demo's dashboard user sees.
+    assert counts.get("reply (concern)") == 1, counts
+    assert counts["triage queue on the dashboard (open concerns)"] == 1, counts
     assert "sign in as staff-demo / " in done.stdout
     assert "Traceback" not in done.stdout

@@ -16,11 +16,11 @@ import httpx
 import pytest
 
 from iop_notifier.testing import builders as b
-from iop_notifier.testing.concern_shim import MARKER
 from iop_notifier.testing.twilio_fake import TwilioFake, free_port
 from iop_shared.testing.kafka import eventually, publish
 
 NUMBER = "+15557770100"
+UNREADABLE = "is group still on if it snows? my sister has the car"  # the real parser reads it as concern
 TRIAGE = {"Authorization": "Bearer e2e-triage-token-abcdef"}
 Start = Callable[..., Awaitable[str]]
 
@@ -43,8 +43,7 @@ async def start(topics: str, kafka_bootstrap: str, database_url: str, pg_schema:
                "NOTIFIER_TWILIO_API_BASE_URL": twilio.base_url, "NOTIFIER_SMS_RATE_PER_SECOND": "0",
                "NOTIFIER_TIMER_INTERVAL_S": "0.5", "NOTIFIER_DISPATCH_POLL_S": "0.2", "IOP_TOPIC_PREFIX": topics,
                **env_overrides}
-        # The shim reads texts starting with its marker as `concern`; every other text meets the real parser.
-        proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "iop_notifier.testing.concern_shim", "run",
+        proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "iop_notifier.entrypoints.main", "run",
                                                     env=env, stderr=asyncio.subprocess.PIPE)
         procs.append(proc)
 
@@ -63,7 +62,7 @@ async def start(topics: str, kafka_bootstrap: str, database_url: str, pg_schema:
         _, stderr = await asyncio.wait_for(proc.communicate(), timeout=20)
         assert b'"notifier_stopped"' in stderr
         assert b"+1555" not in stderr  # no phone numbers in the logs
-        assert MARKER.encode() not in stderr  # no message text in the logs
+        assert UNREADABLE.encode() not in stderr  # no message text in the logs
 
 
 async def _applied(database_url: str, schema: str, patients: int, teams: int) -> None:
@@ -126,16 +125,16 @@ async def test_an_unreadable_text_is_listed_paged_escalated_and_opening_it_stops
                   b.care_team(team, clinic, [("m-on", True, on, None), ("m-next", False, nxt, None),
                                              ("m-last", False, last, None)]))
     await _applied(database_url, pg_schema, patients=1, teams=1)
-    await twilio.post_inbound(f"{base}/twilio/inbound", from_=ph, to=NUMBER, body=f"{MARKER} words of mine")
+    await twilio.post_inbound(f"{base}/twilio/inbound", from_=ph, to=NUMBER, body=UNREADABLE)
     async with httpx.AsyncClient(base_url=base, headers=TRIAGE) as http:
         async def listed() -> list[dict[str, object]]:
             return list((await http.get("/v1/concerns", params={"clinic_id": clinic})).json()["concerns"])
         await eventually(listed, timeout=5)
         [concern] = await listed()
         await eventually(lambda: twilio.to(on), timeout=5)
-        assert str(concern["concern_id"]) in twilio.to(on)[0].body and "words" not in twilio.to(on)[0].body
+        assert str(concern["concern_id"]) in twilio.to(on)[0].body and "snows" not in twilio.to(on)[0].body
         await eventually(lambda: twilio.to(nxt), timeout=8)  # nobody opened it: the next member
         opened = await http.post(f"/v1/concerns/{concern['concern_id']}/open", json={"clinic_id": clinic, "by": "u-7"})
-        assert opened.status_code == 200 and opened.json()["text"] == f"{MARKER} words of mine"
+        assert opened.status_code == 200 and opened.json()["text"] == UNREADABLE
         await asyncio.sleep(3.5)  # past the next escalation time
         assert twilio.to(last) == [] and await listed() == []

@@ -106,7 +106,7 @@ class Clinic:
         texts = [(2, "1"), (3, "2"), (4, "STOP"), (13, "stop"), (5, "7"), (6, "my craving is 9 today"), (11, "1 "),
                  (12, "sí, 1"), (14, "quiero cambiar la cita 2"), (4, "START"),
                  (8, "i cant do this anymore, i have the pills saved up"),
-                 (15, "idk about all this, my sister keeps asking about the thing")]
+                 (15, "is group still on if it snows? my sister has the car")]
         for index, text in texts:
             answer = await self._post("notifier", "/embedded/inbound",
                                       {"patient_id": self._cast.patient_id(index), "text": text})
