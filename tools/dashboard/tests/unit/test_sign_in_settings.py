@@ -40,7 +40,7 @@ def test_production_requires_oidc(monkeypatch: pytest.MonkeyPatch, missing: str)
 @pytest.mark.parametrize("key", ["", "changeme", "dev-token"])
 def test_a_placeholder_session_secret_is_refused_outside_development(monkeypatch: pytest.MonkeyPatch,
                                                                       key: str) -> None:
-    with pytest.raises(ValidationError, match="(?i)session_secret"):
+    with pytest.raises(ValidationError, match=r"(?i)session_secret"):
         settings(monkeypatch, IOP_ENVIRONMENT="production", **{**OIDC, "DASHBOARD_SESSION_SECRET": key})
 
 
@@ -71,7 +71,7 @@ def test_the_clinics_claim(claim: Any, clinics: tuple[str, ...]) -> None:
 
 @pytest.mark.unit
 def test_production_requires_the_notifier_token(monkeypatch: pytest.MonkeyPatch) -> None:
-    with pytest.raises(ValidationError, match="(?i)notifier_token"):
+    with pytest.raises(ValidationError, match=r"(?i)notifier_token"):
         settings(monkeypatch, IOP_ENVIRONMENT="production", **{**OIDC, "DASHBOARD_NOTIFIER_TOKEN": ""})
 
 
