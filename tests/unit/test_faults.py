@@ -18,8 +18,7 @@ from iop_shared.deadletter import DeadLetterPublisher
 from iop_shared.devstack.config import StackConfig
 from iop_shared.devstack.postgres_node import server_options
 from iop_shared.faults import is_transient
-from iop_shared.kafka import _new_topic
-from iop_shared.settings import BaseServiceSettings
+from iop_shared.kafka import KafkaAdminSettings, _new_topic
 
 pytestmark = pytest.mark.unit
 PG = asyncpg.exceptions
@@ -90,11 +89,11 @@ def test_topic_durability_and_the_durable_dev_database_come_from_configuration(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IOP_TOPIC_REPLICATION_FACTOR", "3")
     monkeypatch.setenv("IOP_TOPIC_MIN_INSYNC_REPLICAS", "2")
-    topic = _new_topic(SESSIONS, BaseServiceSettings())
+    topic = _new_topic(SESSIONS, KafkaAdminSettings())
     assert topic.replication_factor == 3 and topic.topic_configs["min.insync.replicas"] == "2"
     monkeypatch.delenv("IOP_TOPIC_REPLICATION_FACTOR")
     monkeypatch.delenv("IOP_TOPIC_MIN_INSYNC_REPLICAS")
-    assert _new_topic(SESSIONS, BaseServiceSettings()).replication_factor == 1
+    assert _new_topic(SESSIONS, KafkaAdminSettings()).replication_factor == 1
     from pathlib import Path
     cfg = StackConfig(home=Path("/tmp/x"), kafka_port=1, controller_port=2, pg_port=3, database="d")
     assert "fsync=off" in server_options(cfg) and "synchronous_commit=off" in server_options(cfg)

@@ -14,6 +14,8 @@ from aiokafka.admin import AIOKafkaAdminClient, NewPartitions, NewTopic
 from aiokafka.client import AIOKafkaClient
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from faststream.kafka import KafkaBroker
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .contracts import TOPICS, Topic
 from .logging import get_logger
@@ -22,13 +24,22 @@ from .settings import BaseServiceSettings
 log = get_logger(__name__)
 
 
+class KafkaAdminSettings(BaseSettings):
+    """What provisioning and the start-up wait read; no IOP_ENVIRONMENT, so `iop-devstack up` needs none."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+    topic_replication_factor: int = Field(default=1, ge=1, validation_alias="IOP_TOPIC_REPLICATION_FACTOR")
+    topic_min_insync_replicas: int = Field(default=1, ge=1, validation_alias="IOP_TOPIC_MIN_INSYNC_REPLICAS")
+    kafka_connect_timeout: float = Field(default=300.0, gt=0, validation_alias="IOP_KAFKA_CONNECT_TIMEOUT")
+
+
 async def wait_for_kafka(bootstrap_servers: str, *, timeout: float | None = None) -> None:
     """Return once a broker answers at `bootstrap_servers`, backing off meanwhile; raise after `timeout` seconds.
 
     Kafka may start after us (a deploy, a broker restart): a service waits for it instead of exiting.
     The default timeout is IOP_KAFKA_CONNECT_TIMEOUT (300 s).
     """
-    limit = BaseServiceSettings().kafka_connect_timeout if timeout is None else timeout
+    limit = KafkaAdminSettings().kafka_connect_timeout if timeout is None else timeout
     deadline, delay = time.monotonic() + limit, 0.25
     while True:
         client = AIOKafkaClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=5000)
@@ -59,7 +70,7 @@ def make_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
 async def provision_topics(bootstrap_servers: str, topics: tuple[Topic, ...] = TOPICS) -> list[str]:
     """Create missing topics with their partitions and configs, grow short ones; return what changed."""
     await wait_for_kafka(bootstrap_servers)
-    settings = BaseServiceSettings()
+    settings = KafkaAdminSettings()
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     changed: list[str] = []
@@ -81,7 +92,7 @@ async def provision_topics(bootstrap_servers: str, topics: tuple[Topic, ...] = T
     return changed
 
 
-def _new_topic(topic: Topic, settings: BaseServiceSettings) -> NewTopic:
+def _new_topic(topic: Topic, settings: KafkaAdminSettings) -> NewTopic:
     """Durability from settings: IOP_TOPIC_REPLICATION_FACTOR and IOP_TOPIC_MIN_INSYNC_REPLICAS (1/1 in dev)."""
     configs = {"cleanup.policy": "compact" if topic.compacted else "delete",
                "retention.ms": str(topic.retention_ms),
