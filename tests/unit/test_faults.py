@@ -18,7 +18,8 @@ from iop_shared.deadletter import DeadLetterPublisher
 from iop_shared.devstack.config import StackConfig
 from iop_shared.devstack.postgres_node import server_options
 from iop_shared.faults import is_transient
-from iop_shared.kafka import KafkaAdminSettings, _new_topic
+from iop_shared.kafka import _new_topic
+from iop_shared.settings import KafkaAdminSettings
 
 pytestmark = pytest.mark.unit
 PG = asyncpg.exceptions

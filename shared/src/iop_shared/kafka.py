@@ -14,24 +14,12 @@ from aiokafka.admin import AIOKafkaAdminClient, NewPartitions, NewTopic
 from aiokafka.client import AIOKafkaClient
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from faststream.kafka import KafkaBroker
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .contracts import TOPICS, Topic
 from .logging import get_logger
-from .settings import BaseServiceSettings
+from .settings import BaseServiceSettings, KafkaAdminSettings
 
 log = get_logger(__name__)
-
-
-class KafkaAdminSettings(BaseSettings):
-    """What provisioning and the start-up wait read; no IOP_ENVIRONMENT, so `iop-devstack up` needs none."""
-
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
-    topic_replication_factor: int = Field(default=1, ge=1, validation_alias="IOP_TOPIC_REPLICATION_FACTOR")
-    topic_min_insync_replicas: int = Field(default=1, ge=1, validation_alias="IOP_TOPIC_MIN_INSYNC_REPLICAS")
-    kafka_connect_timeout: float = Field(default=300.0, gt=0, validation_alias="IOP_KAFKA_CONNECT_TIMEOUT")
-
 
 async def wait_for_kafka(bootstrap_servers: str, *, timeout: float | None = None) -> None:
     """Return once a broker answers at `bootstrap_servers`, backing off meanwhile; raise after `timeout` seconds.

@@ -14,7 +14,16 @@ from .safety import PLACEHOLDERS, check_secrets, check_url_password, require_env
 __all__ = ["PLACEHOLDERS", "BaseServiceSettings"]
 
 
-class BaseServiceSettings(BaseSettings):
+class KafkaAdminSettings(BaseSettings):
+    """What topic provisioning and the start-up wait read; no IOP_ENVIRONMENT, so `iop-devstack up` needs none."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+    topic_replication_factor: int = Field(default=1, ge=1, validation_alias="IOP_TOPIC_REPLICATION_FACTOR")
+    topic_min_insync_replicas: int = Field(default=1, ge=1, validation_alias="IOP_TOPIC_MIN_INSYNC_REPLICAS")
+    kafka_connect_timeout: float = Field(default=300.0, gt=0, validation_alias="IOP_KAFKA_CONNECT_TIMEOUT")
+
+
+class BaseServiceSettings(KafkaAdminSettings):
     """What every service reads; a service subclass adds its own fields under its env prefix."""
 
     # hide_input_in_errors: a refusal must never print the value it refused (or a DATABASE_URL's password).
@@ -34,9 +43,6 @@ class BaseServiceSettings(BaseSettings):
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     ready_outbox_max_age: float = Field(default=60.0, gt=0, validation_alias="IOP_READY_OUTBOX_MAX_AGE")
     ready_consumer_stuck_after: float = Field(default=120.0, gt=0, validation_alias="IOP_READY_CONSUMER_STUCK_AFTER")
-    topic_replication_factor: int = Field(default=1, ge=1, validation_alias="IOP_TOPIC_REPLICATION_FACTOR")
-    topic_min_insync_replicas: int = Field(default=1, ge=1, validation_alias="IOP_TOPIC_MIN_INSYNC_REPLICAS")
-    kafka_connect_timeout: float = Field(default=300.0, gt=0, validation_alias="IOP_KAFKA_CONNECT_TIMEOUT")
     # The contract reads IOP_MAX_ATTENDEES when it validates a roster; declared here so a bad value stops the start.
     max_attendees: int = Field(default=DEFAULT_MAX_ATTENDEES, ge=1, validation_alias="IOP_MAX_ATTENDEES")
     # Every HTTP API refuses a larger request body with 413 before parsing it.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from .crisis_lexicon import Compiled, compiled
 from .text import expand, find_phrase, join_spelled, normalize, within
@@ -140,6 +141,7 @@ def _only_a_thank_you(firm: list[str], tokens: list[str]) -> bool:
     return set(firm) == {"goodbye_preparation"} and any(find_phrase(tokens, p, frozenset()) >= 0 for p in _NEXT_MEETING)
 
 
+@lru_cache(maxsize=1 << 14)  # pure; the parser asks twice per reply (lexical reading, idiom floor)
 def read(text: str) -> Reading:
     """The crisis reading of one reply: `crisis`, `concern` (a person should read it) or `none`."""
     lex = compiled()
