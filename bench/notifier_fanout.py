@@ -110,7 +110,7 @@ async def main(events: int, email_share: float, timeout: float) -> dict[str, obj
     async with TwilioFake() as twilio:
         with SmtpCapture() as smtp:
             settings = Settings.model_validate({
-                "IOP_ENVIRONMENT": "test", "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "DATABASE_URL": database_url,
+                "IOP_ENVIRONMENT": "development", "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "DATABASE_URL": database_url,
                 "db_schema": schema, "group_id": f"bench-{uuid.uuid4().hex[:8]}", "http_port": port,
                 "public_base_url": f"http://127.0.0.1:{port}", "twilio_account_sid": twilio.account_sid,
                 "twilio_auth_token": twilio.auth_token, "twilio_messaging_service_sid": "MG" + "1" * 32,

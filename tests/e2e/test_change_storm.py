@@ -33,7 +33,7 @@ async def topics(kafka_bootstrap: str, monkeypatch: pytest.MonkeyPatch) -> Async
 def notifier_settings(kafka: str, db: str, schema: str, twilio: TwilioFake) -> NotifierSettings:
     port = free_port()
     return NotifierSettings.model_validate({
-        "IOP_ENVIRONMENT": "test", "KAFKA_BOOTSTRAP_SERVERS": kafka, "DATABASE_URL": db, "db_schema": schema,
+        "IOP_ENVIRONMENT": "development", "KAFKA_BOOTSTRAP_SERVERS": kafka, "DATABASE_URL": db, "db_schema": schema,
         "group_id": f"storm-n-{uuid.uuid4().hex[:8]}", "http_port": port, "public_base_url": f"http://127.0.0.1:{port}",
         "twilio_account_sid": twilio.account_sid, "twilio_auth_token": twilio.auth_token,
         "twilio_messaging_service_sid": "MG" + "1" * 32, "twilio_api_base_url": twilio.base_url,

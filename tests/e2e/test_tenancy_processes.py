@@ -80,7 +80,7 @@ def services(topics: str, schemas: dict[str, str], kafka_bootstrap: str, databas
              tmp_path: Path) -> Iterator[dict[str, str]]:
     """The three services as processes on this test's topics and schemas: name -> base URL."""
     common = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "DATABASE_URL": database_url,
-              "IOP_ENVIRONMENT": "test", "IOP_TOPIC_PREFIX": topics}
+              "IOP_ENVIRONMENT": "development", "IOP_TOPIC_PREFIX": topics}
     procs: list[subprocess.Popen[bytes]] = []
     urls: dict[str, str] = {}
     try:

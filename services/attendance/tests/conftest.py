@@ -46,7 +46,7 @@ def make_settings(kafka_bootstrap: str, database_url: str, schema: str, group_id
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "DATABASE_URL": database_url, "db_schema": schema,
         "group_id": group_id, "missed_grace": timedelta(seconds=2), "sweep_interval": timedelta(seconds=5),
         "late_session_settle": timedelta(seconds=1), "startup_settle": timedelta(seconds=0),
-        "api_tokens": {"clinic-1": "token-clinic-1", "clinic-2": "token-clinic-2"}, "IOP_ENVIRONMENT": "test",
+        "api_tokens": {"clinic-1": "token-clinic-1", "clinic-2": "token-clinic-2"}, "IOP_ENVIRONMENT": "development",
     }
     values.update(extra)
     return Settings(**values)  # type: ignore[arg-type]

@@ -42,7 +42,7 @@ def make_settings(kafka_bootstrap: str, database_url: str, pg_schema: str, group
 
     def build(**overrides: Any) -> Settings:
         values: dict[str, Any] = {
-            "IOP_ENVIRONMENT": "test", "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "DATABASE_URL": database_url,
+            "IOP_ENVIRONMENT": "development", "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "DATABASE_URL": database_url,
             "db_schema": pg_schema, "group_id": group_id, "http_port": port,
             "public_base_url": f"http://127.0.0.1:{port}", "twilio_account_sid": twilio.account_sid,
             "twilio_auth_token": twilio.auth_token, "twilio_messaging_service_sid": "MG" + "1" * 32,

@@ -15,7 +15,8 @@ from pydantic import AliasChoices, BaseModel, SecretStr, ValidationError
 
 from .deadletter_crypto import MISSING_KEY
 
-ENVIRONMENTS = ("development", "test", "production")
+# Two, on purpose: a lenient "test" environment would be a third way to run outside development unsafely.
+ENVIRONMENTS = ("development", "production")
 MIN_SECRET_LENGTH = 16  # production only: the tests' fixed tokens stay short and readable
 PLACEHOLDERS = frozenset({"", "changeme", "change-me", "placeholder", "secret", "xxx", "todo", "dev-token"})
 # A value containing one of these was copied from an example, never generated.
@@ -51,8 +52,6 @@ def weakness(secret: str, environment: str) -> str | None:
     normalized = secret.strip().lower()
     if normalized in PLACEHOLDERS:
         return "is missing or a placeholder"
-    if environment != "production":
-        return None
     if any(marker in normalized for marker in PLACEHOLDER_MARKERS):
         return "is missing or a placeholder"
     if len(secret) < MIN_SECRET_LENGTH or len(set(secret)) < 6:

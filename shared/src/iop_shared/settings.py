@@ -34,7 +34,7 @@ class BaseServiceSettings(KafkaAdminSettings):
     composite_secrets: ClassVar[frozenset[str]] = frozenset()
 
     # No default: an unset IOP_ENVIRONMENT refuses to start instead of meaning development.
-    environment: Literal["development", "test", "production"] = Field(
+    environment: Literal["development", "production"] = Field(
         default="", validate_default=True, validation_alias=AliasChoices("IOP_ENVIRONMENT", "ENVIRONMENT"))
     kafka_bootstrap_servers: str = Field(
         default="127.0.0.1:19092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")

@@ -43,7 +43,7 @@ DEV_USERS = {
 @pytest.fixture
 def settings(kafka_bootstrap: str, database_url: str, pg_schema: str, group_id: str, topics: str) -> Settings:
     return Settings(KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, DATABASE_URL=database_url,  # type: ignore[call-arg]
-                    IOP_ENVIRONMENT="test", db_schema=pg_schema, group_id=group_id, timezone="UTC",
+                    IOP_ENVIRONMENT="development", db_schema=pg_schema, group_id=group_id, timezone="UTC",
                     attendance_token="test-attendance-token", session_secret="test-session-secret-0123456789",
                     notifier_token="test-notifier-token", dev_users=json.loads(json.dumps(DEV_USERS)))
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Self
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from iop_shared.settings import BaseServiceSettings
@@ -36,14 +35,3 @@ class Settings(BaseServiceSettings):
     api_tokens: dict[str, SecretStr] = Field(default_factory=dict)
     run_migrations: bool = True
     pool_max_size: int = Field(default=10, ge=2)
-
-    @model_validator(mode="after")
-    def _tokens_are_real(self) -> Self:
-        # The base class checks every clinic's token (placeholders; length in production); this adds the
-        # historical minimum of 8 characters in the test environment too.
-        if self.environment == "test":
-            for clinic_id, token in self.api_tokens.items():
-                if len(token.get_secret_value()) < 8:
-                    raise ValueError(f"ATTENDANCE_API_TOKENS (clinic {clinic_id!r}) is too short; "
-                                     f"refusing to start in {self.environment}")
-        return self

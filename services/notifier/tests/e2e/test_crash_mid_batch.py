@@ -22,7 +22,8 @@ PATIENTS = 150
 
 def _env(topics: str, kafka: str, database_url: str, schema: str, group: str, twilio: TwilioFake,
          port: int) -> dict[str, str]:
-    return {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka, "DATABASE_URL": database_url, "IOP_ENVIRONMENT": "test",
+    return {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka, "DATABASE_URL": database_url,
+            "IOP_ENVIRONMENT": "development",
             "IOP_TOPIC_PREFIX": topics, "NOTIFIER_DB_SCHEMA": schema, "NOTIFIER_GROUP_ID": group,
             "NOTIFIER_HTTP_PORT": str(port), "NOTIFIER_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
             "NOTIFIER_TWILIO_ACCOUNT_SID": twilio.account_sid, "NOTIFIER_TWILIO_AUTH_TOKEN": twilio.auth_token,

@@ -34,7 +34,7 @@ async def start(topics: str, kafka_bootstrap: str, database_url: str, pg_schema:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "DATABASE_URL": database_url,
-               "IOP_ENVIRONMENT": "test", "NOTIFIER_DB_SCHEMA": pg_schema, "NOTIFIER_GROUP_ID": group_id,
+               "IOP_ENVIRONMENT": "development", "NOTIFIER_DB_SCHEMA": pg_schema, "NOTIFIER_GROUP_ID": group_id,
                "NOTIFIER_HTTP_PORT": str(port), "NOTIFIER_PUBLIC_BASE_URL": base,
                "NOTIFIER_EMBEDDED_TOKEN": "e2e-token-abcdef", "NOTIFIER_ADMIN_TOKEN": "e2e-admin-token-abcdef",
                "NOTIFIER_TRIAGE_TOKEN": "e2e-triage-token-abcdef", "NOTIFIER_TWILIO_ACCOUNT_SID": twilio.account_sid,

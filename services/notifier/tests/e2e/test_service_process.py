@@ -22,7 +22,7 @@ async def service(topics: str, kafka_bootstrap: str, database_url: str, pg_schem
                   group_id: str) -> AsyncIterator[str]:
     port = free_port()
     env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "DATABASE_URL": database_url,
-           "IOP_ENVIRONMENT": "test", "NOTIFIER_DB_SCHEMA": pg_schema, "NOTIFIER_GROUP_ID": group_id,
+           "IOP_ENVIRONMENT": "development", "NOTIFIER_DB_SCHEMA": pg_schema, "NOTIFIER_GROUP_ID": group_id,
            "NOTIFIER_HTTP_PORT": str(port), "NOTIFIER_EMBEDDED_TOKEN": "e2e-token-abcdef",
            "NOTIFIER_ADMIN_TOKEN": "e2e-admin-token-abcdef", "NOTIFIER_TRIAGE_TOKEN": "e2e-triage-token-abcdef",
            "IOP_TOPIC_PREFIX": topics}

@@ -19,7 +19,7 @@ NO_CAPS = {"cap_per_day": 0, "cap_per_week": 0, "checkin_enabled": False}
 def make_settings(database_url: str, kafka: str, schema: str, group_id: str, **overrides: Any) -> Settings:
     """Settings for one test: its own schema and consumer group, quick timers."""
     values: dict[str, Any] = {"DATABASE_URL": database_url, "KAFKA_BOOTSTRAP_SERVERS": kafka,
-                              "IOP_ENVIRONMENT": "test", "db_schema": schema, "group_id": group_id,
+                              "IOP_ENVIRONMENT": "development", "db_schema": schema, "group_id": group_id,
                               "sweep_interval": "1s", "clinic_tokens": '{"clinic-a": "tok-a", "clinic-b": "tok-b"}',
                               **ALWAYS_OPEN, **NO_CAPS, **overrides}
     return Settings(**values)

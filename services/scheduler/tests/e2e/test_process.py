@@ -36,7 +36,7 @@ def launcher(database_url: str, kafka_bootstrap: str, pg_schema: str, group_id: 
     """Starts `python -m iop_scheduler run` processes on this test's schema; kills what is left afterwards."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-           "IOP_ENVIRONMENT": "test", "SCHEDULER_DB_SCHEMA": pg_schema, "SCHEDULER_GROUP_ID": group_id,
+           "IOP_ENVIRONMENT": "development", "SCHEDULER_DB_SCHEMA": pg_schema, "SCHEDULER_GROUP_ID": group_id,
            "SCHEDULER_HTTP_HOST": "127.0.0.1", "SCHEDULER_HTTP_PORT": str(port),
            "SCHEDULER_CLINIC_TOKENS": '{"clinic-a": "tok-a"}', "SCHEDULER_FIRST_OFFSETS": "16s,4s",
            "SCHEDULER_QUIET_START": "00:00", "SCHEDULER_QUIET_END": "23:59:59.999999",

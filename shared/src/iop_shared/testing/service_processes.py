@@ -35,7 +35,7 @@ def service_env(service: str, schema: str, port: int, topics: str) -> dict[str, 
               "attendance": {"ATTENDANCE_API_TOKENS": f'{{"clinic-a": "{TOKEN}"}}'},
               "notifier": {"NOTIFIER_ADMIN_TOKEN": TOKEN, "NOTIFIER_EMBEDDED_TOKEN": TOKEN + "-e",
                            "NOTIFIER_TRIAGE_TOKEN": TOKEN + "-t"}}[service]
-    return {**tokens, "IOP_ENVIRONMENT": "test", "IOP_TOPIC_PREFIX": topics, f"{prefix}_DB_SCHEMA": schema,
+    return {**tokens, "IOP_ENVIRONMENT": "development", "IOP_TOPIC_PREFIX": topics, f"{prefix}_DB_SCHEMA": schema,
             f"{prefix}_GROUP_ID": unique("e2e"), f"{prefix}_HTTP_HOST": "127.0.0.1", f"{prefix}_HTTP_PORT": str(port)}
 
 

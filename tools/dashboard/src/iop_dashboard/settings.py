@@ -43,7 +43,7 @@ class Settings(BaseServiceSettings):
     refresh_interval: timedelta = Field(default=timedelta(seconds=60), description="push a refresh this often")
     run_migrations: bool = True
     pool_max_size: int = Field(default=10, ge=2)
-    # Sign-in: OIDC in production, configured users in development and test.
+    # Sign-in: OIDC in production, configured users in development.
     public_url: str = Field(default="", description="the page's public origin (Origin checks, OIDC redirect)")
     oidc_issuer: str = Field(default="", description="OIDC issuer URL (its /.well-known/openid-configuration)")
     oidc_client_id: str = ""
@@ -61,9 +61,9 @@ class Settings(BaseServiceSettings):
 
     @model_validator(mode="after")
     def _sign_in_is_safe(self) -> Self:
-        if self.environment not in ("development", "test"):
+        if self.environment != "development":
             if self.dev_users:
-                raise ValueError("dev_users: development sign-in is refused outside development and test")
+                raise ValueError("dev_users: development sign-in is refused outside development")
             if not (self.oidc_issuer and self.oidc_client_id and self.oidc_client_secret):
                 raise ValueError("oidc_issuer, oidc_client_id and oidc_client_secret are required in "
                                  f"{self.environment}")
@@ -75,7 +75,8 @@ class Settings(BaseServiceSettings):
 
     @property
     def cookie_secure(self) -> bool:
-        return self.environment != "development"
+        # A developer's demo on plain http still signs in; an https page always marks the cookie Secure.
+        return self.environment == "production" or self.public_url.startswith("https://")
 
     def session_key(self) -> str:
         """The cookie-signing key; the base validator refuses a placeholder outside development."""

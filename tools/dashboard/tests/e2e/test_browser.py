@@ -76,7 +76,8 @@ async def test_acknowledge_a_flag_in_the_browser_reaches_kafka(
 async def _run(spawn: Spawn, kafka_bootstrap: str, database_url: str, pg_schema: str, second_schema: str,
                group_id: str, fake: FakeNotifier, notifier_url: str) -> None:
     att_port, dash_port = free_port(), free_port()
-    common = {"KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "DATABASE_URL": database_url, "IOP_ENVIRONMENT": "test",
+    common = {"KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "DATABASE_URL": database_url,
+              "IOP_ENVIRONMENT": "development",
               "LOG_LEVEL": "WARNING"}
     att = spawn("iop_attendance", {
         **common, "ATTENDANCE_HTTP_PORT": str(att_port), "ATTENDANCE_DB_SCHEMA": second_schema,

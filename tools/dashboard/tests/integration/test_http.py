@@ -39,7 +39,8 @@ async def test_without_sign_in_the_page_redirects_and_the_api_and_stream_answer_
 @pytest.mark.integration
 async def test_sign_in_sets_a_signed_httponly_lax_secure_cookie_and_refuses_wrong_passwords(
         settings: Settings, serve: Callable[..., AbstractAsyncContextManager[Any]]) -> None:
-    async with serve(settings, kafka=False, timers=False) as app:
+    behind_https = settings.model_copy(update={"public_url": "https://dash.clinic.example"})
+    async with serve(behind_https, kafka=False, timers=False) as app:
         form = await app.http.get("/login")
         cookie = form.headers["set-cookie"].split(";", 1)[0]
         token = form.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]

@@ -23,7 +23,7 @@ def settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
 def test_development_users_are_refused_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ValidationError) as refused:
         settings(monkeypatch, IOP_ENVIRONMENT="production", DASHBOARD_DEV_USERS=USERS, **OIDC)
-    assert "dev_users" in str(refused.value) and "refused outside development and test" in str(refused.value)
+    assert "dev_users" in str(refused.value) and "refused outside development" in str(refused.value)
     assert "a-real-password" not in str(refused.value.errors(include_input=False))
 
 
@@ -81,3 +81,12 @@ def test_the_recorded_user_id_is_the_subject_or_a_stable_digest_of_it() -> None:
     odd = user_id_from_subject("auth0|5f7c8ec7c33c6c004bbafe82")
     assert odd.startswith("sub:") and odd == user_id_from_subject("auth0|5f7c8ec7c33c6c004bbafe82")
     assert odd != user_id_from_subject("auth0|5f7c8ec7c33c6c004bbafe83") and len(odd) <= 128
+
+
+@pytest.mark.unit
+def test_the_session_cookie_is_secure_in_production_and_behind_https(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert settings(monkeypatch, IOP_ENVIRONMENT="production", DASHBOARD_PUBLIC_URL="https://dash.clinic.example",
+                    **OIDC).cookie_secure
+    monkeypatch.delenv("DASHBOARD_PUBLIC_URL")
+    assert not settings(monkeypatch, IOP_ENVIRONMENT="development").cookie_secure  # the demo runs on plain http
+    assert settings(monkeypatch, IOP_ENVIRONMENT="development", DASHBOARD_PUBLIC_URL="https://dash.dev").cookie_secure
