@@ -27,7 +27,7 @@ from iop_attendance.bootstrap import bootstrap
 from iop_attendance.handlers import events as event_handlers
 from iop_attendance.handlers import timers as timer_handlers
 from iop_attendance.settings import Settings
-from iop_attendance.testing import attendance_recorded, envelope, patient_upserted, session_upserted
+from iop_devkit.attendance import attendance_recorded, envelope, patient_upserted, session_upserted
 from iop_shared.contracts import Contract, Envelope, decode, encode, headers_to_dict
 from iop_shared.contracts.inbound import AttendanceStatus
 from iop_shared.contracts.topics import ATTENDANCE

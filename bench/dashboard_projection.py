@@ -23,12 +23,12 @@ from iop_dashboard.bootstrap import bootstrap
 from iop_dashboard.entrypoints.views import render_live
 from iop_dashboard.handlers.queries import overview
 from iop_dashboard.settings import Settings
-from iop_dashboard.testing import attendance, session, suppressed
+from iop_devkit.dashboard import attendance, session, suppressed
+from iop_devkit.testing.kafka import eventually, publish
 from iop_shared.contracts.inbound import AttendanceStatus
 from iop_shared.contracts.outbound import ReasonCode
 from iop_shared.contracts.topics import TOPICS
 from iop_shared.kafka import provision_topics
-from iop_shared.testing.kafka import eventually, publish
 
 
 def workload(n: int) -> list[object]:

@@ -25,13 +25,13 @@ from aiokafka.admin import AIOKafkaAdminClient
 PREFIX = f"bench{uuid.uuid4().hex[:8]}."
 os.environ["IOP_TOPIC_PREFIX"] = PREFIX  # before any topic name is read
 
+from iop_devkit.notifier import builders as b  # noqa: E402
+from iop_devkit.notifier.runner import run_notifier  # noqa: E402
+from iop_devkit.notifier.smtp import SmtpCapture  # noqa: E402
+from iop_devkit.notifier.twilio_fake import TwilioFake, free_port  # noqa: E402
 from iop_notifier.adapters.sql import Q  # noqa: E402
 from iop_notifier.bootstrap import MIGRATIONS  # noqa: E402
 from iop_notifier.settings import Settings  # noqa: E402
-from iop_notifier.testing import builders as b  # noqa: E402
-from iop_notifier.testing.runner import run_notifier  # noqa: E402
-from iop_notifier.testing.smtp import SmtpCapture  # noqa: E402
-from iop_notifier.testing.twilio_fake import TwilioFake, free_port  # noqa: E402
 from iop_shared.contracts.cloudevents import Envelope, encode  # noqa: E402
 from iop_shared.contracts.common import Contract  # noqa: E402
 from iop_shared.contracts.inbound import ClinicUpserted, PatientUpserted, SessionUpserted  # noqa: E402

@@ -10,15 +10,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from iop_devkit.notifier import builders as b
+from iop_devkit.notifier.runner import run_notifier
+from iop_devkit.notifier.twilio_fake import TwilioFake, free_port
+from iop_devkit.scheduler import make_settings, session
+from iop_devkit.testing.kafka import eventually, private_topics, publish
+from iop_devkit.testing.plugin import fresh_schema
 from iop_notifier.domain.messages import format_when
 from iop_notifier.settings import Settings as NotifierSettings
-from iop_notifier.testing import builders as b
-from iop_notifier.testing.runner import run_notifier
-from iop_notifier.testing.twilio_fake import TwilioFake, free_port
 from iop_scheduler.bootstrap import bootstrap
-from iop_scheduler.testing import make_settings, session
-from iop_shared.testing.kafka import eventually, private_topics, publish
-from iop_shared.testing.plugin import fresh_schema
 
 NY = ZoneInfo("America/New_York")
 

@@ -14,8 +14,8 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from iop_shared.testing.kafka import unique
-from iop_shared.testing.service_processes import TOKEN, run_services
+from iop_devkit.testing.kafka import unique
+from iop_devkit.testing.service_processes import TOKEN, run_services
 
 pytestmark = pytest.mark.e2e
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

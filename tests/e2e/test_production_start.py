@@ -21,8 +21,8 @@ from types import SimpleNamespace
 import httpx
 import pytest
 
-from iop_notifier.testing.twilio_fake import TwilioFake
-from iop_shared.testing.kafka import unique
+from iop_devkit.notifier.twilio_fake import TwilioFake
+from iop_devkit.testing.kafka import unique
 
 pytestmark = pytest.mark.e2e
 SERVICES = ("scheduler", "notifier", "attendance", "dashboard")

@@ -13,12 +13,12 @@ from cryptography.fernet import Fernet
 from typer.testing import CliRunner, Result
 
 from iop_ctl.main import app as iopctl
-from iop_scheduler.testing import patient
+from iop_devkit.scheduler import patient
+from iop_devkit.testing.kafka import TopicTail, unique
+from iop_devkit.testing.service_processes import run_services
 from iop_shared.contracts import encode
 from iop_shared.contracts.outbound import DeadLetter
 from iop_shared.contracts.topics import DEADLETTER, PATIENTS
-from iop_shared.testing.kafka import TopicTail, unique
-from iop_shared.testing.service_processes import run_services
 
 pytestmark = pytest.mark.e2e
 KEY = Fernet.generate_key().decode()

@@ -25,12 +25,12 @@ import asyncpg
 import httpx
 import pytest
 
-from iop_notifier.testing import builders as b
+from iop_devkit.notifier import builders as b
+from iop_devkit.testing.kafka import TopicTail, eventually, private_topics, publish
+from iop_devkit.testing.plugin import fresh_schema
 from iop_shared.contracts import Contract, Envelope, clinic_source
 from iop_shared.contracts.outbound import DeadLetter
 from iop_shared.contracts.topics import DEADLETTER
-from iop_shared.testing.kafka import TopicTail, eventually, private_topics, publish
-from iop_shared.testing.plugin import fresh_schema
 
 pytestmark = pytest.mark.e2e
 TOKENS = {"clinic-a": "e2e-clinic-a-token-7f3c", "clinic-b": "e2e-clinic-b-token-91d2"}

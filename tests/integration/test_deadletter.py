@@ -10,13 +10,13 @@ from collections.abc import Sequence
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from iop_devkit.testing.kafka import TopicTail, eventually, private_topics, unique
 from iop_shared.consumer import DeadLetterPublisher, subscribe_events
 from iop_shared.contracts import Contract, ContractError, Envelope, encode
 from iop_shared.contracts.inbound import SessionCancelled
 from iop_shared.contracts.outbound import DeadLetter
 from iop_shared.contracts.topics import DEADLETTER, SESSIONS
 from iop_shared.kafka import make_broker
-from iop_shared.testing.kafka import TopicTail, eventually, private_topics, unique
 
 pytestmark = pytest.mark.integration
 

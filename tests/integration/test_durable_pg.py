@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
+from iop_devkit.testing.private_pg import PrivatePostgres
 from iop_shared.db import pg_durable
-from iop_shared.testing.private_pg import PrivatePostgres
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
+from iop_devkit.testing.kafka import TopicTail, publish, unique
 from iop_shared.contracts import EVENT_TYPES, TOPICS, Envelope
 from iop_shared.contracts.examples import EXAMPLES
 from iop_shared.kafka import provision_topics
-from iop_shared.testing.kafka import TopicTail, publish, unique
 
 pytestmark = pytest.mark.integration
 

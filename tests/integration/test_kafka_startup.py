@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from iop_devkit.testing.kafka import TopicTail, eventually, private_topics, publish, unique
+from iop_devkit.testing.private_pg import free_port
 from iop_shared.consumer import DeadLetterPublisher, subscribe_events
 from iop_shared.contracts import Contract, Envelope
 from iop_shared.contracts.inbound import SessionCancelled
@@ -20,8 +22,6 @@ from iop_shared.db import create_pool, migrate
 from iop_shared.kafka import make_broker, wait_for_kafka
 from iop_shared.outbox import add
 from iop_shared.relay import OutboxRelay
-from iop_shared.testing.kafka import TopicTail, eventually, private_topics, publish, unique
-from iop_shared.testing.private_pg import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 

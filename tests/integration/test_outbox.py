@@ -14,13 +14,13 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from iop_devkit.testing.kafka import TopicTail, eventually, unique
 from iop_shared.contracts import Envelope
 from iop_shared.contracts.outbound import CheckinIntent, CheckinReceived
 from iop_shared.contracts.topics import CHECKINS
 from iop_shared.db import create_pool, migrate
 from iop_shared.outbox import add
 from iop_shared.relay import OutboxRelay
-from iop_shared.testing.kafka import TopicTail, eventually, unique
 
 pytestmark = pytest.mark.integration
 SUPPORT = Path(__file__).resolve().parents[1] / "support"

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from prometheus_client import REGISTRY
 
+from iop_devkit.testing.kafka import TopicTail, eventually, unique
 from iop_shared.contracts import Envelope
 from iop_shared.contracts.examples import EXAMPLES
 from iop_shared.contracts.inbound import SessionUpserted
@@ -16,7 +17,6 @@ from iop_shared.contracts.topics import CHECKINS
 from iop_shared.db import create_pool, migrate
 from iop_shared.outbox import add
 from iop_shared.relay import OutboxRelay
-from iop_shared.testing.kafka import TopicTail, eventually, unique
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 

@@ -9,14 +9,14 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from iop_devkit.testing.kafka import TopicTail, eventually, private_topics, unique
+from iop_devkit.testing.private_pg import PrivatePostgres
 from iop_shared.consumer import DeadLetterPublisher, subscribe_events
 from iop_shared.contracts import Contract, Envelope, encode
 from iop_shared.contracts.inbound import SessionCancelled
 from iop_shared.contracts.topics import DEADLETTER, SESSIONS
 from iop_shared.db import claim_event, create_pool, migrate, transaction
 from iop_shared.kafka import make_broker
-from iop_shared.testing.kafka import TopicTail, eventually, private_topics, unique
-from iop_shared.testing.private_pg import PrivatePostgres
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 EVENTS = 400

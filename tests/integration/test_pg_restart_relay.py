@@ -12,14 +12,14 @@ from datetime import UTC, datetime
 import asyncpg
 import pytest
 
+from iop_devkit.testing.kafka import TopicTail, eventually, unique
+from iop_devkit.testing.private_pg import PrivatePostgres
 from iop_shared.contracts import Envelope
 from iop_shared.contracts.outbound import CheckinIntent, CheckinReceived
 from iop_shared.contracts.topics import CHECKINS
 from iop_shared.db import migrate
 from iop_shared.outbox import add
 from iop_shared.relay import OutboxRelay
-from iop_shared.testing.kafka import TopicTail, eventually, unique
-from iop_shared.testing.private_pg import PrivatePostgres
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 

@@ -11,6 +11,7 @@ import uuid
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from iop_devkit.testing.kafka import TopicTail, eventually, private_topics, unique
 from iop_shared.consumer import DeadLetterPublisher, subscribe_events
 from iop_shared.contracts import Contract, Envelope, encode
 from iop_shared.contracts.examples import EXAMPLES
@@ -18,7 +19,6 @@ from iop_shared.contracts.inbound import SessionUpserted
 from iop_shared.contracts.outbound import DeadLetter
 from iop_shared.contracts.topics import DEADLETTER, SESSIONS
 from iop_shared.kafka import make_broker
-from iop_shared.testing.kafka import TopicTail, eventually, private_topics, unique
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 UPSERT = "iop.session.upserted.v1"

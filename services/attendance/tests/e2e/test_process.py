@@ -15,10 +15,10 @@ import asyncpg
 import httpx
 import pytest
 
-from iop_attendance.testing import envelope, patient_upserted, session_upserted
+from iop_devkit.attendance import envelope, patient_upserted, session_upserted
+from iop_devkit.testing.kafka import TopicTail, eventually, publish, unique
 from iop_shared.contracts.outbound import RiskFlagged, VisitMissed
 from iop_shared.contracts.topics import RISK, VISITS
-from iop_shared.testing.kafka import TopicTail, eventually, publish, unique
 
 pytestmark = pytest.mark.e2e
 

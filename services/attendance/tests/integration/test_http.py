@@ -9,10 +9,10 @@ import pytest
 
 from iop_attendance.bootstrap import Service
 from iop_attendance.entrypoints.http import create_app
-from iop_attendance.testing import checkin_received, envelope, patient_upserted, session_upserted
+from iop_devkit.attendance import checkin_received, envelope, patient_upserted, session_upserted
+from iop_devkit.testing.kafka import TopicTail, eventually, publish, unique
 from iop_shared.contracts.outbound import CheckinIntent, RiskAcknowledged, RiskFlagged, RiskResolved
 from iop_shared.contracts.topics import RISK
-from iop_shared.testing.kafka import TopicTail, eventually, publish, unique
 
 pytestmark = pytest.mark.integration
 CLINIC_1 = {"Authorization": "Bearer token-clinic-1"}

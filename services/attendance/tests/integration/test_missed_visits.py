@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from iop_attendance.bootstrap import Service
-from iop_attendance.testing import attendance_recorded, envelope, session_upserted
+from iop_devkit.attendance import attendance_recorded, envelope, session_upserted
+from iop_devkit.testing.kafka import TopicTail, publish, unique
 from iop_shared.contracts.inbound import AttendanceStatus, SessionCancelled
 from iop_shared.contracts.outbound import VisitMissed, VisitMissedRetracted
 from iop_shared.contracts.topics import VISITS
-from iop_shared.testing.kafka import TopicTail, publish, unique
 
 pytestmark = pytest.mark.integration
 

@@ -9,12 +9,12 @@ import pytest
 from iop_attendance import metrics
 from iop_attendance.bootstrap import Service, bootstrap
 from iop_attendance.settings import Settings
-from iop_attendance.testing import attendance_recorded, checkin_received, envelope, patient_upserted, session_upserted
+from iop_devkit.attendance import attendance_recorded, checkin_received, envelope, patient_upserted, session_upserted
+from iop_devkit.testing.kafka import TopicTail, eventually, publish, unique
 from iop_shared.contracts import Contract, Envelope
 from iop_shared.contracts.inbound import AttendanceStatus
 from iop_shared.contracts.outbound import CheckinIntent, RiskFlagged, RiskResolved, Severity, VisitMissed
 from iop_shared.contracts.topics import RISK, VISITS
-from iop_shared.testing.kafka import TopicTail, eventually, publish, unique
 
 pytestmark = pytest.mark.integration
 

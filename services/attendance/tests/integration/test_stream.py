@@ -8,9 +8,9 @@ import pytest
 
 from iop_attendance.bootstrap import Service
 from iop_attendance.handlers import stream
-from iop_attendance.testing import attendance_recorded, envelope, patient_upserted, session_upserted
+from iop_devkit.attendance import attendance_recorded, envelope, patient_upserted, session_upserted
+from iop_devkit.testing.kafka import publish, unique
 from iop_shared.contracts.inbound import AttendanceStatus
-from iop_shared.testing.kafka import publish, unique
 
 pytestmark = pytest.mark.integration
 

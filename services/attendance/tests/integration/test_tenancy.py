@@ -12,12 +12,12 @@ import pytest
 from iop_attendance.bootstrap import Service
 from iop_attendance.entrypoints.http import create_app
 from iop_attendance.handlers import stream
-from iop_attendance.testing import attendance_recorded, envelope, patient_upserted, session_upserted
+from iop_devkit.attendance import attendance_recorded, envelope, patient_upserted, session_upserted
+from iop_devkit.testing.kafka import TopicTail, eventually, publish, unique
 from iop_shared.contracts import Contract, Envelope
 from iop_shared.contracts.inbound import AttendanceStatus, SessionCancelled
 from iop_shared.contracts.outbound import DeadLetter
 from iop_shared.contracts.topics import DEADLETTER
-from iop_shared.testing.kafka import TopicTail, eventually, publish, unique
 
 pytestmark = pytest.mark.integration
 CLINIC_1 = {"Authorization": "Bearer token-clinic-1"}

@@ -17,7 +17,7 @@ from iop_attendance.domain.timeline import weekly_hours
 from iop_attendance.handlers import events
 from iop_attendance.handlers.timers import sweep
 from iop_attendance.settings import Settings
-from iop_attendance.testing import T0, attendance_recorded, envelope, patient_upserted, session_upserted
+from iop_devkit.attendance import T0, attendance_recorded, envelope, patient_upserted, session_upserted
 from iop_shared.clock import FrozenClock
 from iop_shared.contracts.inbound import AgeGroup, AttendanceStatus
 from iop_shared.contracts.outbound import ReminderDue, ReminderPurpose

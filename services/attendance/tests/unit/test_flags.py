@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from iop_attendance.domain.model import Visit
 from iop_attendance.domain.ruleset import RuleSet
-from iop_attendance.testing import T0, Simulator, attended, checkin, history, missed
+from iop_devkit.attendance import T0, Simulator, attended, checkin, history, missed
 from iop_shared.contracts.inbound import AttendanceStatus
 from iop_shared.contracts.outbound import CheckinIntent
 

@@ -5,7 +5,7 @@ import pytest
 from iop_attendance.domain.model import Prompt
 from iop_attendance.domain.rules import evaluate
 from iop_attendance.domain.ruleset import RuleSet, parse
-from iop_attendance.testing import T0, attended, checkin, history, missed, visit
+from iop_devkit.attendance import T0, attended, checkin, history, missed, visit
 from iop_shared.contracts.inbound import AgeGroup, AttendanceStatus
 from iop_shared.contracts.outbound import CheckinIntent
 

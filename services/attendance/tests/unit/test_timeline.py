@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iop_attendance.domain.timeline import latest_ended_weeks, week_end, weekly_hours
-from iop_attendance.testing import T0, visit
+from iop_devkit.attendance import T0, visit
 from iop_shared.contracts.inbound import AttendanceStatus
 
 pytestmark = pytest.mark.unit

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from iop_notifier.testing import builders as b
-from iop_notifier.testing.twilio_fake import TwilioFake, free_port
+from iop_devkit.notifier import builders as b
+from iop_devkit.notifier.twilio_fake import TwilioFake, free_port
+from iop_devkit.testing.kafka import TopicTail, eventually, publish
 from iop_shared.contracts.topics import NOTIFICATIONS
-from iop_shared.testing.kafka import TopicTail, eventually, publish
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 PATIENTS = 150

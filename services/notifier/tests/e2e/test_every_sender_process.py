@@ -15,9 +15,9 @@ import asyncpg
 import httpx
 import pytest
 
-from iop_notifier.testing import builders as b
-from iop_notifier.testing.twilio_fake import TwilioFake, free_port
-from iop_shared.testing.kafka import eventually, publish
+from iop_devkit.notifier import builders as b
+from iop_devkit.notifier.twilio_fake import TwilioFake, free_port
+from iop_devkit.testing.kafka import eventually, publish
 
 NUMBER = "+15557770100"
 UNREADABLE = "is group still on if it snows? my sister has the car"  # the real parser reads it as concern

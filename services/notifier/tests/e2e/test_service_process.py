@@ -11,10 +11,10 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from iop_notifier.testing import builders as b
-from iop_notifier.testing.twilio_fake import free_port
+from iop_devkit.notifier import builders as b
+from iop_devkit.notifier.twilio_fake import free_port
+from iop_devkit.testing.kafka import TopicTail, eventually, publish
 from iop_shared.contracts.topics import CHECKINS
-from iop_shared.testing.kafka import TopicTail, eventually, publish
 
 
 @pytest.fixture

@@ -10,18 +10,18 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from iop_devkit.notifier import builders as b
+from iop_devkit.notifier.runner import run_notifier
+from iop_devkit.notifier.scenario import known
+from iop_devkit.notifier.smtp import SmtpCapture
+from iop_devkit.notifier.twilio_fake import TwilioFake
+from iop_devkit.testing.kafka import TopicTail, eventually
 from iop_notifier.domain.reply_parser import parse_reply
 from iop_notifier.settings import Settings
-from iop_notifier.testing import builders as b
-from iop_notifier.testing.runner import run_notifier
-from iop_notifier.testing.scenario import known
-from iop_notifier.testing.smtp import SmtpCapture
-from iop_notifier.testing.twilio_fake import TwilioFake
 from iop_shared.contracts.cloudevents import Envelope
 from iop_shared.contracts.common import Contract
 from iop_shared.contracts.outbound import CheckinIntent
 from iop_shared.contracts.topics import CHECKINS
-from iop_shared.testing.kafka import TopicTail, eventually
 
 pytestmark = pytest.mark.integration
 TRIAGE = {"Authorization": "Bearer test-triage-token-123"}

@@ -8,16 +8,16 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from iop_devkit.notifier import builders as b
+from iop_devkit.notifier.runner import run_notifier
+from iop_devkit.notifier.smtp import SmtpCapture
+from iop_devkit.notifier.twilio_fake import TwilioFake
+from iop_devkit.testing.kafka import TopicTail, publish
 from iop_notifier.settings import Settings
-from iop_notifier.testing import builders as b
-from iop_notifier.testing.runner import run_notifier
-from iop_notifier.testing.smtp import SmtpCapture
-from iop_notifier.testing.twilio_fake import TwilioFake
 from iop_shared.contracts.cloudevents import Envelope
 from iop_shared.contracts.common import Contract
 from iop_shared.contracts.outbound import RiskAcknowledged
 from iop_shared.contracts.topics import CHECKINS, DEADLETTER, NOTIFICATIONS, REMINDERS
-from iop_shared.testing.kafka import TopicTail, publish
 
 
 def of(ce_type: str, **fields: object) -> Callable[[Envelope[Contract]], bool]:

@@ -9,15 +9,15 @@ from collections.abc import Callable
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from iop_devkit.notifier import builders as b
+from iop_devkit.notifier.runner import run_notifier
+from iop_devkit.notifier.twilio_fake import TwilioFake
+from iop_devkit.testing.kafka import TopicTail, publish
 from iop_notifier.settings import Settings
-from iop_notifier.testing import builders as b
-from iop_notifier.testing.runner import run_notifier
-from iop_notifier.testing.twilio_fake import TwilioFake
 from iop_shared.contracts import Contract, Envelope, encode
 from iop_shared.contracts.outbound import DeadLetter
 from iop_shared.contracts.topics import DEADLETTER, NOTIFICATIONS
 from iop_shared.deadletter_crypto import cipher_from_environment, opened
-from iop_shared.testing.kafka import TopicTail, publish
 
 pytestmark = pytest.mark.integration
 CLINIC_NAME = "Addiction Psychiatry"

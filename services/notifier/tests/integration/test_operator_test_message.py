@@ -10,13 +10,13 @@ import pytest
 from typer.testing import CliRunner
 
 from iop_ctl.main import app as iopctl
+from iop_devkit.notifier import builders as b
+from iop_devkit.notifier.runner import run_notifier
+from iop_devkit.notifier.smtp import SmtpCapture
+from iop_devkit.notifier.twilio_fake import TwilioFake
+from iop_devkit.testing.kafka import eventually
 from iop_notifier.handlers.test_message import TEST_TEXT
 from iop_notifier.settings import Settings
-from iop_notifier.testing import builders as b
-from iop_notifier.testing.runner import run_notifier
-from iop_notifier.testing.smtp import SmtpCapture
-from iop_notifier.testing.twilio_fake import TwilioFake
-from iop_shared.testing.kafka import eventually
 
 pytestmark = pytest.mark.integration
 

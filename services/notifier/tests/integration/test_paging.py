@@ -8,16 +8,16 @@ from datetime import UTC, datetime
 
 import pytest
 
+from iop_devkit.notifier import builders as b
+from iop_devkit.notifier.runner import run_notifier
+from iop_devkit.notifier.scenario import known
+from iop_devkit.notifier.twilio_fake import TwilioFake
+from iop_devkit.testing.kafka import TopicTail, eventually, publish
 from iop_notifier.settings import Settings
-from iop_notifier.testing import builders as b
-from iop_notifier.testing.runner import run_notifier
-from iop_notifier.testing.scenario import known
-from iop_notifier.testing.twilio_fake import TwilioFake
 from iop_shared.contracts.cloudevents import Envelope
 from iop_shared.contracts.common import Contract
 from iop_shared.contracts.outbound import RiskAcknowledged
 from iop_shared.contracts.topics import CHECKINS, NOTIFICATIONS
-from iop_shared.testing.kafka import TopicTail, eventually, publish
 
 pytestmark = pytest.mark.integration
 

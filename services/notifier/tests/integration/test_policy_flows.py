@@ -7,16 +7,16 @@ from datetime import UTC, datetime
 
 import pytest
 
+from iop_devkit.notifier import builders as b
+from iop_devkit.notifier.runner import run_notifier
+from iop_devkit.notifier.smtp import SmtpCapture
+from iop_devkit.notifier.twilio_fake import TwilioFake
+from iop_devkit.testing.kafka import TopicTail, publish
 from iop_notifier.settings import Settings
-from iop_notifier.testing import builders as b
-from iop_notifier.testing.runner import run_notifier
-from iop_notifier.testing.smtp import SmtpCapture
-from iop_notifier.testing.twilio_fake import TwilioFake
 from iop_shared.contracts.cloudevents import Envelope
 from iop_shared.contracts.common import Contract
 from iop_shared.contracts.outbound import VisitMissed, VisitMissedRetracted
 from iop_shared.contracts.topics import NOTIFICATIONS
-from iop_shared.testing.kafka import TopicTail, publish
 
 
 def of(ce_type: str, **fields: object) -> Callable[[Envelope[Contract]], bool]:
@@ -83,7 +83,7 @@ async def test_routine_messages_due_together_merge_into_one_text(
     from datetime import timedelta
     from zoneinfo import ZoneInfo
 
-    from iop_notifier.testing.clock import ShiftableClock
+    from iop_devkit.notifier.clock import ShiftableClock
     from iop_shared.contracts.outbound import ReminderPurpose
 
     clock = ShiftableClock()

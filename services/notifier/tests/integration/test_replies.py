@@ -7,14 +7,14 @@ from collections.abc import Callable
 
 import pytest
 
+from iop_devkit.notifier import builders as b
+from iop_devkit.notifier.runner import Running, run_notifier
+from iop_devkit.notifier.twilio_fake import TwilioFake
+from iop_devkit.testing.kafka import TopicTail, eventually, publish
 from iop_notifier.settings import Settings
-from iop_notifier.testing import builders as b
-from iop_notifier.testing.runner import Running, run_notifier
-from iop_notifier.testing.twilio_fake import TwilioFake
 from iop_shared.contracts.cloudevents import Envelope
 from iop_shared.contracts.common import Contract
 from iop_shared.contracts.topics import CHECKINS, NOTIFICATIONS
-from iop_shared.testing.kafka import TopicTail, eventually, publish
 
 
 def of(ce_type: str, **fields: object) -> Callable[[Envelope[Contract]], bool]:

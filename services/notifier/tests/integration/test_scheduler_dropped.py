@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 
 import pytest
 
+from iop_devkit.notifier import builders as b
+from iop_devkit.notifier.runner import run_notifier
+from iop_devkit.notifier.twilio_fake import TwilioFake
+from iop_devkit.testing.kafka import TopicTail, publish
 from iop_notifier.settings import Settings
-from iop_notifier.testing import builders as b
-from iop_notifier.testing.runner import run_notifier
-from iop_notifier.testing.twilio_fake import TwilioFake
 from iop_shared.contracts.cloudevents import Envelope
 from iop_shared.contracts.outbound import DropReason, ReminderDropped, ReminderPurpose
 from iop_shared.contracts.topics import NOTIFICATIONS
-from iop_shared.testing.kafka import TopicTail, publish
 
 
 def dropped(pid: str, clinic: str, sid: str, reason: DropReason) -> Envelope[ReminderDropped]:

@@ -7,21 +7,21 @@ from collections.abc import Callable
 
 import pytest
 
-from iop_notifier.settings import Settings
-from iop_notifier.testing import builders as b
-from iop_notifier.testing.runner import Running, run_notifier
-from iop_notifier.testing.smtp import SmtpCapture
-from iop_notifier.testing.twilio_fake import (
+from iop_devkit.notifier import builders as b
+from iop_devkit.notifier.runner import Running, run_notifier
+from iop_devkit.notifier.smtp import SmtpCapture
+from iop_devkit.notifier.twilio_fake import (
     ACCEPT_QUEUED_THEN_TIMEOUT,
     ACCEPT_THEN_500,
     ACCEPT_THEN_TIMEOUT,
     FakeMessage,
     TwilioFake,
 )
+from iop_devkit.testing.kafka import TopicTail, eventually, publish
+from iop_notifier.settings import Settings
 from iop_shared.contracts.cloudevents import Envelope
 from iop_shared.contracts.common import Contract
 from iop_shared.contracts.topics import NOTIFICATIONS
-from iop_shared.testing.kafka import TopicTail, eventually, publish
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 SENT, FAILED, DELIVERED = "iop.notification.sent.v1", "iop.notification.failed.v1", "iop.notification.delivered.v1"

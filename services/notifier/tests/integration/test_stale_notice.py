@@ -10,18 +10,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from iop_devkit.notifier import builders as b
+from iop_devkit.notifier.runner import run_notifier
+from iop_devkit.notifier.twilio_fake import TwilioFake
+from iop_devkit.testing.kafka import TopicTail, eventually, publish
 from iop_notifier.domain.messages import format_when
 from iop_notifier.handlers import dispatch
 from iop_notifier.settings import Settings
-from iop_notifier.testing import builders as b
-from iop_notifier.testing.runner import run_notifier
-from iop_notifier.testing.twilio_fake import TwilioFake
 from iop_shared.contracts.cloudevents import Envelope
 from iop_shared.contracts.inbound import SessionCancelled
 from iop_shared.contracts.outbound import ReminderPurpose
 from iop_shared.contracts.tenancy import clinic_source
 from iop_shared.contracts.topics import NOTIFICATIONS
-from iop_shared.testing.kafka import TopicTail, eventually, publish
 
 NY = ZoneInfo("America/New_York")
 

@@ -8,16 +8,16 @@ from typing import Any
 
 import pytest
 
+from iop_devkit.notifier import builders as b
+from iop_devkit.notifier.runner import run_notifier
+from iop_devkit.testing.kafka import TopicTail, eventually, publish
 from iop_notifier.settings import Settings
-from iop_notifier.testing import builders as b
-from iop_notifier.testing.runner import run_notifier
 from iop_shared.contracts.cloudevents import Envelope
 from iop_shared.contracts.common import Contract
 from iop_shared.contracts.inbound import SessionCancelled
 from iop_shared.contracts.outbound import DeadLetter
 from iop_shared.contracts.tenancy import clinic_source
 from iop_shared.contracts.topics import DEADLETTER
-from iop_shared.testing.kafka import TopicTail, eventually, publish
 
 pytestmark = pytest.mark.integration
 

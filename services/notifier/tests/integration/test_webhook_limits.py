@@ -11,11 +11,11 @@ import httpx
 import pytest
 from starlette.requests import Request
 
+from iop_devkit.notifier import builders as b
+from iop_devkit.notifier.runner import run_notifier
+from iop_devkit.notifier.twilio_fake import TwilioFake
 from iop_notifier.entrypoints import webhook_form
 from iop_notifier.settings import Settings
-from iop_notifier.testing import builders as b
-from iop_notifier.testing.runner import run_notifier
-from iop_notifier.testing.twilio_fake import TwilioFake
 
 pytestmark = pytest.mark.integration
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}

@@ -11,13 +11,13 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from iop_devkit.notifier import builders as b
+from iop_devkit.notifier.runner import run_notifier
+from iop_devkit.notifier.twilio_fake import TwilioFake
+from iop_devkit.testing.kafka import TopicTail, publish
+from iop_devkit.testing.private_pg import PrivatePostgres
 from iop_notifier.settings import Settings
-from iop_notifier.testing import builders as b
-from iop_notifier.testing.runner import run_notifier
-from iop_notifier.testing.twilio_fake import TwilioFake
 from iop_shared.contracts.topics import NOTIFICATIONS
-from iop_shared.testing.kafka import TopicTail, publish
-from iop_shared.testing.private_pg import PrivatePostgres
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 TEXTS = 80

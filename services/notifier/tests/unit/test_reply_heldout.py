@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from iop_notifier.testing.parser_metrics import evaluate, load
+from iop_devkit.notifier.parser_metrics import evaluate, load
 
 pytestmark = pytest.mark.unit
 EVAL5 = Path(__file__).resolve().parents[1] / "fixtures" / "eval5"

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from iop_devkit.notifier.parser_metrics import Row, evaluate, load, main, table
 from iop_notifier.domain.lexicon import CONFIRM_EMOJI
 from iop_notifier.domain.reply_parser import Expecting, ParsedReply, parse_reply
-from iop_notifier.testing.parser_metrics import Row, evaluate, load, main, table
 from iop_shared.contracts.outbound import CheckinIntent as I
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -16,10 +16,10 @@ from typing import Any
 import httpx
 import pytest
 
-from iop_scheduler.testing import patient, session
+from iop_devkit.scheduler import patient, session
+from iop_devkit.testing.kafka import TopicTail, eventually, unique
 from iop_shared.contracts.outbound import ReminderDue
 from iop_shared.contracts.topics import REMINDERS
-from iop_shared.testing.kafka import TopicTail, eventually, unique
 
 A = {"Authorization": "Bearer tok-a"}
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from iop_devkit.scheduler import patient, session
 from iop_scheduler.bootstrap import Service
 from iop_scheduler.handlers import ingest, planning, replans
-from iop_scheduler.testing import patient, session
 from iop_shared.clock import FrozenClock
 from iop_shared.contracts import Envelope
 from iop_shared.contracts.inbound import ClinicUpserted, QuietHours

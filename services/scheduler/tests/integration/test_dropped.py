@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from iop_devkit.scheduler import patient, session
+from iop_devkit.testing.kafka import TopicTail, publish, unique
 from iop_scheduler.entrypoints.http import create_app
 from iop_scheduler.handlers import ingest
-from iop_scheduler.testing import patient, session
 from iop_shared.clock import FrozenClock
 from iop_shared.contracts import Contract, Envelope
 from iop_shared.contracts.outbound import ReminderDropped, ReminderDue
 from iop_shared.contracts.topics import REMINDERS
-from iop_shared.testing.kafka import TopicTail, publish, unique
 
 QUIET = {"quiet_start": "08:00", "quiet_end": "21:00"}  # the defaults the demo runs with
 

@@ -10,13 +10,13 @@ from typing import Any
 import httpx
 import pytest
 
+from iop_devkit.scheduler import patient, session
+from iop_devkit.testing.kafka import TopicTail, eventually, unique
 from iop_scheduler.bootstrap import Service
 from iop_scheduler.entrypoints.http import create_app
-from iop_scheduler.testing import patient, session
 from iop_shared.contracts.inbound import AttendanceRecorded, SessionCancelled, SessionUpserted
 from iop_shared.contracts.outbound import ReminderDue
 from iop_shared.contracts.topics import ATTENDANCE, REMINDERS, SESSIONS
-from iop_shared.testing.kafka import TopicTail, eventually, unique
 
 EXAMPLES = Path(__file__).parent.parent / "fixtures" / "fhir"
 A = {"Authorization": "Bearer tok-a"}

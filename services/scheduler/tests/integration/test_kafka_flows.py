@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from iop_scheduler.testing import cancel, patient, session
+from iop_devkit.scheduler import cancel, patient, session
+from iop_devkit.testing.kafka import TopicTail, publish, unique
 from iop_shared.contracts import Contract, Envelope
 from iop_shared.contracts.outbound import DeadLetter, ReminderDue
 from iop_shared.contracts.topics import DEADLETTER, REMINDERS, SESSIONS
-from iop_shared.testing.kafka import TopicTail, publish, unique
 
 
 def due(pid: str, purpose: str | None = None) -> object:

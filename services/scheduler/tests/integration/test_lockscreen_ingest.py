@@ -11,10 +11,10 @@ from typing import Any
 import httpx
 import pytest
 
+from iop_devkit.scheduler import session
+from iop_devkit.testing.kafka import unique
 from iop_scheduler.bootstrap import Service
 from iop_scheduler.entrypoints.http import create_app
-from iop_scheduler.testing import session
-from iop_shared.testing.kafka import unique
 
 pytestmark = pytest.mark.integration
 A = {"Authorization": "Bearer tok-a"}

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from iop_devkit.scheduler import cancel, patient, session
 from iop_scheduler.bootstrap import Service
 from iop_scheduler.handlers import ingest
-from iop_scheduler.testing import cancel, patient, session
 from iop_shared.clock import FrozenClock
 from iop_shared.contracts import Envelope, clinic_source
 from iop_shared.contracts.inbound import ClinicUpserted, QuietHours

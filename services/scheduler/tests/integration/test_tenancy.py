@@ -9,13 +9,13 @@ from typing import Any
 import httpx
 import pytest
 
+from iop_devkit.scheduler import cancel, patient, session
+from iop_devkit.testing.kafka import TopicTail, eventually, publish, unique
 from iop_scheduler.bootstrap import Service
 from iop_scheduler.entrypoints.http import create_app
-from iop_scheduler.testing import cancel, patient, session
 from iop_shared.contracts import Contract, Envelope
 from iop_shared.contracts.outbound import DeadLetter
 from iop_shared.contracts.topics import DEADLETTER
-from iop_shared.testing.kafka import TopicTail, eventually, publish, unique
 
 pytestmark = pytest.mark.integration
 A = {"Authorization": "Bearer tok-a"}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from iop_shared.testing.plugin import fresh_schema
+from iop_devkit.testing.plugin import fresh_schema
 
 
 @pytest.fixture

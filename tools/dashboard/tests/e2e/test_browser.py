@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from playwright.async_api import async_playwright, expect
 
-from iop_dashboard.fakes import TEXT, FakeNotifier, notifier_server
-from iop_dashboard.testing import attendance, concern, free_port, patient, session, suppressed, wait_ready
+from iop_devkit.dashboard import attendance, concern, free_port, patient, session, suppressed, wait_ready
+from iop_devkit.dashboard_fakes import TEXT, FakeNotifier, notifier_server
+from iop_devkit.testing.kafka import TopicTail, publish
 from iop_shared.contracts import Envelope
 from iop_shared.contracts.inbound import AttendanceStatus, SessionKind
 from iop_shared.contracts.outbound import (
@@ -28,7 +29,6 @@ from iop_shared.contracts.outbound import (
     RiskFlagged,
 )
 from iop_shared.contracts.topics import RISK, VISITS
-from iop_shared.testing.kafka import TopicTail, publish
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from iop_dashboard.settings import Settings
-from iop_dashboard.testing import flagged, patient, sign_in
-from iop_shared.testing.kafka import eventually, publish
+from iop_devkit.dashboard import flagged, patient, sign_in
+from iop_devkit.testing.kafka import eventually, publish
 
 
 def fake_attendance(seen: list[httpx.Request]) -> httpx.MockTransport:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from iop_dashboard.settings import Settings
-from iop_dashboard.testing import sign_in
+from iop_devkit.dashboard import sign_in
 
 pytestmark = pytest.mark.integration
 NOTE_BY = "Zebulon Quintavious +15550123987"

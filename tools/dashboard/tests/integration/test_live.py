@@ -8,10 +8,10 @@ import httpx
 import pytest
 
 from iop_dashboard.settings import Settings
-from iop_dashboard.testing import flagged, patient, sign_in
+from iop_devkit.dashboard import flagged, patient, sign_in
+from iop_devkit.testing.kafka import publish
 from iop_shared.contracts import Envelope
 from iop_shared.contracts.outbound import RiskAcknowledged
-from iop_shared.testing.kafka import publish
 
 
 async def sse_events(response: httpx.Response) -> AsyncIterator[tuple[str, str]]:

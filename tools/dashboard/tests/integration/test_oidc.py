@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
 from iop_dashboard.settings import Settings
-from iop_dashboard.testing import free_port
+from iop_devkit.dashboard import free_port
 
 
 @dataclass

@@ -9,7 +9,8 @@ import pytest
 from iop_dashboard.adapters import repository as repo
 from iop_dashboard.domain.periods import Period
 from iop_dashboard.settings import Settings
-from iop_dashboard.testing import attendance, flagged, missed, patient, session, sign_in, suppressed
+from iop_devkit.dashboard import attendance, flagged, missed, patient, session, sign_in, suppressed
+from iop_devkit.testing.kafka import eventually, publish
 from iop_shared.contracts import Envelope
 from iop_shared.contracts.inbound import AttendanceStatus, SessionCancelled, SessionKind
 from iop_shared.contracts.outbound import (
@@ -24,7 +25,6 @@ from iop_shared.contracts.outbound import (
     Severity,
     VisitMissedRetracted,
 )
-from iop_shared.testing.kafka import eventually, publish
 
 
 def note(kind: type[NotificationSent | NotificationDelivered | NotificationFailed], at: datetime,

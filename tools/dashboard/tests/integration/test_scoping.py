@@ -9,9 +9,9 @@ import httpx
 import pytest
 
 from iop_dashboard.settings import Settings
-from iop_dashboard.testing import concern, flagged, missed, nobody_paged, patient, session, sign_in, suppressed
+from iop_devkit.dashboard import concern, flagged, missed, nobody_paged, patient, session, sign_in, suppressed
+from iop_devkit.testing.kafka import eventually, publish
 from iop_shared.contracts.outbound import ReasonCode
-from iop_shared.testing.kafka import eventually, publish
 
 
 def clinic_records(tag: str, clinic: str, name: str, now: datetime) -> dict[str, Any]:

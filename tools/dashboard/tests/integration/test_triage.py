@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from iop_dashboard.fakes import TEXT, FakeNotifier, notifier_server
 from iop_dashboard.settings import Settings
-from iop_dashboard.testing import concern, patient, sign_in
-from iop_shared.testing.kafka import eventually, publish
+from iop_devkit.dashboard import concern, patient, sign_in
+from iop_devkit.dashboard_fakes import TEXT, FakeNotifier, notifier_server
+from iop_devkit.testing.kafka import eventually, publish
 
 
 @pytest.mark.integration

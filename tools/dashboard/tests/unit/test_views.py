@@ -7,7 +7,7 @@ import pytest
 from iop_dashboard.domain.model import Concern, Flag, FlagStatus
 from iop_dashboard.domain.users import User
 from iop_dashboard.entrypoints.views import age, render_live, render_page
-from iop_dashboard.testing import sample_overview
+from iop_devkit.dashboard import sample_overview
 from iop_shared.contracts.outbound import Severity
 
 

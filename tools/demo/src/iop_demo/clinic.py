@@ -10,9 +10,9 @@ from typing import Any
 
 import httpx
 
+from iop_devkit.testing.kafka import publish
 from iop_shared.contracts import Envelope, clinic_source
 from iop_shared.contracts.inbound import Location, SessionKind, SessionUpserted
-from iop_shared.testing.kafka import publish
 
 from .cast import CLINIC_ID, PROGRAM_ID, Cast, care_team, clinic
 

@@ -19,10 +19,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from iop_shared.devstack import cli as devstack
-from iop_shared.devstack import postgres_node
-from iop_shared.devstack.config import load
-from iop_shared.devstack.procs import read_pid, stop_pid
+from iop_devkit.devstack import cli as devstack
+from iop_devkit.devstack import postgres_node
+from iop_devkit.devstack.config import load
+from iop_devkit.devstack.procs import read_pid, stop_pid
 from iop_shared.kafka import provision_topics
 
 from .cast import make_cast

@@ -6,6 +6,17 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from iop_dashboard.domain.model import (
+    Flag,
+    FlagStatus,
+    KindNoShows,
+    MissedVisit,
+    NotificationCount,
+    Outcome,
+    Overview,
+    SessionToday,
+    WeekAttendance,
+)
 from iop_shared.contracts import Envelope
 from iop_shared.contracts.inbound import (
     AttendanceRecorded,
@@ -27,18 +38,6 @@ from iop_shared.contracts.outbound import (
     RiskFlagged,
     Severity,
     VisitMissed,
-)
-
-from .domain.model import (
-    Flag,
-    FlagStatus,
-    KindNoShows,
-    MissedVisit,
-    NotificationCount,
-    Outcome,
-    Overview,
-    SessionToday,
-    WeekAttendance,
 )
 
 SOURCE = "/clinics/clinic-1/test"  # the services take the publishing clinic from ce_source
@@ -134,7 +133,7 @@ async def wait_ready(url: str, proc: Any, timeout: float = 60) -> None:
     """Until GET {url}/readyz answers 200; fails at once if the process `proc` (a Popen) died."""
     import httpx
 
-    from iop_shared.testing.kafka import eventually
+    from iop_devkit.testing.kafka import eventually
 
     async with httpx.AsyncClient(timeout=2) as http:
         async def ready() -> bool:

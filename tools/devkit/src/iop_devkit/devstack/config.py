@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from iop_shared.deadletter_crypto import local_state_home
+
 KAFKA_VERSION = "4.1.1"
 LOG4J_VERSION = "2.25.3"
 
@@ -35,11 +37,8 @@ class StackConfig:
 
 
 def load() -> StackConfig:
-    # Under root the data must sit where the unprivileged postgres user can reach it.
-    shared_tmp = Path("/var/tmp/iop-devstack")  # noqa: S108
-    default_home = shared_tmp if os.geteuid() == 0 else Path.home() / ".local/state/iop-devstack"
     return StackConfig(
-        home=Path(os.environ.get("IOP_DEVSTACK_HOME", default_home)),
+        home=local_state_home(),
         kafka_port=int(os.environ.get("IOP_KAFKA_PORT", "19092")),
         controller_port=int(os.environ.get("IOP_KAFKA_CONTROLLER_PORT", "19093")),
         pg_port=int(os.environ.get("IOP_PG_PORT", "15432")),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from iop_devkit.testing.kafka import eventually, publish
 from iop_shared.contracts.cloudevents import Envelope
 from iop_shared.contracts.common import Contract
-from iop_shared.testing.kafka import eventually, publish
 
 from .runner import Running
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from iop_scheduler.bootstrap import MIGRATIONS, Service
+from iop_scheduler.settings import Settings
 from iop_shared.contracts import Envelope, clinic_source
 from iop_shared.contracts.inbound import Consent, Location, PatientUpserted, SessionCancelled, SessionUpserted
 from iop_shared.db import create_pool, migrate
-
-from .bootstrap import MIGRATIONS, Service
-from .settings import Settings
 
 ALWAYS_OPEN = {"quiet_start": "00:00", "quiet_end": "23:59:59.999999"}
 NO_CAPS = {"cap_per_day": 0, "cap_per_week": 0, "checkin_enabled": False}

@@ -12,9 +12,9 @@ from contextlib import asynccontextmanager, contextmanager
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from ..contracts import Contract, Envelope, decode, encode, headers_to_dict
-from ..contracts.topics import TOPICS
-from ..kafka import load_metadata, provision_topics
+from iop_shared.contracts import Contract, Envelope, decode, encode, headers_to_dict
+from iop_shared.contracts.topics import TOPICS
+from iop_shared.kafka import load_metadata, provision_topics
 
 
 class TopicTail:

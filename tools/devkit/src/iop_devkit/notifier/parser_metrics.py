@@ -1,6 +1,6 @@
 """Precision and recall of the reply parser on labelled CSV files given on the command line.
 
-    python -m iop_notifier.testing.parser_metrics FILE.csv [FILE.csv ...]
+    python -m iop_devkit.notifier.parser_metrics FILE.csv [FILE.csv ...]
 
 Prints per-intent precision/recall, crisis recall and precision, the triage rate (ordinary rows, i.e. labels
 other than crisis and concern, read as `concern`), the misread rows, and ends with one JSON line.
@@ -87,7 +87,7 @@ def table(summary: Summary) -> str:
 def main(argv: list[str] | None = None) -> int:
     paths = [Path(p) for p in (sys.argv[1:] if argv is None else argv)]
     if not paths:
-        print("usage: python -m iop_notifier.testing.parser_metrics FILE.csv [FILE.csv ...]", file=sys.stderr)
+        print("usage: python -m iop_devkit.notifier.parser_metrics FILE.csv [FILE.csv ...]", file=sys.stderr)
         return 2
     rows = [row for path in paths for row in load(path)]
     summary, wrong = evaluate(rows)

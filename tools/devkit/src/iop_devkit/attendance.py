@@ -7,6 +7,10 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
+from iop_attendance.domain.flags import reconcile
+from iop_attendance.domain.model import Checkin, Finding, FlagState, FlagStatus, History, Profile, Prompt, Visit
+from iop_attendance.domain.rules import evaluate
+from iop_attendance.domain.ruleset import RuleSet
 from iop_shared.contracts import Contract, Envelope, clinic_source
 from iop_shared.contracts.inbound import (
     AgeGroup,
@@ -20,11 +24,6 @@ from iop_shared.contracts.inbound import (
     SessionUpserted,
 )
 from iop_shared.contracts.outbound import CheckinIntent, CheckinReceived
-
-from .domain.flags import reconcile
-from .domain.model import Checkin, Finding, FlagState, FlagStatus, History, Profile, Prompt, Visit
-from .domain.rules import evaluate
-from .domain.ruleset import RuleSet
 
 T0 = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # a Monday
 _ids = itertools.count(1)

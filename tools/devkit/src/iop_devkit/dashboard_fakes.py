@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from .testing import free_port
+from .dashboard import free_port
 
 TEXT = "idk about all this, my sister keeps asking about the thing"
 

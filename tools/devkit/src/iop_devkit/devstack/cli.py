@@ -10,7 +10,8 @@ from typing import Any
 
 import typer
 
-from ..kafka import provision_topics
+from iop_shared.kafka import provision_topics
+
 from . import kafka_node, postgres_node
 from .config import StackConfig, load
 from .procs import StackError, port_open, read_pid, stop_pid, wait_for
@@ -94,7 +95,7 @@ def status() -> None:
     pg_up = postgres_node.running(cfg) and port_open(cfg.pg_port)
     durable = ""
     if pg_up:
-        from ..db import pg_durable
+        from iop_shared.db import pg_durable
 
         durable = ", durable" if asyncio.run(pg_durable(cfg.database_url)) else ", not durable (IOP_PG_DURABLE=0)"
     typer.echo(f"postgres: {'up' if pg_up else 'down'} ({cfg.database_url}{durable})")
