@@ -17,7 +17,7 @@ from faststream.kafka import KafkaBroker
 
 from .contracts import TOPICS, Topic
 from .logging import get_logger
-from .settings import BaseServiceSettings, KafkaAdminSettings
+from .settings import KafkaAdminSettings
 
 log = get_logger(__name__)
 
@@ -87,16 +87,6 @@ def _new_topic(topic: Topic, settings: KafkaAdminSettings) -> NewTopic:
                "min.insync.replicas": str(settings.topic_min_insync_replicas)}
     return NewTopic(topic.name, num_partitions=topic.partitions,
                     replication_factor=settings.topic_replication_factor, topic_configs=configs)
-
-
-def provision_main() -> None:
-    """`iop-topics`: create or grow the v1 topics on KAFKA_BOOTSTRAP_SERVERS (idempotent)."""
-    from .safety import load_settings
-
-    settings = load_settings(BaseServiceSettings)
-    changed = asyncio.run(provision_topics(settings.kafka_bootstrap_servers))
-    for line in changed or ["topics already provisioned"]:
-        print(line)
 
 
 async def load_metadata(consumer: Any) -> None:

@@ -26,7 +26,7 @@ class Settings(BaseServiceSettings):
     model_config = SettingsConfigDict(env_prefix="SCHEDULER_", extra="ignore", frozen=True)
     composite_secrets: ClassVar[frozenset[str]] = frozenset({"clinic_tokens"})  # checked per clinic below
 
-    http_host: str = "0.0.0.0"  # noqa: S104 - a container listens on all interfaces
+    http_host: str = "127.0.0.1"  # deploy/ and docker-compose.yml set 0.0.0.0 inside containers
     http_port: int = 8001
     db_schema: str = "scheduler"
     group_id: str = "iop-scheduler"

@@ -2,42 +2,22 @@
 
 from __future__ import annotations
 
-import typer
-import uvicorn
+from typing import Any
 
-from iop_notifier.bootstrap import MIGRATIONS
-from iop_notifier.settings import Settings
-from iop_shared.db import migrate as apply_migrations
-from iop_shared.kafka import provision_topics
-from iop_shared.logging import configure_logging
-from iop_shared.safety import load_settings
+from iop_shared.cli import service_cli
 
-cli = typer.Typer(help="IOP notifier: SMS and email fan-out, replies and care-team alerts.", no_args_is_help=True)
+from ..bootstrap import MIGRATIONS
+from ..settings import Settings
 
 
-@cli.command()
-def migrate() -> None:
-    """Apply the notifier's database migrations."""
-    settings = load_settings(Settings)
-    configure_logging("notifier", settings.log_level)
-    applied = apply_migrations(settings.database_url, settings.db_schema, MIGRATIONS)
-    typer.echo(f"applied {len(applied)} migrations to schema {settings.db_schema}")
+def _app(settings: Settings) -> Any:
+    from .http import create_app
+
+    return create_app(settings)
 
 
-@cli.command()
-def run(provision: bool = typer.Option(False, help="Create missing Kafka topics first")) -> None:
-    """Serve HTTP and run consumers, the outbox relay, the dispatcher and timers until SIGTERM or SIGINT."""
-    import asyncio
-
-    from iop_notifier.entrypoints.http import create_app
-
-    settings = load_settings(Settings)
-    configure_logging("notifier", settings.log_level)
-    if provision:
-        asyncio.run(provision_topics(settings.kafka_bootstrap_servers))
-    config = uvicorn.Config(create_app(settings), host=settings.http_host, port=settings.http_port,
-                            log_config=None, access_log=False)
-    uvicorn.Server(config).run()
+SUMMARY = "The IOP notifier: SMS and email fan-out, replies and care-team alerts."
+cli = service_cli("notifier", SUMMARY, Settings, MIGRATIONS, _app)
 
 
 def main() -> None:

@@ -1,39 +1,23 @@
-"""The `iop-dashboard` command: `migrate` and `run`."""
+"""`iop-dashboard migrate` and `iop-dashboard run`."""
 
 from __future__ import annotations
 
-import typer
-import uvicorn
+from typing import Any
 
-from iop_shared.db import migrate as apply_migrations
-from iop_shared.logging import configure_logging, get_logger
-from iop_shared.safety import load_settings
+from iop_shared.cli import service_cli
 
 from ..bootstrap import MIGRATIONS, bootstrap
 from ..settings import Settings
 
-cli = typer.Typer(help="IOP operations dashboard", no_args_is_help=True)
-log = get_logger(__name__)
 
-
-@cli.command()
-def migrate() -> None:
-    """Apply pending database migrations to the dashboard schema."""
-    settings = load_settings(Settings)
-    configure_logging("dashboard", settings.log_level)
-    applied = apply_migrations(settings.database_url, settings.db_schema, MIGRATIONS)
-    log.info("migrated", schema=settings.db_schema, applied=len(applied))
-
-
-@cli.command()
-def run() -> None:
-    """Serve the page and consume Kafka in one process until SIGTERM or SIGINT."""
+def _app(settings: Settings) -> Any:
     from .http import create_app
 
-    settings = load_settings(Settings)
-    configure_logging("dashboard", settings.log_level)
-    app = create_app(bootstrap(settings))
-    uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False)
+    return create_app(bootstrap(settings))
+
+
+SUMMARY = "The IOP operations dashboard."
+cli = service_cli("dashboard", SUMMARY, Settings, MIGRATIONS, _app)
 
 
 def main() -> None:
