@@ -53,7 +53,7 @@ class Service:
             await asyncio.to_thread(migrate, s.database_url, s.db_schema, MIGRATIONS)
         self.pool = await create_pool(s.database_url, s.db_schema, max_size=s.pool_max_size)
         self.ctx = Context(self.pool, self.clock, self.rules, s.missed_grace, consumer=SERVICE,
-                           late_session_settle=s.late_session_settle)
+                           late_session_settle=s.late_session_settle, future_skew=s.future_skew)
         if self.timers:
             self.timer = MissedVisitTimer(self.ctx, s.sweep_interval, s.sweep_batch, s.startup_settle)
             self.ctx.wake = self.timer.wake

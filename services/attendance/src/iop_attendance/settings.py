@@ -27,6 +27,8 @@ class Settings(BaseServiceSettings):
     late_session_settle: timedelta = Field(default=timedelta(seconds=30))
     # After a restart the consumers catch up on records that arrived while down before timers fire.
     startup_settle: timedelta = Field(default=timedelta(seconds=10))
+    # A record's recorded_at may lie this far past our clock (another system's skew); later ones are refused.
+    future_skew: timedelta = Field(default=timedelta(minutes=5))
     sweep_interval: timedelta = Field(default=timedelta(seconds=30), description="timer safety-net sweep")
     sweep_batch: int = Field(default=500, ge=1)
     consumer_batch_size: int = Field(default=2000, ge=1, le=20000,

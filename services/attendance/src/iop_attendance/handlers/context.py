@@ -26,6 +26,8 @@ class Context:
     grace: timedelta
     consumer: str
     late_session_settle: timedelta = timedelta(0)
+    # How far a record's recorded_at may lie ahead of our clock (another system's skew) before it is refused.
+    future_skew: timedelta = timedelta(minutes=5)
     wake: Callable[[datetime], None] = field(default=lambda _: None)
 
     def envelope(self, data: Contract) -> Envelope[Contract]:
