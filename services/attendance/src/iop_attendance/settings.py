@@ -25,8 +25,6 @@ class Settings(BaseServiceSettings):
     # Attendance travels on another topic than sessions, so a session that arrives already past its grace
     # (backfill, replay into a fresh database) waits this long for its records before it can be a miss.
     late_session_settle: timedelta = Field(default=timedelta(seconds=30))
-    # After a restart the consumers catch up on records that arrived while down before timers fire.
-    startup_settle: timedelta = Field(default=timedelta(seconds=10))
     # A record's recorded_at may lie this far past our clock (another system's skew); later ones are refused.
     future_skew: timedelta = Field(default=timedelta(minutes=5))
     sweep_interval: timedelta = Field(default=timedelta(seconds=30), description="timer safety-net sweep")
