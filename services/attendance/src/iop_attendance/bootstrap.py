@@ -18,8 +18,10 @@ from iop_shared.deadletter_crypto import cipher_for
 from iop_shared.kafka import make_broker, wait_for_kafka
 from iop_shared.logging import get_logger
 from iop_shared.relay import OutboxRelay
+from iop_shared.retention import RetentionTimer
 
 from .adapters.catchup import wait_caught_up
+from .adapters.retention import purges
 from .domain.ruleset import RuleSet, load
 from .entrypoints.consumers import groups, subscribe
 from .entrypoints.timers import MissedVisitTimer
@@ -62,6 +64,9 @@ class Service:
             self.ctx.deciding = lambda: self.timer is not None and self.timer.released
         if self.kafka:
             await self._start_kafka()
+        if self.timers:
+            retention = RetentionTimer.for_service(self.pool, self.clock, s, purges(s))
+            self._tasks.append(asyncio.create_task(retention.run(self._stop)))
         if self.timer is not None:
             self.timer.start()
             if self.kafka:
