@@ -1,6 +1,7 @@
 """Retention: a timer that deletes rows past their table family's retention, in small batches.
 
-Each batch is its own short statement (`DELETE ... WHERE ctid IN (SELECT ... LIMIT n)` on an index), so a purge
+Each batch is its own short statement (`DELETE ... WHERE ctid IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)` on an
+index; rows another transaction holds are left for the next pass), so a purge
 never holds a lock for long nor competes with the services' own writes for more than a moment. The kernel's
 families are the outbox (after publish) and the inbox (after processing); a service adds its own.
 """

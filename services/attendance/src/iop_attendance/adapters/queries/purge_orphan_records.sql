@@ -4,4 +4,4 @@ DELETE FROM attendance_records
  WHERE ctid IN (SELECT r.ctid FROM attendance_records r
                  WHERE r.recorded_at < $1
                    AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.session_id = r.session_id)
-                 ORDER BY r.recorded_at LIMIT $2)
+                 ORDER BY r.recorded_at LIMIT $2 FOR UPDATE SKIP LOCKED)

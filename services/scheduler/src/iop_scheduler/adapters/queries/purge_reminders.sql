@@ -3,4 +3,4 @@
 -- retention after it began. Pending rows are the dispatcher's to settle and never purged here.
 DELETE FROM reminders
  WHERE ctid IN (SELECT ctid FROM reminders WHERE status <> 'pending' AND expires_at < $1
-                 ORDER BY expires_at LIMIT $2)
+                 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
