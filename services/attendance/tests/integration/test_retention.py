@@ -4,13 +4,12 @@ while the clinical history (visits, records at known sessions, check-ins) is kep
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import asyncpg
 import pytest
 
 from iop_attendance.adapters.retention import purges
 from iop_attendance.bootstrap import MIGRATIONS
 from iop_shared.clock import FrozenClock
-from iop_shared.db import create_pool, migrate
+from iop_shared.db import Conn, create_pool, migrate
 from iop_shared.retention import RetentionTimer
 from iop_shared.testing.retention import Family, add_unsent_outbox_row, bound, kernel_families, simulate
 
@@ -21,16 +20,16 @@ T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 STEP, PER_STEP, DAY = timedelta(days=1), 3, 86400
 
 
-async def _prompt(conn: asyncpg.Connection, ts: datetime, uid: str) -> None:
+async def _prompt(conn: Conn, ts: datetime, uid: str) -> None:
     await conn.execute("INSERT INTO prompts (reminder_id, patient_id, due_at) VALUES ($1, 'p-1', $2)", uid, ts)
 
 
-async def _stray_record(conn: asyncpg.Connection, ts: datetime, uid: str) -> None:
+async def _stray_record(conn: Conn, ts: datetime, uid: str) -> None:
     await conn.execute("INSERT INTO attendance_records (event_id, session_id, patient_id, status, recorded_at,"
                        " source) VALUES ($1, $1, 'p-1', 'present', $2, 'kiosk')", uid, ts)
 
 
-async def _history(conn: asyncpg.Connection, at: datetime) -> None:
+async def _history(conn: Conn, at: datetime) -> None:
     """A visit, its record, a check-in and a flag, old enough for any purge to take if it wrongly could."""
     await conn.execute("INSERT INTO sessions (session_id, clinic_id, program_id, kind, starts_at, ends_at, revision)"
                        " VALUES ('s-old', 'clinic-1', 'prog-1', 'group', $1, $1, 1)", at)

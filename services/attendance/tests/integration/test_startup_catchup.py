@@ -81,7 +81,7 @@ async def test_after_a_restart_the_timers_wait_for_records_that_arrived_while_do
         await _publish_all(kafka_bootstrap, [envelope(session_upserted(session, [came, stayed_away], starts))])
 
         async def planned() -> bool:
-            return await db.fetchval("SELECT count(*) FROM visits WHERE session_id = $1", session) == 2
+            return bool(await db.fetchval("SELECT count(*) FROM visits WHERE session_id = $1", session) == 2)
         await eventually(planned)
     finally:
         await first.stop()  # down before the visits fall due; their records arrive meanwhile

@@ -3,14 +3,13 @@
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import asyncpg
 import pytest
 
 from iop_notifier.adapters.retention import purges
 from iop_notifier.bootstrap import MIGRATIONS
 from iop_notifier.settings import Settings
 from iop_shared.clock import FrozenClock
-from iop_shared.db import create_pool, migrate
+from iop_shared.db import Conn, create_pool, migrate
 from iop_shared.retention import RetentionTimer
 from iop_shared.testing.retention import Family, add_unsent_outbox_row, bound, kernel_families, simulate
 
@@ -19,13 +18,13 @@ T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 STEP, PER_STEP, DAY = timedelta(hours=6), 5, 86400
 
 
-async def _request(conn: asyncpg.Connection, ts: datetime, uid: str, state: str = "done") -> int:
+async def _request(conn: Conn, ts: datetime, uid: str, state: str = "done") -> int:
     return int(await conn.fetchval(
         "INSERT INTO requests (source_event_id, recipient_kind, recipient_id, purpose, received_at, not_before,"
         " state) VALUES ($1, 'patient', 'p-1', 'session_24h', $2, $2, $3) RETURNING id", uid, ts, state))
 
 
-async def _sent(conn: asyncpg.Connection, ts: datetime, uid: str, state: str = "delivered") -> None:
+async def _sent(conn: Conn, ts: datetime, uid: str, state: str = "delivered") -> None:
     request_id = await _request(conn, ts, uid, "sending")
     await conn.execute(
         "INSERT INTO ledger (notification_id, request_id, source_event_id, recipient_kind, recipient_id, channel,"
@@ -33,11 +32,11 @@ async def _sent(conn: asyncpg.Connection, ts: datetime, uid: str, state: str = "
         " true, $4, $4)", uid, request_id, state, ts)
 
 
-async def _receipt(conn: asyncpg.Connection, ts: datetime, uid: str) -> None:
+async def _receipt(conn: Conn, ts: datetime, uid: str) -> None:
     await conn.execute("INSERT INTO webhook_receipts (token, received_at) VALUES ($1, $2)", uid, ts)
 
 
-async def _callback(conn: asyncpg.Connection, ts: datetime, uid: str) -> None:
+async def _callback(conn: Conn, ts: datetime, uid: str) -> None:
     await conn.execute("INSERT INTO pending_callbacks (message_sid, status, received_at) VALUES ($1, 'sent', $2)",
                        uid, ts)
 

@@ -3,14 +3,13 @@
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import asyncpg
 import pytest
 
 from iop_scheduler.adapters.retention import purges
 from iop_scheduler.bootstrap import MIGRATIONS
 from iop_scheduler.testing import make_settings
 from iop_shared.clock import FrozenClock
-from iop_shared.db import create_pool, migrate
+from iop_shared.db import Conn, create_pool, migrate
 from iop_shared.retention import RetentionTimer
 from iop_shared.testing.retention import Family, add_unsent_outbox_row, bound, kernel_families, simulate
 
@@ -19,20 +18,20 @@ T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 STEP, PER_STEP = timedelta(hours=6), 5
 
 
-async def _finished_reminder(conn: asyncpg.Connection, ts: datetime, uid: str) -> None:
+async def _finished_reminder(conn: Conn, ts: datetime, uid: str) -> None:
     await conn.execute(
         "INSERT INTO reminders (reminder_id, patient_id, purpose, kind, session_ids, due_at, expires_at, urgent,"
         " plan_version, status, dispatched_at) VALUES ($1, 'p-1', 'session_24h', 'cadence', ARRAY['s'], $2, $2,"
         " false, 1, 'dispatched', $2)", uid, ts)
 
 
-async def _session(conn: asyncpg.Connection, ts: datetime, uid: str) -> None:
+async def _session(conn: Conn, ts: datetime, uid: str) -> None:
     await conn.execute("INSERT INTO sessions (session_id, clinic_id, starts_at, ends_at, timezone, attendees,"
                        " revision) VALUES ($1, 'clinic-a', $2, $3, 'UTC', ARRAY['p-1'], 1)",
                        uid, ts - timedelta(hours=3), ts)
 
 
-async def _orphan_confirmation(conn: asyncpg.Connection, ts: datetime, uid: str) -> None:
+async def _orphan_confirmation(conn: Conn, ts: datetime, uid: str) -> None:
     await conn.execute("INSERT INTO confirmations (patient_id, session_id, confirmed_at) VALUES ('p-1', $1, $2)",
                        uid, ts)
 

@@ -10,9 +10,10 @@ from datetime import datetime, timedelta
 import asyncpg
 
 from ..clock import FrozenClock
+from ..db import Conn
 from ..retention import RetentionTimer
 
-Insert = Callable[[asyncpg.Connection, datetime, str], Awaitable[object]]
+Insert = Callable[[Conn, datetime, str], Awaitable[object]]
 
 
 @dataclass
@@ -40,7 +41,7 @@ async def simulate(pool: asyncpg.Pool, clock: FrozenClock, timer: RetentionTimer
             for family in families:
                 for i in range(per_step):
                     ts = clock.now() - i * step / per_step  # spread over the step, newest now
-                    await family.insert(conn, ts, uuid.uuid4().hex)  # type: ignore[arg-type]
+                    await family.insert(conn, ts, uuid.uuid4().hex)
                     family.stamps.append(ts)
         await timer.tick()
         async with pool.acquire() as conn:
@@ -56,12 +57,12 @@ def bound(family: Family, step: timedelta, per_step: int) -> int:
     return per_step * (int(family.keep / step) + 1)
 
 
-async def _outbox_row(conn: asyncpg.Connection, ts: datetime, uid: str) -> None:
+async def _outbox_row(conn: Conn, ts: datetime, uid: str) -> None:
     await conn.execute("INSERT INTO outbox (event_id, topic, key, value, headers, created_at, sent_at)"
                        " VALUES ($1, 'sim', ''::bytea, ''::bytea, '{}', $2, $2)", uid, ts)
 
 
-async def _inbox_row(conn: asyncpg.Connection, ts: datetime, uid: str) -> None:
+async def _inbox_row(conn: Conn, ts: datetime, uid: str) -> None:
     await conn.execute("INSERT INTO inbox (consumer, event_id, applied_at) VALUES ('sim', $1, $2)", uid, ts)
 
 
@@ -71,7 +72,7 @@ def kernel_families(outbox_keep: timedelta, inbox_keep: timedelta) -> list[Famil
             Family("inbox", inbox_keep, _inbox_row, "SELECT count(*) FROM inbox")]
 
 
-async def add_unsent_outbox_row(conn: asyncpg.Connection, at: datetime) -> None:
+async def add_unsent_outbox_row(conn: Conn, at: datetime) -> None:
     """An outbox row the relay still owes (and one it set aside): the purge must never take either."""
     await conn.execute("INSERT INTO outbox (event_id, topic, key, value, headers, created_at)"
                        " VALUES ($1, 'sim', ''::bytea, ''::bytea, '{}', $2)", uuid.uuid4().hex, at)

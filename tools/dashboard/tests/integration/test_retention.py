@@ -4,14 +4,13 @@ unopened concerns stay whatever their age."""
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import asyncpg
 import pytest
 
 from iop_dashboard.adapters.retention import purges
 from iop_dashboard.bootstrap import MIGRATIONS
 from iop_dashboard.settings import Settings
 from iop_shared.clock import FrozenClock
-from iop_shared.db import create_pool, migrate
+from iop_shared.db import Conn, create_pool, migrate
 from iop_shared.retention import RetentionTimer
 from iop_shared.testing.retention import Family, add_unsent_outbox_row, bound, kernel_families, simulate
 
@@ -20,39 +19,39 @@ T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 STEP, PER_STEP, DAY = timedelta(hours=12), 3, 86400
 
 
-async def _session(conn: asyncpg.Connection, ts: datetime, uid: str) -> None:
+async def _session(conn: Conn, ts: datetime, uid: str) -> None:
     await conn.execute("INSERT INTO sessions (session_id, clinic_id, starts_at, ends_at, revision)"
                        " VALUES ($1, 'clinic-1', $2, $2, 1)", uid, ts)
     await conn.execute("INSERT INTO expected_attendees (session_id, patient_id) VALUES ($1, 'p-1')", uid)
 
 
-async def _attendance(conn: asyncpg.Connection, ts: datetime, uid: str) -> None:
+async def _attendance(conn: Conn, ts: datetime, uid: str) -> None:
     await conn.execute("INSERT INTO attendance VALUES ($1, 'p-1', 'present', $2)", uid, ts)
 
 
-async def _missed(conn: asyncpg.Connection, ts: datetime, uid: str) -> None:
+async def _missed(conn: Conn, ts: datetime, uid: str) -> None:
     await conn.execute("INSERT INTO missed_visits (visit_id, session_id, patient_id, detected_at)"
                        " VALUES ($1, $1, 'p-1', $2)", uid, ts)
 
 
-async def _count(conn: asyncpg.Connection, ts: datetime, uid: str) -> None:
+async def _count(conn: Conn, ts: datetime, uid: str) -> None:
     await conn.execute("INSERT INTO notification_counts (hour, outcome, reason, n) VALUES ($1, 'sent', $2, 1)",
                        ts, uid)
 
 
-async def _flag(conn: asyncpg.Connection, ts: datetime, uid: str, rank: int = 3) -> None:
+async def _flag(conn: Conn, ts: datetime, uid: str, rank: int = 3) -> None:
     await conn.execute("INSERT INTO risk_flags (flag_id, patient_id, raised_at, status, status_rank, resolved_at)"
                        " VALUES ($1, 'p-1', $2, $3, $4, $5)", uid, ts - timedelta(days=1),
                        "resolved" if rank == 3 else "open", rank, ts if rank == 3 else None)
 
 
-async def _concern(conn: asyncpg.Connection, ts: datetime, uid: str, opened: bool = True) -> None:
+async def _concern(conn: Conn, ts: datetime, uid: str, opened: bool = True) -> None:
     await conn.execute("INSERT INTO concerns (concern_id, patient_id, received_at, opened_at, opened_by)"
                        " VALUES ($1, 'p-1', $2, $3, $4)", uid, ts - timedelta(hours=1), ts if opened else None,
                        "u-1" if opened else None)
 
 
-async def _unpaged(conn: asyncpg.Connection, ts: datetime, uid: str) -> None:
+async def _unpaged(conn: Conn, ts: datetime, uid: str) -> None:
     await conn.execute("INSERT INTO unpaged_flags (flag_id, noted_at) VALUES ($1, $2)", uid, ts)
 
 
