@@ -46,7 +46,7 @@ class MissedVisitTimer:
 
     @property
     def released(self) -> bool:
-        """Whether timers decide yet (readiness and tests ask)."""
+        """Whether misses are decided yet (the handlers ask, and tests)."""
         return self._released
 
     def stop(self) -> None:
