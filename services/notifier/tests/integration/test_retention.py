@@ -1,4 +1,4 @@
-"""Retention over real PostgreSQL: ten simulated days of ledger, requests, receipts, callbacks and kernel rows."""
+"""Retention over real PostgreSQL: ten simulated days of ledger, requests, webhooks, replies and kernel rows."""
 
 import asyncio
 from datetime import UTC, datetime, timedelta
@@ -41,11 +41,25 @@ async def _callback(conn: Conn, ts: datetime, uid: str) -> None:
                        uid, ts)
 
 
+async def _reply(conn: Conn, ts: datetime, uid: str) -> None:
+    await conn.execute("INSERT INTO inbound_messages (id, channel, body, received_at) VALUES ($1, 'sms', 'ok', $2)",
+                       uid, ts)
+
+
+async def _embedded(conn: Conn, ts: datetime, uid: str) -> None:
+    await conn.execute("INSERT INTO embedded_messages (notification_id, recipient_kind, recipient_id, channel, body,"
+                       " created_at) VALUES ($1, 'patient', 'p-1', 'sms', 'hi', $2)", uid, ts)
+
+
+async def _sender(conn: Conn, ts: datetime, uid: str) -> None:
+    await conn.execute("INSERT INTO senders (sender_id, phone, updated_at) VALUES ($1, '+15555550100', $2)", uid, ts)
+
+
 async def test_a_simulated_stretch_stays_bounded_and_keeps_its_window(database_url: str, pg_schema: str) -> None:
     settings = Settings.model_validate({
         "IOP_ENVIRONMENT": "development", "DATABASE_URL": database_url, "db_schema": pg_schema,
         "ledger_retention": 8 * DAY, "webhook_retention": DAY, "IOP_OUTBOX_RETENTION": DAY,
-        "IOP_INBOX_RETENTION": 2 * DAY, "IOP_RETENTION_BATCH": 3})
+        "IOP_INBOX_RETENTION": 2 * DAY, "IOP_RETENTION_BATCH": 3, "inbound_retention_days": 2})
     await asyncio.to_thread(migrate, database_url, pg_schema, MIGRATIONS)
     pool = await create_pool(database_url, pg_schema)
     try:
@@ -61,7 +75,11 @@ async def test_a_simulated_stretch_stays_bounded_and_keeps_its_window(database_u
                            "SELECT count(*) FROM requests r WHERE state = 'done'"
                            " AND NOT EXISTS (SELECT 1 FROM ledger l WHERE l.request_id = r.id)"),
                     Family("webhook_receipts", webhooks, _receipt, "SELECT count(*) FROM webhook_receipts"),
-                    Family("pending_callbacks", webhooks, _callback, "SELECT count(*) FROM pending_callbacks")]
+                    Family("pending_callbacks", webhooks, _callback, "SELECT count(*) FROM pending_callbacks"),
+                    Family("inbound_messages", timedelta(days=2), _reply, "SELECT count(*) FROM inbound_messages"),
+                    Family("embedded_messages", timedelta(days=2), _embedded,
+                           "SELECT count(*) FROM embedded_messages"),
+                    Family("senders", timedelta(days=2), _sender, "SELECT count(*) FROM senders")]
         clock = FrozenClock(T0)
         timer = RetentionTimer.for_service(pool, clock, settings, purges(settings))
         await simulate(pool, clock, timer, families, days=10, step=STEP, per_step=PER_STEP)

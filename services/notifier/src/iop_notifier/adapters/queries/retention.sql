@@ -23,3 +23,18 @@ DELETE FROM webhook_receipts
 -- Early status callbacks no send ever claimed, received before $1.
 DELETE FROM pending_callbacks
  WHERE ctid IN (SELECT ctid FROM pending_callbacks WHERE received_at < $1 ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+
+-- name: purge_inbound_batch
+-- Raw reply texts received before $1 (NOTIFIER_INBOUND_RETENTION_DAYS).
+DELETE FROM inbound_messages
+ WHERE ctid IN (SELECT ctid FROM inbound_messages WHERE received_at < $1 ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+
+-- name: purge_embedded_batch
+-- Messages the embedded channel recorded before $1.
+DELETE FROM embedded_messages
+ WHERE ctid IN (SELECT ctid FROM embedded_messages WHERE created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+
+-- name: purge_senders_batch
+-- Unknown senders' numbers last seen before $1.
+DELETE FROM senders
+ WHERE ctid IN (SELECT ctid FROM senders WHERE updated_at < $1 ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
