@@ -68,7 +68,7 @@ def environment(name: str, schema: str, port: int) -> dict[str, str]:
     if name == "scheduler":
         env |= {"SCHEDULER_CLINIC_TOKENS": json.dumps(TOKENS), "SCHEDULER_SWEEP_INTERVAL": "1s"}
     elif name == "attendance":
-        env |= {"ATTENDANCE_API_TOKENS": json.dumps(TOKENS), "ATTENDANCE_STARTUP_SETTLE": "PT1S"}
+        env |= {"ATTENDANCE_API_TOKENS": json.dumps(TOKENS)}
     else:
         env |= {"NOTIFIER_EMBEDDED_TOKEN": "e2e-token-abcdef", "NOTIFIER_ADMIN_TOKEN": "e2e-admin-token-abcdef",
                 "NOTIFIER_TRIAGE_TOKEN": "e2e-triage-token-abcdef"}

@@ -45,7 +45,7 @@ def make_settings(kafka_bootstrap: str, database_url: str, schema: str, group_id
     values: dict[str, object] = {
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "DATABASE_URL": database_url, "db_schema": schema,
         "group_id": group_id, "missed_grace": timedelta(seconds=2), "sweep_interval": timedelta(seconds=5),
-        "late_session_settle": timedelta(seconds=1), "startup_settle": timedelta(seconds=0),
+        "late_session_settle": timedelta(seconds=1),
         "api_tokens": {"clinic-1": "token-clinic-1", "clinic-2": "token-clinic-2"}, "IOP_ENVIRONMENT": "development",
     }
     values.update(extra)

@@ -43,6 +43,12 @@ class BaseServiceSettings(KafkaAdminSettings):
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     ready_outbox_max_age: float = Field(default=60.0, gt=0, validation_alias="IOP_READY_OUTBOX_MAX_AGE")
     ready_consumer_stuck_after: float = Field(default=120.0, gt=0, validation_alias="IOP_READY_CONSUMER_STUCK_AFTER")
+    # Retention (seconds, like every kernel duration): published outbox rows (they may hold contact data) and
+    # applied inbox rows are purged by each service's retention timer in batches.
+    outbox_retention: float = Field(default=86400.0, ge=60, validation_alias="IOP_OUTBOX_RETENTION")
+    inbox_retention: float = Field(default=7 * 86400.0, ge=3600, validation_alias="IOP_INBOX_RETENTION")
+    retention_interval: float = Field(default=300.0, gt=0, validation_alias="IOP_RETENTION_INTERVAL")
+    retention_batch: int = Field(default=1000, ge=1, le=100_000, validation_alias="IOP_RETENTION_BATCH")
     # The contract reads IOP_MAX_ATTENDEES when it validates a roster; declared here so a bad value stops the start.
     max_attendees: int = Field(default=DEFAULT_MAX_ATTENDEES, ge=1, validation_alias="IOP_MAX_ATTENDEES")
     # Every HTTP API refuses a larger request body with 413 before parsing it.

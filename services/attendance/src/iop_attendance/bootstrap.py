@@ -18,9 +18,12 @@ from iop_shared.deadletter_crypto import cipher_for
 from iop_shared.kafka import make_broker, wait_for_kafka
 from iop_shared.logging import get_logger
 from iop_shared.relay import OutboxRelay
+from iop_shared.retention import RetentionTimer
 
+from .adapters.catchup import wait_caught_up
+from .adapters.retention import purges
 from .domain.ruleset import RuleSet, load
-from .entrypoints.consumers import subscribe
+from .entrypoints.consumers import groups, subscribe
 from .entrypoints.timers import MissedVisitTimer
 from .handlers.context import Context
 from .settings import Settings
@@ -46,6 +49,7 @@ class Service:
     _producer: AIOKafkaProducer | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _catchup: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         s = self.settings
@@ -53,14 +57,22 @@ class Service:
             await asyncio.to_thread(migrate, s.database_url, s.db_schema, MIGRATIONS)
         self.pool = await create_pool(s.database_url, s.db_schema, max_size=s.pool_max_size)
         self.ctx = Context(self.pool, self.clock, self.rules, s.missed_grace, consumer=SERVICE,
-                           late_session_settle=s.late_session_settle)
+                           late_session_settle=s.late_session_settle, future_skew=s.future_skew)
         if self.timers:
-            self.timer = MissedVisitTimer(self.ctx, s.sweep_interval, s.sweep_batch, s.startup_settle)
+            self.timer = MissedVisitTimer(self.ctx, s.sweep_interval, s.sweep_batch)
             self.ctx.wake = self.timer.wake
+            self.ctx.deciding = lambda: self.timer is not None and self.timer.released
         if self.kafka:
             await self._start_kafka()
+        if self.timers:
+            retention = RetentionTimer.for_service(self.pool, self.clock, s, purges(s))
+            self._tasks.append(asyncio.create_task(retention.run(self._stop)))
         if self.timer is not None:
             self.timer.start()
+            if self.kafka:
+                self._catchup = asyncio.create_task(self._release_when_caught_up(self.timer))
+            else:
+                self.timer.release()
         log.info("attendance_started", rule_set=self.rules.version, schema=s.db_schema)
 
     async def _start_kafka(self) -> None:
@@ -78,8 +90,26 @@ class Service:
         relay = OutboxRelay(s.database_url, s.db_schema, s.kafka_bootstrap_servers, poll_interval=0.5)
         self._tasks.append(asyncio.create_task(relay.run(self._stop)))
 
+    async def _release_when_caught_up(self, timer: MissedVisitTimer) -> None:
+        """Timers start once every consumer has committed past the end offsets seen now (not after a fixed delay)."""
+        s, delay = self.settings, 0.5
+        while not self._stop.is_set():
+            try:
+                await wait_caught_up(s.kafka_bootstrap_servers, groups(s.group_id))
+            except Exception as exc:  # Kafka away for a moment: ask again, never start timers on a guess
+                log.warning("attendance_catchup_check_failed", error=type(exc).__name__, retry_in=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+                continue
+            timer.release()
+            return
+
     async def stop(self) -> None:
         self._stop.set()
+        if self._catchup is not None:
+            self._catchup.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._catchup
         if self.timer is not None:
             self.timer.stop()
         if self.broker is not None:

@@ -24,8 +24,12 @@ class Settings(BaseServiceSettings):
     # Attendance travels on another topic than sessions, so a session that arrives already past its grace
     # (backfill, replay into a fresh database) waits this long for its records before it can be a miss.
     late_session_settle: timedelta = Field(default=timedelta(seconds=30))
-    # After a restart the consumers catch up on records that arrived while down before timers fire.
-    startup_settle: timedelta = Field(default=timedelta(seconds=10))
+    # A record's recorded_at may lie this far past our clock (another system's skew); later ones are refused.
+    future_skew: timedelta = Field(default=timedelta(minutes=5))
+    # Retention in seconds (the kernel's convention). Prompts count for the rules' 120-day history window only;
+    # records at a session never heard of wait this long for it, then go.
+    prompt_retention: float = Field(default=120 * 86400.0, ge=120 * 86400)
+    orphan_retention: float = Field(default=30 * 86400.0, ge=86400)
     sweep_interval: timedelta = Field(default=timedelta(seconds=30), description="timer safety-net sweep")
     sweep_batch: int = Field(default=500, ge=1)
     consumer_batch_size: int = Field(default=2000, ge=1, le=20000,

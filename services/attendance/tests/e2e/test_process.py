@@ -36,7 +36,7 @@ def start_process(kafka_bootstrap: str, database_url: str, pg_schema: str, group
     env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "DATABASE_URL": database_url,
            "IOP_TOPIC_PREFIX": topics, "IOP_ENVIRONMENT": "development", "ATTENDANCE_DB_SCHEMA": pg_schema,
            "ATTENDANCE_GROUP_ID": group_id, "ATTENDANCE_HTTP_PORT": str(port), "ATTENDANCE_MISSED_GRACE": "PT2S",
-           "ATTENDANCE_LATE_SESSION_SETTLE": "PT1S", "ATTENDANCE_STARTUP_SETTLE": "PT1S",
+           "ATTENDANCE_LATE_SESSION_SETTLE": "PT1S",
            "ATTENDANCE_SWEEP_INTERVAL": "PT5S", "ATTENDANCE_API_TOKENS": json.dumps({"*": "ops-token"})}
     procs: list[subprocess.Popen[bytes]] = []
 

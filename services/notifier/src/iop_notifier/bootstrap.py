@@ -18,9 +18,11 @@ from iop_shared.deadletter_crypto import cipher_for
 from iop_shared.kafka import make_broker, wait_for_kafka
 from iop_shared.logging import get_logger
 from iop_shared.relay import OutboxRelay
+from iop_shared.retention import RetentionTimer
 
 from .adapters.embedded import EmbeddedChannel
 from .adapters.providers import Sender
+from .adapters.retention import purges
 from .adapters.smtp_email import SmtpEmail
 from .adapters.twilio_sms import TwilioSms
 from .entrypoints.consumers import subscribe_all
@@ -70,7 +72,9 @@ class Notifier:
         await self.broker.start()
         relay = OutboxRelay(s.database_url, s.db_schema, s.kafka_bootstrap_servers, poll_interval=0.5)
         self._tasks = [asyncio.create_task(relay.run(self.stop_event), name="outbox-relay"),
-                       asyncio.create_task(run_dispatcher(deps, self.stop_event), name="dispatcher")]
+                       asyncio.create_task(run_dispatcher(deps, self.stop_event), name="dispatcher"),
+                       asyncio.create_task(RetentionTimer.for_service(pool, deps.clock, s, purges(s)).run(
+                           self.stop_event), name="retention")]
         self._timers = Timers(deps)
         self._timers.start()
         log.info("notifier_started", sms=type(senders["sms"]).__name__, email=type(senders["email"]).__name__)

@@ -93,6 +93,10 @@ class Settings(BaseServiceSettings):
     clinic_open_hours: str = "mon-fri 08:00-18:00"  # clinic local time; days mon..sun, a range or a comma list
 
     inbound_retention_days: int = 90  # raw reply texts and embedded messages are purged after this
+    # Retention in seconds (the kernel's convention). The ledger is the audit of what went to whom and what caps
+    # count, so it outlasts the cap week; receipts only stop a provider's retry from applying twice.
+    ledger_retention: float = Field(default=90 * 86400.0, ge=8 * 86400)
+    webhook_retention: float = Field(default=7 * 86400.0, ge=3600)
     dispatch_batch: int = 200
     dispatch_concurrency: int = 32
     dispatch_poll_s: float = 1.0

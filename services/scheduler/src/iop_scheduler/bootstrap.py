@@ -19,8 +19,10 @@ from iop_shared.deadletter_crypto import cipher_for
 from iop_shared.kafka import make_broker, wait_for_kafka
 from iop_shared.logging import get_logger
 from iop_shared.relay import OutboxRelay
+from iop_shared.retention import RetentionTimer
 
 from .adapters.repository import Store
+from .adapters.retention import purges
 from .entrypoints.timers import DispatchTimer
 from .handlers import ingest
 from .handlers.deps import Deps
@@ -64,6 +66,8 @@ class Service:
         logging.getLogger("faststream.access.kafka").setLevel(logging.WARNING)
         if self.relay is not None:
             self.tasks.append(asyncio.create_task(self.relay.run(self.stop_event)))
+            retention = RetentionTimer.for_service(self.store.pool, self.deps.clock, s, purges(s))
+            self.tasks.append(asyncio.create_task(retention.run(self.stop_event)))
         self.timer.start()
         log.info("scheduler_started", schema=s.db_schema, group_id=s.group_id)
 

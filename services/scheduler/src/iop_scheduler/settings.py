@@ -54,6 +54,11 @@ class Settings(BaseServiceSettings):
     change_settle: Duration = timedelta(seconds=60)
     plan_horizon: Duration = timedelta(days=60)
 
+    # Retention in seconds (the kernel's convention): a finished plan row is kept this long after it expired (at
+    # the latest its session's start), at least the cap week; sessions this long after they ended.
+    plan_retention: float = Field(default=14 * 86400.0, ge=7 * 86400)
+    session_retention: float = Field(default=30 * 86400.0, gt=0)
+
     dispatch_batch: int = 5000
     sweep_interval: Duration = timedelta(seconds=15)
     dispatch_resolution: Duration = timedelta(milliseconds=200)
@@ -64,6 +69,14 @@ class Settings(BaseServiceSettings):
         if value.lower() not in WEEKDAYS:
             raise ValueError(f"weekly_day must be one of {', '.join(WEEKDAYS)}")
         return value.lower()
+
+    @model_validator(mode="after")
+    def _sessions_outlast_the_gap(self) -> Self:
+        # Planning looks back twice the gap for a patient's previous session; a purged one would make a
+        # returning patient's next session look like a first.
+        if self.session_retention < 2 * self.gap.total_seconds():
+            raise ValueError("SCHEDULER_SESSION_RETENTION must be at least twice SCHEDULER_GAP")
+        return self
 
     @model_validator(mode="after")
     def _tokens_are_real(self) -> Self:

@@ -18,10 +18,12 @@ from iop_shared.db import create_pool, migrate
 from iop_shared.deadletter_crypto import cipher_for
 from iop_shared.kafka import make_broker, wait_for_kafka
 from iop_shared.logging import get_logger
+from iop_shared.retention import RetentionTimer
 
 from .adapters.attendance import AttendanceClient
 from .adapters.changes import Broadcaster, ChangeListener, Clinics
 from .adapters.notifier import NotifierClient
+from .adapters.retention import purges
 from .entrypoints.consumers import subscribe
 from .entrypoints.timers import RefreshTimer
 from .entrypoints.views import render_live
@@ -77,6 +79,8 @@ class Service:
         if self.timers:
             self.timer = RefreshTimer(self.broadcaster.changed, s.refresh_interval)
             self.timer.start()
+            retention = RetentionTimer.for_service(self.pool, self.clock, s, purges(s))
+            self._tasks.append(asyncio.create_task(retention.run(self._stop)))
         log.info("dashboard_started", schema=s.db_schema, group_id=s.group_id)
 
     async def _start_kafka(self) -> None:

@@ -35,6 +35,9 @@ class Settings(BaseServiceSettings):
     timezone: TimeZoneName = Field(default="UTC", description="the clinic's zone: what 'today' and weeks mean")
     chart_weeks: int = Field(default=8, ge=1, le=52, description="weeks shown in the charts")
     missed_window_days: int = Field(default=7, ge=1, le=90, description="missed visits listed from this many days")
+    # Retention in seconds (the kernel's convention): what the charts and lists show, and closed items.
+    history_retention: float = Field(default=12 * 7 * 86400.0, gt=0)
+    closed_retention: float = Field(default=30 * 86400.0, ge=86400)
     list_limit: int = Field(default=100, ge=1, le=1000, description="rows per list on the page")
     attendance_url: str = Field(default="http://127.0.0.1:8003", description="the attendance service's base URL")
     # A bearer token of the attendance API (ATTENDANCE_API_TOKENS) valid for the clinics shown here.
@@ -67,6 +70,15 @@ class Settings(BaseServiceSettings):
             if not (self.oidc_issuer and self.oidc_client_id and self.oidc_client_secret):
                 raise ValueError("oidc_issuer, oidc_client_id and oidc_client_secret are required in "
                                  f"{self.environment}")
+        return self
+
+    @model_validator(mode="after")
+    def _history_covers_the_page(self) -> Self:
+        # A purge must never take what the charts or the missed-visit list still show.
+        shown = max(self.chart_weeks * 7 + 7, self.missed_window_days) * 86400
+        if self.history_retention < shown:
+            raise ValueError("DASHBOARD_HISTORY_RETENTION must cover DASHBOARD_CHART_WEEKS (plus a week) and "
+                             "DASHBOARD_MISSED_WINDOW_DAYS")
         return self
 
     @property

@@ -83,7 +83,7 @@ async def _run(spawn: Spawn, kafka_bootstrap: str, database_url: str, pg_schema:
         **common, "ATTENDANCE_HTTP_PORT": str(att_port), "ATTENDANCE_DB_SCHEMA": second_schema,
         "ATTENDANCE_GROUP_ID": f"{group_id}-att", "ATTENDANCE_API_TOKENS": json.dumps({"*": TOKEN}),
         "ATTENDANCE_MISSED_GRACE": "PT1S", "ATTENDANCE_LATE_SESSION_SETTLE": "PT1S",
-        "ATTENDANCE_STARTUP_SETTLE": "PT1S", "ATTENDANCE_SWEEP_INTERVAL": "PT2S"})
+        "ATTENDANCE_SWEEP_INTERVAL": "PT2S"})
     dash = spawn("iop_dashboard", {
         **common, "DASHBOARD_HTTP_PORT": str(dash_port), "DASHBOARD_DB_SCHEMA": pg_schema,
         "DASHBOARD_GROUP_ID": f"{group_id}-dash", "DASHBOARD_ATTENDANCE_URL": f"http://127.0.0.1:{att_port}",

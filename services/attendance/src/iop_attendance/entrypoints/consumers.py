@@ -20,6 +20,14 @@ def _bind(ctx: Context, apply: events.Apply) -> BatchHandler:
     return handler
 
 
+TOPICS = (SESSIONS, ATTENDANCE, CHECKINS, REMINDERS, PATIENTS)
+
+
+def groups(group_id: str) -> dict[str, str]:
+    """The consumer group of each subscribed topic, by topic name: what start-up waits on."""
+    return {topic.name: f"{group_id}.{topic.base_name}" for topic in TOPICS}
+
+
 def subscribe(broker: KafkaBroker, ctx: Context, group_id: str, dead_letters: DeadLetterPublisher,
               batch_size: int) -> None:
     """Sessions, attendance, check-ins, check-in prompts and patients, applied idempotently, in runs per partition.
@@ -38,6 +46,6 @@ def subscribe(broker: KafkaBroker, ctx: Context, group_id: str, dead_letters: De
     }
     bound = {apply: _bind(ctx, apply) for handlers in routes.values() for apply in handlers.values()}
     for topic, handlers in routes.items():
-        subscribe_events(broker, topic=topic, group_id=f"{group_id}.{topic.base_name}", dead_letters=dead_letters,
+        subscribe_events(broker, topic=topic, group_id=groups(group_id)[topic.name], dead_letters=dead_letters,
                          handlers={}, max_records=batch_size,
                          batch_handlers={ce_type: bound[apply] for ce_type, apply in handlers.items()})

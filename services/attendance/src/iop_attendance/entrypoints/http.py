@@ -70,9 +70,13 @@ def create_app(service: Service) -> FastAPI:
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-    async def _record(records: list[AttendanceIn], scope: str | None) -> Accepted:
+    async def _record(records: list[AttendanceIn], scope: str | None, *, batch: bool) -> Accepted:
         now = ctx().clock.now()
         events = [r.to_event(now) for r in records]
+        if (late := commands.future_dated(events, now + ctx().future_skew)) is not None:
+            loc: list[str | int] = ["body", "records", late, "recorded_at"] if batch else ["body", "recorded_at"]
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [{
+                "loc": loc, "msg": "recorded_at lies in the future", "type": "future_timestamp"}])
         try:
             clinics = await commands.clinics_of(ctx(), events, scope)
         except commands.UnknownSessionError as exc:
@@ -86,12 +90,12 @@ def create_app(service: Service) -> FastAPI:
     @app.post("/v1/attendance", status_code=202, response_model=Accepted, tags=["attendance"])
     async def record_one(body: AttendanceIn, scope: Scope) -> Accepted:
         """Record one attendance; published as iop.attendance.recorded.v1 and applied from the topic."""
-        return await _record([body], scope)
+        return await _record([body], scope, batch=False)
 
     @app.post("/v1/attendance/batch", status_code=202, response_model=Accepted, tags=["attendance"])
     async def record_batch(body: AttendanceBatch, scope: Scope) -> Accepted:
         """Record up to 500 attendances at once (all or none)."""
-        return await _record(body.records, scope)
+        return await _record(body.records, scope, batch=True)
 
     @app.get("/v1/flags", tags=["risk"])
     async def list_flags(scope: Scope, care_team_id: EntityId | None = None,

@@ -1,5 +1,7 @@
 """The missed-visit wake-up: one APScheduler job moved to the next due time, plus an interval sweep.
 
+No timer decides before the service's consumers have applied the backlog that waited at start (`release`).
+
 The timers themselves are rows in PostgreSQL (visits past their due time), so a restart or another replica
 loses nothing: the sweep claims due rows with FOR UPDATE SKIP LOCKED and catches up on what fell due while down.
 """
@@ -23,21 +25,29 @@ SWEEP = "attendance-sweep"
 class MissedVisitTimer:
     """Wakes the sweep at the next due visit and every `interval` as a safety net."""
 
-    def __init__(self, ctx: Context, interval: timedelta, batch: int, startup_settle: timedelta) -> None:
+    def __init__(self, ctx: Context, interval: timedelta, batch: int) -> None:
         self._ctx = ctx
         self._interval = interval
         self._batch = batch
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._next_wake: datetime | None = None
-        self._startup_settle = startup_settle
-        self._ready_at = datetime.now(UTC)
+        self._released = False
 
     def start(self) -> None:
-        self._ready_at = datetime.now(UTC) + self._startup_settle
-        self._scheduler.add_job(self._run, "interval", seconds=self._interval.total_seconds(), id=SWEEP,
-                                next_run_time=self._ready_at, coalesce=True, max_instances=1,
-                                misfire_grace_time=None)
+        """Start the scheduler; nothing is decided until `release` (the consumers have caught up)."""
         self._scheduler.start()
+
+    def release(self) -> None:
+        """The backlog seen at start is applied: sweep now and every interval from here on."""
+        self._released = True
+        self._scheduler.add_job(self._run, "interval", seconds=self._interval.total_seconds(), id=SWEEP,
+                                next_run_time=datetime.now(UTC), coalesce=True, max_instances=1,
+                                misfire_grace_time=None, replace_existing=True)
+
+    @property
+    def released(self) -> bool:
+        """Whether misses are decided yet (the handlers ask, and tests)."""
+        return self._released
 
     def stop(self) -> None:
         if self._scheduler.running:
@@ -48,13 +58,12 @@ class MissedVisitTimer:
         if self._next_wake is not None and self._next_wake <= at and self._next_wake > datetime.now(UTC):
             return
         self._next_wake = at
-        run_at = max(at, datetime.now(UTC), self._ready_at)
+        run_at = max(at, datetime.now(UTC))
         self._scheduler.add_job(self._run, "date", run_date=run_at, id=WAKE, replace_existing=True,
                                 coalesce=True, misfire_grace_time=None)
 
     async def _run(self) -> None:
-        if datetime.now(UTC) < self._ready_at:  # consumers are still catching up after a start
-            self.wake(self._ready_at)
+        if not self._released:  # consumers are still catching up: `release` sweeps everything due then
             return
         self._next_wake = None  # a handler may set an earlier one while this runs
         try:

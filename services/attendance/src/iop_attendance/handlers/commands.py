@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from iop_shared import outbox
@@ -31,6 +32,11 @@ class UnknownSessionError(LookupError):
     def __init__(self, index: int) -> None:
         super().__init__(index)
         self.index = index
+
+
+def future_dated(records: Sequence[AttendanceRecorded], limit: datetime) -> int | None:
+    """The index of the first record dated after `limit` (now plus the allowed clock skew), if any."""
+    return next((i for i, r in enumerate(records) if r.recorded_at > limit), None)
 
 
 async def clinics_of(ctx: Context, records: Sequence[AttendanceRecorded], scope: str | None) -> list[str]:

@@ -26,7 +26,11 @@ class Context:
     grace: timedelta
     consumer: str
     late_session_settle: timedelta = timedelta(0)
+    # How far a record's recorded_at may lie ahead of our clock (another system's skew) before it is refused.
+    future_skew: timedelta = timedelta(minutes=5)
     wake: Callable[[datetime], None] = field(default=lambda _: None)
+    # False until the consumers have applied the backlog seen at start: no miss is decided on a lagging view.
+    deciding: Callable[[], bool] = field(default=lambda: True)
 
     def envelope(self, data: Contract) -> Envelope[Contract]:
         return Envelope(data=data, source=SOURCE, time=self.clock.now())

@@ -13,7 +13,7 @@ from typing import TypeVar
 import asyncpg
 
 from iop_shared import outbox
-from iop_shared.contracts import Contract, Envelope
+from iop_shared.contracts import Contract, ContractError, Envelope
 from iop_shared.contracts.inbound import AttendanceRecorded, PatientUpserted, SessionCancelled, SessionUpserted
 from iop_shared.contracts.outbound import CheckinIntent, CheckinReceived, ReminderDue, ReminderPurpose
 from iop_shared.db import claim_events
@@ -79,10 +79,18 @@ async def attendance_recorded(conn: asyncpg.Connection, ctx: Context, envs: list
     """Records kept, visits settled, and every patient evaluated: attended hours change with any record."""
     await check_records(conn, envs)
     records = _data(envs, AttendanceRecorded)
+    _refuse_future(ctx, records)
     patients = {a.patient_id for _, a in records}
     await repo.lock_patients(conn, patients)
     out, _ = await settle(conn, ctx, await repo.record_attendance(conn, records, ctx.grace))
     return out + await evaluate_patients(conn, ctx, patients, locked=True)
+
+
+def _refuse_future(ctx: Context, records: list[tuple[str, AttendanceRecorded]]) -> None:
+    """A record dated past now + the allowed skew would override later ones: refused (a dead letter)."""
+    limit = ctx.clock.now() + ctx.future_skew
+    if any(a.recorded_at > limit for _, a in records):
+        raise ContractError("recorded_at: in the future beyond the allowed clock skew")
 
 
 async def checkin_received(conn: asyncpg.Connection, ctx: Context, envs: list[Envelope[Contract]]) -> list[

@@ -20,7 +20,7 @@ from .context import Context
 async def settle(conn: asyncpg.Connection, ctx: Context, visits: Iterable[Visit]) -> tuple[
         list[Envelope[Contract]], set[str]]:
     """Events for every visit that must now be missed or retracted, and the patients whose visits changed."""
-    now = ctx.clock.now()
+    now, deciding = ctx.clock.now(), ctx.deciding()
     out: list[Envelope[Contract]] = []
     missed: list[tuple[Visit, str, str]] = []
     retracted: list[Visit] = []
@@ -28,6 +28,8 @@ async def settle(conn: asyncpg.Connection, ctx: Context, visits: Iterable[Visit]
         assert v.due_at is not None
         action = decide(expected=v.expected, status=v.status, due=v.due_at, now=now,
                         missed=v.missed_visit_id is not None)
+        if action is VisitAction.miss and not deciding:
+            continue  # still catching up after a start: the sweep at release decides it on the full backlog
         if action is VisitAction.miss:
             visit_id = str(uuid.uuid4())
             env = ctx.envelope(VisitMissed(visit_id=visit_id, session_id=v.session_id, patient_id=v.patient_id,

@@ -1,11 +1,11 @@
-"""In-process timers (APScheduler): escalation, claim recovery and reconciliation, retention purge, queue depth.
+"""In-process timers (APScheduler): escalation, claim recovery and reconciliation, queue depth.
+
+Retention (reply texts included) runs on the kernel's batched retention timer (`adapters/retention.py`).
 
 Durable state lives in PostgreSQL; these jobs only wake the code that reads it, so any replica may run them.
 """
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -17,14 +17,6 @@ from iop_notifier.metrics import QUEUE_DEPTH
 from iop_shared.logging import get_logger
 
 log = get_logger(__name__)
-
-
-async def purge_retention(deps: Deps) -> None:
-    """Raw reply texts, embedded messages and unknown senders' numbers are kept only for the retention period."""
-    cutoff = deps.clock.now() - timedelta(days=deps.settings.inbound_retention_days)
-    await deps.pool.execute(Q["purge_inbound"], cutoff)
-    await deps.pool.execute(Q["purge_embedded"], cutoff)
-    await deps.pool.execute(Q["purge_senders"], cutoff)
 
 
 async def measure_queue(deps: Deps) -> None:
@@ -39,7 +31,6 @@ class Timers:
         self._scheduler.add_job(escalate_due, "interval", seconds=every, args=[deps], id="escalate")
         self._scheduler.add_job(measure_queue, "interval", seconds=every, args=[deps], id="queue_depth")
         self._scheduler.add_job(recover_claims, "interval", seconds=every, args=[deps], id="recover")
-        self._scheduler.add_job(purge_retention, "interval", hours=1, args=[deps], id="purge")
 
     def start(self) -> None:
         self._scheduler.start()

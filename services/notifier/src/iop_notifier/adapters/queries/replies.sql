@@ -21,15 +21,6 @@ WHERE l.recipient_id = $1 AND l.recipient_kind = 'patient' AND NOT r.is_reply AN
 ORDER BY l.claimed_at DESC
 LIMIT 1;
 
--- name: purge_inbound
-DELETE FROM inbound_messages WHERE received_at < $1;
-
--- name: purge_embedded
-DELETE FROM embedded_messages WHERE created_at < $1;
-
--- name: purge_senders
-DELETE FROM senders WHERE updated_at < $1;
-
 -- name: upsert_sender
 INSERT INTO senders (sender_id, phone, updated_at) VALUES ($1, $2, $3)
 ON CONFLICT (sender_id) DO UPDATE SET phone = EXCLUDED.phone, updated_at = EXCLUDED.updated_at;
