@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from collections.abc import MutableMapping
+import time
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 import structlog
@@ -35,6 +36,34 @@ def _redact(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMap
     return event_dict
 
 
+class ThirdPartyRateLimit(logging.Filter):
+    """At most `burst` lines per logger and message template per `interval` seconds from libraries.
+
+    A broker restart makes aiokafka log one reconnect error per connection attempt, thousands a minute; the first
+    lines say what happened, then one line per interval counts what was held back. Our own loggers pass untouched.
+    """
+
+    def __init__(self, burst: int = 5, interval: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.burst, self.interval, self.clock = burst, interval, clock
+        self._windows: dict[tuple[str, int, str], tuple[float, int]] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("iop_") or record.name == "root":
+            return True
+        key = (record.name, record.levelno, str(record.msg))
+        now = self.clock()
+        started, seen = self._windows.get(key, (now, 0))
+        if now - started >= self.interval:
+            held_back = max(0, seen - self.burst)
+            self._windows[key] = (now, 1)
+            if held_back:
+                record.msg = f"{record.msg} ({held_back} similar lines held back in the last {self.interval:.0f} s)"
+            return True
+        self._windows[key] = (started, seen + 1)
+        return seen < self.burst
+
+
 def configure_logging(service: str, level: str = "INFO") -> None:
     """JSON lines on stderr with the service name, redacted; also routes the stdlib loggers through it."""
     shared: list[Any] = [
@@ -54,6 +83,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(structlog.stdlib.ProcessorFormatter(
         processor=structlog.processors.JSONRenderer(), foreign_pre_chain=shared))
+    handler.addFilter(ThirdPartyRateLimit())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
