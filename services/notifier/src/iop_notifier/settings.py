@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 from typing import ClassVar, Self
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from iop_shared.settings import BaseServiceSettings
@@ -73,6 +73,13 @@ class Settings(BaseServiceSettings):
     # Policy (DOMAIN.md): quiet hours are the allowed local window, caps per patient for non-urgent texts.
     quiet_start: time = time(8, 0)
     quiet_end: time = time(21, 0)
+
+    @field_validator("quiet_end")
+    @classmethod
+    def _quiet_edges_differ(cls, end: time, info: ValidationInfo) -> time:
+        if info.data.get("quiet_start") == end:
+            raise ValueError("NOTIFIER_QUIET_START and NOTIFIER_QUIET_END must differ (equal means never or always)")
+        return end
     cap_per_day: int = 1
     cap_per_week: int = 3
     unknown_recipient_grace_s: float = 120.0  # wait this long for a patient upsert before suppressing

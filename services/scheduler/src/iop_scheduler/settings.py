@@ -6,7 +6,7 @@ import json
 from datetime import time, timedelta
 from typing import Annotated, ClassVar, Self
 
-from pydantic import BeforeValidator, Field, SecretStr, field_validator, model_validator
+from pydantic import BeforeValidator, Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
 from iop_shared.safety import check_token_map
@@ -48,6 +48,13 @@ class Settings(BaseServiceSettings):
     checkin_time: time = time(19, 0)
     quiet_start: time = time(8, 0)
     quiet_end: time = time(21, 0)
+
+    @field_validator("quiet_end")
+    @classmethod
+    def _quiet_edges_differ(cls, end: time, info: ValidationInfo) -> time:
+        if info.data.get("quiet_start") == end:
+            raise ValueError("SCHEDULER_QUIET_START and SCHEDULER_QUIET_END must differ (equal means never or always)")
+        return end
     cap_per_day: int = 1
     cap_per_week: int = 3
     urgent_within: Duration = timedelta(hours=48)

@@ -9,6 +9,7 @@ from typing import Annotated, Self
 
 from pydantic import AfterValidator, EmailStr, Field, HttpUrl, model_validator
 
+from ..quiet_hours import EQUAL_EDGES
 from .common import E164, Contract, EntityId, Revision, Timestamp, TimeZoneName
 from .lockscreen import LockScreenText
 
@@ -70,10 +71,16 @@ class AttendanceSource(StrEnum):
 
 
 class QuietHours(Contract):
-    """Local-time window in which messages may be sent: start inclusive, end exclusive."""
+    """Local-time window in which messages may be sent: start inclusive, end exclusive; may wrap midnight."""
 
     start: time
     end: time
+
+    @model_validator(mode="after")
+    def _edges_differ(self) -> Self:
+        if self.start == self.end:
+            raise ValueError(EQUAL_EDGES)
+        return self
 
 
 class ClinicUpserted(Contract):

@@ -5,17 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 
+from iop_shared.quiet_hours import AllowedWindow
 
-@dataclass(frozen=True)
-class QuietHours:
-    """The local window in which messages may go out: `start` inclusive, `end` exclusive."""
-
-    start: time = time(8, 0)
-    end: time = time(21, 0)
-
-    def __post_init__(self) -> None:
-        if self.start >= self.end:
-            raise ValueError("quiet hours: the allowed window must start before it ends (same day)")
+# The window in which messages may go out (start inclusive, end exclusive, may wrap midnight): the shared policy.
+QuietHours = AllowedWindow
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ def zone_of(patient: PatientRow, fallback: str) -> str:
 
 def policy_for(patient: PatientRow, policy: Policy) -> Policy:
     """The clinic's quiet-hours override, when it has one."""
-    if patient.quiet_start is None or patient.quiet_end is None or patient.quiet_start >= patient.quiet_end:
+    # A wrapping override (22:00-06:00) is honoured; an equal pair is refused at ingest, so only old rows hold one.
+    if patient.quiet_start is None or patient.quiet_end is None or patient.quiet_start == patient.quiet_end:
         return policy
     return replace(policy, quiet_hours=QuietHours(patient.quiet_start, patient.quiet_end))
 
