@@ -43,7 +43,7 @@ def _flag_ids(overview: dict[str, Any]) -> set[str]:
 
 
 @pytest.mark.e2e
-async def test_the_dashboard_refuses_strangers_scopes_by_clinic_and_records_the_signed_in_user(
+async def test_the_dashboard_refuses_strangers_other_clinics_and_forged_posts(
         spawn: Spawn, kafka_bootstrap: str, database_url: str, pg_schema: str, group_id: str, topics: str) -> None:
     url = await _start(spawn, kafka_bootstrap, database_url, pg_schema, group_id)
     now = datetime.now(UTC)
