@@ -125,3 +125,25 @@ async def test_forged_and_oversized_webhooks_are_refused_before_parsing(bases: d
                                  headers={**form, "X-Twilio-Signature": "Zm9yZ2Vk"})
     assert (oversized.status_code, multipart.status_code, forged.status_code) == (413, 415, 403)
     assert elapsed < 5 and all(PHONE not in r.text for r in (oversized, multipart, forged))
+
+
+async def test_clinical_words_in_clinic_data_are_refused_naming_the_field(bases: dict[str, str]) -> None:
+    # What would reach a lock screen: a session's place, a FHIR Location's display. Neither is echoed back.
+    start = "2030-01-07T17:00:00Z"
+    place = {"session_id": unique("s"), "clinic_id": "clinic-a", "program_id": "prog-1", "kind": "group",
+             "starts_at": start, "ends_at": "2030-01-07T20:00:00Z", "timezone": "America/New_York",
+             "attendees": ["p-1"], "revision": 1, "location": {"public_label": "Addiction Psychiatry Suite"}}
+    location = [{"actor": {"reference": "Location/l-1", "display": "Clínica de Adicciones"}, "status": "accepted"},
+                {"actor": {"reference": "Patient/p-1"}, "status": "accepted"}]
+    async with httpx.AsyncClient(timeout=10) as http:
+        session = await http.post(bases["scheduler"] + "/v1/sessions", headers=AUTH, json=place)
+        fhir = await http.post(bases["scheduler"] + "/fhir/r4/Appointment", headers=AUTH,
+                               json=_appointment(participant=location))
+        neutral = await http.post(bases["scheduler"] + "/v1/sessions", headers=AUTH,
+                                  json={**place, "session_id": unique("s"), "location": {"public_label": "Suite 210"}})
+    assert session.status_code == 422 and fhir.status_code == 422, (session.text, fhir.text)
+    assert [e["loc"] for e in session.json()["detail"]] == [["body", "location", "public_label"]]
+    assert fhir.json()["detail"][0]["loc"][:2] == ["body", "participant"]
+    for response in (session, fhir):
+        assert not {"addiction", "psychiatry", "adicciones"} & set(response.text.lower().replace('"', " ").split())
+    assert neutral.status_code == 202, neutral.text
