@@ -138,12 +138,13 @@ async def main(events: int, email_share: float, timeout: float, offered_rate: fl
             await asyncio.to_thread(migrate, database_url, schema, MIGRATIONS)
             await load_read_models(conn, schema, upserts)
             async with run_notifier(_settings(bootstrap, database_url, schema, providers.endpoints)):
-                started = time.time()
+                started, cpu, child_cpu = time.time(), time.process_time(), await providers.cpu_s()
                 due_of = await produce(bootstrap, patients, clinic, session_ids, offered_rate)
 
                 async def done() -> bool:
                     return await providers.count() >= events
                 await wait_for(done, timeout)
+                cpu, child_cpu = time.process_time() - cpu, await providers.cpu_s() - child_cpu
                 await asyncio.sleep(1.0)  # anything more (a duplicate) would arrive now
                 sms, mails = await providers.dump()
         finally:
@@ -159,6 +160,9 @@ async def main(events: int, email_share: float, timeout: float, offered_rate: fl
             "rate_per_s": round(len(arrivals) / max(finished - started, 1e-9), 1),
             "p50_due_to_provider_s": _quantile(latencies, 0.5), "p99_due_to_provider_s": _quantile(latencies, 0.99),
             "duplicates": len(recipients) - len(set(recipients)),
+            # CPU per message, which a busy machine changes less than the rate: notifier (+ producer), providers
+            "cpu_ms_per_msg": {"notifier_and_producer": round(1000 * cpu / max(1, len(arrivals)), 3),
+                               "providers": round(1000 * child_cpu / max(1, len(arrivals)), 3)},
             "measured_at": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
@@ -197,6 +201,6 @@ if __name__ == "__main__":
           f"{out['p50_due_to_provider_s']} s, p99 {out['p99_due_to_provider_s']} s; duplicates {out['duplicates']}; "
           f"raw Kafka round trip {out['raw_kafka_round_trip_per_s']}/s, ratio {out['ratio']}")
     detail = {k: out.pop(k) for k in ("p50_due_to_provider_s", "measured_at", "offered_rate_per_s",
-                                      "sms_accepted", "emails_accepted")}
+                                      "sms_accepted", "emails_accepted", "cpu_ms_per_msg")}
     print(json.dumps(detail))
     print(json.dumps(out))

@@ -2,7 +2,8 @@
 
 Real providers are other machines: in the notifier's process their servers would take its CPU, and the SMTP
 server's thread would make every socket write of the notifier wait for the GIL. The parent talks to the child
-over a pipe: "count" answers how many messages arrived, "dump" every arrival, "stop" ends it.
+over a pipe: "count" answers how many messages arrived, "cpu" its CPU seconds, "dump" every arrival, "stop"
+ends it.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ async def _serve(conn: Connection) -> None:
             command = await asyncio.to_thread(conn.recv)
             if command == "count":
                 conn.send(len(twilio.messages) + len(keep.mails))
+            elif command == "cpu":
+                conn.send(time.process_time())
             elif command == "dump":
                 conn.send(([(m.to, m.accepted_at) for m in twilio.messages], keep.mails))
             else:
@@ -77,6 +80,10 @@ class Providers:
 
     async def count(self) -> int:
         return int(await asyncio.to_thread(self._ask, "count"))
+
+    async def cpu_s(self) -> float:
+        """CPU seconds the providers' process has used so far."""
+        return float(await asyncio.to_thread(self._ask, "cpu"))
 
     async def dump(self) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
         """(sms: [(to, accepted_at)], email: [(rcpt, received_at)])."""
