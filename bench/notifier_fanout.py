@@ -1,10 +1,12 @@
 """Benchmark: N reminder.due events through real Kafka into the notifier, out to the Twilio fake and an SMTP server.
 
-Runs on private topics (IOP_TOPIC_PREFIX) and a private schema, with the notifier in this process and no SMS
-rate limit. Measures messages per second and the p99 from publishing an event to the provider accepting it.
-The last line is one JSON object.
+Runs on private topics (IOP_TOPIC_PREFIX) and a private schema, with the notifier in this process, the
+providers in another (bench/providers_proc.py) and no SMS rate limit. Each reminder is due the moment it is
+published; measures messages per second, p50/p99 from `due_at` to the provider accepting it, duplicates, and
+the raw Kafka round trip of the same run. The last line is one JSON object.
 
-    uv run python bench/notifier_fanout.py [--events 20000] [--email-share 0.25]
+    uv run python bench/notifier_fanout.py [--events 20000] [--email-share 0.25]     # a burst, all due at once
+    uv run python bench/notifier_fanout.py --offered-rate 1000 --duration 60          # the latency target
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ from aiokafka.admin import AIOKafkaAdminClient
 PREFIX = f"bench{uuid.uuid4().hex[:8]}."
 os.environ["IOP_TOPIC_PREFIX"] = PREFIX  # before any topic name is read
 
+from providers_proc import Endpoints, Providers  # noqa: E402
+from rawkafka import raw_round_trip  # noqa: E402
+
 from iop_devkit.notifier import builders as b  # noqa: E402
 from iop_devkit.notifier.runner import run_notifier  # noqa: E402
-from iop_devkit.notifier.smtp import SmtpCapture  # noqa: E402
-from iop_devkit.notifier.twilio_fake import TwilioFake, free_port  # noqa: E402
+from iop_devkit.notifier.twilio_fake import free_port  # noqa: E402
 from iop_notifier.adapters.sql import Q  # noqa: E402
 from iop_notifier.bootstrap import MIGRATIONS  # noqa: E402
 from iop_notifier.settings import Settings  # noqa: E402
@@ -36,25 +40,31 @@ from iop_shared.contracts.cloudevents import Envelope, encode  # noqa: E402
 from iop_shared.contracts.common import Contract  # noqa: E402
 from iop_shared.contracts.inbound import ClinicUpserted, PatientUpserted, SessionUpserted  # noqa: E402
 from iop_shared.contracts.topics import TOPICS  # noqa: E402
-from iop_shared.db import migrate  # noqa: E402
+from iop_shared.db import migrate, pg_durable  # noqa: E402
 from iop_shared.kafka import provision_topics  # noqa: E402
 
 
-async def produce(bootstrap: str, envelopes: Sequence[Envelope[Contract]]) -> dict[str, float]:
-    """Publish everything without waiting per message; returns each event's publish time by id."""
+async def produce(bootstrap: str, patients: Sequence[tuple[str, str, str]], clinic: str, sessions: list[str],
+                  offered_rate: float) -> dict[str, float]:
+    """Publish one reminder per patient, due the moment it is published (all at once, or `offered_rate` a second);
+    returns each address's due time."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5)
     await producer.start()
-    sent_at: dict[str, float] = {}
+    due_of: dict[str, float] = {}
+    started = time.monotonic()
     try:
         futures = []
-        for env in envelopes:
+        for i, (pid, phone, mail) in enumerate(patients):
+            if offered_rate and i % 10 == 0:  # paced in steps of ten: the schedule, not the producer, sets the rate
+                await asyncio.sleep(max(0.0, started + i / offered_rate - time.monotonic()))
+            env = b.reminder(pid, clinic, [sessions[i % len(sessions)]])
+            due_of[phone] = due_of[mail] = env.data.due_at.timestamp()
             rec = encode(env)
-            sent_at[env.id] = time.time()
             futures.append(await producer.send(rec.topic, rec.value, key=rec.key, headers=rec.headers))
         await asyncio.gather(*futures)
     finally:
         await producer.stop()
-    return sent_at
+    return due_of
 
 
 async def load_read_models(conn: asyncpg.Connection, schema: str, upserts: list[Envelope[Contract]]) -> None:
@@ -88,7 +98,24 @@ async def wait_for(check, timeout: float) -> bool:  # type: ignore[no-untyped-de
     return False
 
 
-async def main(events: int, email_share: float, timeout: float) -> dict[str, object]:
+def _settings(bootstrap: str, database_url: str, schema: str, p: Endpoints) -> Settings:
+    port = free_port()
+    return Settings.model_validate({
+        "IOP_ENVIRONMENT": "development", "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "DATABASE_URL": database_url,
+        "db_schema": schema, "group_id": f"bench-{uuid.uuid4().hex[:8]}", "http_port": port,
+        "public_base_url": f"http://127.0.0.1:{port}", "twilio_account_sid": p.account_sid,
+        "twilio_auth_token": p.auth_token, "twilio_messaging_service_sid": "MG" + "1" * 32,
+        "twilio_api_base_url": p.twilio_base_url, "sms_rate_per_second": 0, "smtp_host": "127.0.0.1",
+        "smtp_port": p.smtp_port, "embedded_token": "bench-token-123456", "admin_token": "bench-admin-123456",
+        "triage_token": "bench-triage-123456", "log_level": "WARNING", "run_migrations": False,
+        "dispatch_batch": 500, "dispatch_concurrency": 64, "dispatch_poll_s": 0.2})
+
+
+def _quantile(values: list[float], q: float) -> float | None:
+    return round(values[min(len(values) - 1, int(len(values) * q))], 3) if values else None
+
+
+async def main(events: int, email_share: float, timeout: float, offered_rate: float) -> dict[str, object]:
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
     database_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:15432/iop")
     await provision_topics(bootstrap)
@@ -103,60 +130,39 @@ async def main(events: int, email_share: float, timeout: float) -> dict[str, obj
         upserts.append(b.patient(pid, clinic, phone_number=None if email_only else phone, email=mail,
                                  channels=("email",) if email_only else ("sms", "email")))
     upserts += sessions
-    reminders = [b.reminder(pid, clinic, [sessions[i % len(sessions)].data.session_id])
-                 for i, (pid, _, _) in enumerate(patients)]
+    session_ids = [s.data.session_id for s in sessions]
+    with Providers() as providers:
+        conn = await asyncpg.connect(database_url)
+        try:
+            # The read models are set up directly (not measured); only reminder.due events go through Kafka.
+            await asyncio.to_thread(migrate, database_url, schema, MIGRATIONS)
+            await load_read_models(conn, schema, upserts)
+            async with run_notifier(_settings(bootstrap, database_url, schema, providers.endpoints)):
+                started, cpu, child_cpu = time.time(), time.process_time(), await providers.cpu_s()
+                due_of = await produce(bootstrap, patients, clinic, session_ids, offered_rate)
 
-    port = free_port()
-    async with TwilioFake() as twilio:
-        with SmtpCapture() as smtp:
-            settings = Settings.model_validate({
-                "IOP_ENVIRONMENT": "development", "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "DATABASE_URL": database_url,
-                "db_schema": schema, "group_id": f"bench-{uuid.uuid4().hex[:8]}", "http_port": port,
-                "public_base_url": f"http://127.0.0.1:{port}", "twilio_account_sid": twilio.account_sid,
-                "twilio_auth_token": twilio.auth_token, "twilio_messaging_service_sid": "MG" + "1" * 32,
-                "twilio_api_base_url": twilio.base_url, "sms_rate_per_second": 0, "smtp_host": "127.0.0.1",
-                "smtp_port": smtp.port, "embedded_token": "bench-token-123456", "admin_token": "bench-admin-123456",
-                "triage_token": "bench-triage-123456",
-                "log_level": "WARNING",
-                "dispatch_batch": 500, "dispatch_concurrency": 64, "dispatch_poll_s": 0.2,
-                "run_migrations": False})
-            pool = await asyncpg.connect(database_url)
-            try:
-                # The read models are set up directly (not measured); only reminder.due events go through Kafka.
-                await asyncio.to_thread(migrate, database_url, schema, MIGRATIONS)
-                await load_read_models(pool, schema, upserts)
-                async with run_notifier(settings):
-                    started = time.time()
-                    sent_at = await produce(bootstrap, reminders)
-
-                    async def done() -> bool:
-                        return len(twilio.messages) + len(smtp.mails) >= events
-                    await wait_for(done, timeout)
-                    await asyncio.sleep(1.0)  # anything more (a duplicate) would arrive now
-                    stages_sql = ("SELECT min(r.received_at) AS first_in, max(r.received_at) AS last_in, "
-                                  "max(l.claimed_at) AS last_claim FROM requests r "
-                                  "LEFT JOIN ledger l ON l.request_id = r.id")
-                    stages = await pool.fetchrow(stages_sql)
-                    assert stages is not None
-            finally:
-                await pool.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-                await pool.close()
-            by_phone = {phone: rem.id for (pid, phone, _), rem in zip(patients, reminders, strict=True)}
-            by_mail = {mail: rem.id for (pid, _, mail), rem in zip(patients, reminders, strict=True)}
-            latencies = [m.accepted_at - sent_at[by_phone[m.to]] for m in twilio.messages]
-            latencies += [m.received_at - sent_at[by_mail[m.rcpt[0]]] for m in smtp.mails]
-            recipients = [m.to for m in twilio.messages] + [m.rcpt[0] for m in smtp.mails]
-            finished = max([m.accepted_at for m in twilio.messages] + [m.received_at for m in smtp.mails])
-            sms, emails = len(twilio.messages), len(smtp.mails)
+                async def done() -> bool:
+                    return await providers.count() >= events
+                await wait_for(done, timeout)
+                cpu, child_cpu = time.process_time() - cpu, await providers.cpu_s() - child_cpu
+                await asyncio.sleep(1.0)  # anything more (a duplicate) would arrive now
+                sms, mails = await providers.dump()
+        finally:
+            await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            await conn.close()
     await _drop_topics(bootstrap)
-    latencies.sort()
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else float("nan")
-    return {"bench": "notifier_fanout", "events": events, "sms_accepted": sms, "emails_accepted": emails,
+    arrivals = sms + mails
+    latencies = sorted(at - due_of[to] for to, at in arrivals)
+    recipients = [to for to, _ in arrivals]
+    finished = max((at for _, at in arrivals), default=started)
+    return {"bench": "notifier_fanout", "events": events, "offered_rate_per_s": offered_rate or None,
+            "sms_accepted": len(sms), "emails_accepted": len(mails),
+            "rate_per_s": round(len(arrivals) / max(finished - started, 1e-9), 1),
+            "p50_due_to_provider_s": _quantile(latencies, 0.5), "p99_due_to_provider_s": _quantile(latencies, 0.99),
             "duplicates": len(recipients) - len(set(recipients)),
-            "rate_per_s": round((sms + emails) / (finished - started), 1), "p99_s": round(p99, 3),
-            "p50_s": round(latencies[len(latencies) // 2], 3) if latencies else None,
-            "consumed_in_s": round((stages["last_in"] - stages["first_in"]).total_seconds(), 1),
-            "last_claim_after_last_consumed_s": round((stages["last_claim"] - stages["last_in"]).total_seconds(), 1),
+            # CPU per message, which a busy machine changes less than the rate: notifier (+ producer), providers
+            "cpu_ms_per_msg": {"notifier_and_producer": round(1000 * cpu / max(1, len(arrivals)), 3),
+                               "providers": round(1000 * child_cpu / max(1, len(arrivals)), 3)},
             "measured_at": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
@@ -169,13 +175,32 @@ async def _drop_topics(bootstrap: str) -> None:
         await admin.close()
 
 
+async def run(args: argparse.Namespace) -> dict[str, object]:
+    """The notifier's run, then the raw Kafka round trip on the same machine, and their ratio."""
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
+    durable = await pg_durable(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:15432/iop"))
+    print(f"PostgreSQL durable (fsync, synchronous_commit, full_page_writes): {durable}", flush=True)
+    events = int(args.offered_rate * args.duration) if args.offered_rate else args.events
+    result = await main(events, args.email_share, args.timeout, args.offered_rate)
+    raw = await raw_round_trip(bootstrap, args.raw_records)
+    result |= {"raw_kafka_round_trip_per_s": round(raw), "ratio": round(float(result["rate_per_s"]) / raw, 4),  # type: ignore[arg-type]
+               "pg_durable": durable}
+    return result
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--events", type=int, default=20_000, help="a burst of this many, all due at once")
+    parser.add_argument("--offered-rate", type=float, default=0.0, help="events/s offered, for --duration seconds")
+    parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--email-share", type=float, default=0.25)
-    parser.add_argument("--timeout", type=float, default=600)
-    args = parser.parse_args()
-    result = asyncio.run(main(args.events, args.email_share, args.timeout))
-    detail = {k: result.pop(k) for k in ("p50_s", "measured_at", "consumed_in_s", "last_claim_after_last_consumed_s")}
+    parser.add_argument("--timeout", type=float, default=150)
+    parser.add_argument("--raw-records", type=int, default=200_000)
+    out = asyncio.run(run(parser.parse_args()))
+    print(f"durability: pg_durable={out['pg_durable']}; rate {out['rate_per_s']}/s; due-to-provider p50 "
+          f"{out['p50_due_to_provider_s']} s, p99 {out['p99_due_to_provider_s']} s; duplicates {out['duplicates']}; "
+          f"raw Kafka round trip {out['raw_kafka_round_trip_per_s']}/s, ratio {out['ratio']}")
+    detail = {k: out.pop(k) for k in ("p50_due_to_provider_s", "measured_at", "offered_rate_per_s",
+                                      "sms_accepted", "emails_accepted", "cpu_ms_per_msg")}
     print(json.dumps(detail))
-    print(json.dumps(result))
+    print(json.dumps(out))

@@ -29,6 +29,7 @@ from .entrypoints.consumers import subscribe_all
 from .entrypoints.timers import Timers
 from .handlers.deps import Deps
 from .handlers.dispatch import run_dispatcher
+from .handlers.lanes import URGENT_CONCURRENCY
 from .settings import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -59,7 +60,9 @@ class Notifier:
         s = self.settings
         if s.run_migrations:
             await asyncio.to_thread(migrate, s.database_url, s.db_schema, MIGRATIONS)
-        pool = await create_pool(s.database_url, s.db_schema, max_size=max(10, s.dispatch_concurrency + 4))
+        # The urgent lane has connections of its own: a page never waits for one behind a routine burst.
+        size = max(10, s.dispatch_concurrency + 4) + URGENT_CONCURRENCY
+        pool = await create_pool(s.database_url, s.db_schema, max_size=size)
         senders = make_senders(s, EmbeddedChannel(pool, self.clock))
         self.deps = deps = Deps(settings=s, pool=pool, clock=self.clock, senders=senders)
         self._producer = AIOKafkaProducer(bootstrap_servers=s.kafka_bootstrap_servers, acks="all",

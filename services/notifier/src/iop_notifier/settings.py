@@ -59,6 +59,7 @@ class Settings(BaseServiceSettings):
     smtp_start_tls: bool = False
     smtp_validate_certs: bool = True
     smtp_allow_plaintext: bool = False  # production refuses SMTP without TLS unless this says so explicitly
+    smtp_pool_size: int = Field(default=8, ge=1)  # SMTP connections kept open and reused, mail after mail
     email_from: str = "reminders@example.org"
 
     embedded_token: SecretStr = SecretStr("dev-token")  # bearer token of POST /embedded/inbound

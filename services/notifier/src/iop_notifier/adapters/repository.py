@@ -102,6 +102,10 @@ class NewRequest:
     expires_at: datetime | None = None
 
 
+def patient_state(r: asyncpg.Record) -> PatientState:
+    return _patient(r)
+
+
 def _patient(r: asyncpg.Record) -> PatientState:
     return PatientState(r["patient_id"], r["clinic_id"], r["phone"], r["email"], ZoneInfo(r["timezone"]),
                         r["locale"], tuple(r["channels"]), r["consent_sms"], r["consent_email"],
@@ -125,8 +129,10 @@ async def patients_by_phone(conn: Conn, phone: str) -> list[PatientState]:
 
 async def clinic(conn: Conn, clinic_id: str | None) -> ClinicState | None:
     r = await conn.fetchrow(Q["clinic"], clinic_id) if clinic_id else None
-    if r is None:
-        return None
+    return clinic_state(r) if r is not None else None
+
+
+def clinic_state(r: asyncpg.Record) -> ClinicState:
     window = AllowedWindow(r["quiet_start"], r["quiet_end"]) if r["quiet_start"] and r["quiet_end"] else None
     return ClinicState(r["clinic_id"], r["public_name"], r["callback_phone"], ZoneInfo(r["timezone"]),
                        r["default_locale"], window)
@@ -148,9 +154,11 @@ class SessionState:
 
 
 async def sessions(conn: Conn, session_ids: Sequence[str]) -> list[SessionState]:
-    rows = await conn.fetch(Q["sessions"], list(session_ids))
-    return [SessionState(SessionFacts(r["starts_at"], r["place_label"], r["telehealth"]), r["cancelled"])
-            for r in rows]
+    return [session_state(r) for r in await conn.fetch(Q["sessions"], list(session_ids))]
+
+
+def session_state(r: asyncpg.Record) -> SessionState:
+    return SessionState(SessionFacts(r["starts_at"], r["place_label"], r["telehealth"]), r["cancelled"])
 
 
 async def insert_request(conn: Conn, req: NewRequest) -> int | None:
@@ -165,8 +173,10 @@ async def insert_request(conn: Conn, req: NewRequest) -> int | None:
 
 async def request_for_update(conn: Conn, request_id: int) -> RequestRow | None:
     r = await conn.fetchrow(Q["request_for_update"], request_id)
-    if r is None:
-        return None
+    return request_row(r) if r is not None else None
+
+
+def request_row(r: asyncpg.Record) -> RequestRow:
     return RequestRow(
         r["id"], r["source_event_id"], r["recipient_kind"], r["recipient_id"], r["purpose"], r["clinic_id"],
         tuple(r["session_ids"]), r["urgent"], r["is_reply"],

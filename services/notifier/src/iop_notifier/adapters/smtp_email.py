@@ -14,6 +14,7 @@ from iop_notifier.settings import Settings
 from iop_shared.contracts.outbound import NotificationChannel, ReasonCode
 
 from .providers import Accepted, Lookup, Outgoing, ProviderAmbiguous, ProviderRejected, Undecidable
+from .smtp_pool import SmtpPool
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -35,6 +36,7 @@ def is_ambiguous(exc: BaseException) -> bool:
 class SmtpEmail:
     def __init__(self, settings: Settings) -> None:
         self._s = settings
+        self._pool = SmtpPool(settings)
 
     def _build(self, out: Outgoing) -> EmailMessage:
         msg = EmailMessage()
@@ -57,11 +59,8 @@ class SmtpEmail:
                 with attempt:
                     started = time.perf_counter()
                     try:
-                        await aiosmtplib.send(
-                            msg, hostname=s.smtp_host, port=s.smtp_port, username=s.smtp_username,
-                            password=s.smtp_password.get_secret_value() if s.smtp_password else None,
-                            use_tls=s.smtp_use_tls, start_tls=s.smtp_start_tls,
-                            validate_certs=s.smtp_validate_certs, timeout=s.provider_timeout_s)
+                        async with self._pool.connection() as client:
+                            await client.send_message(msg)
                     finally:
                         PROVIDER_LATENCY.labels("smtp").observe(time.perf_counter() - started)
         except Exception as exc:
@@ -82,4 +81,4 @@ class SmtpEmail:
         return None
 
     async def close(self) -> None:
-        return None
+        await self._pool.close()

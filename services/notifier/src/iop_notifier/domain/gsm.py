@@ -8,6 +8,7 @@ BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿"
     "abcdefghijklmnopqrstuvwxyzäöñüà")
 EXTENDED = frozenset("^{}\\[~]|€\f")  # each costs two septets
+GSM7 = BASIC | EXTENDED
 SEGMENT = 160
 _REPLACEMENTS = {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...", "\u00a0": " "}
 
@@ -23,6 +24,8 @@ def septets(text: str) -> int:
 
 def to_gsm7(text: str) -> str:
     """Replace characters outside GSM-7 (á, í, ó, ú, curly quotes...) so a message stays one encoding."""
+    if GSM7.issuperset(text):  # the common case, once per message on the send path: nothing to replace
+        return text
     out = []
     for c in text:
         c = _REPLACEMENTS.get(c, c)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import Any
 
 import asyncpg
 
@@ -26,6 +27,7 @@ class Deps:
     senders: dict[str, Sender]  # by channel: sms, email
     wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     sender_key: bytes | None = None  # the HMAC key of sender ids, read once from the database
+    marks: Any = None  # handlers.marks.Marks: the batched send records, made on first use
 
     def policy(self, window: AllowedWindow | None = None) -> Policy:
         s = self.settings

@@ -26,23 +26,31 @@ from .planning import Plan, plan_request
 from .sending import send_claimed
 
 log = get_logger(__name__)
+URGENT_CONCURRENCY = 16  # the urgent lane's own pool of provider calls (pages, crisis replies)
 
 
-async def dispatch_due(deps: Deps) -> int:
-    """Lease a batch of due notifications and process them concurrently; return how many."""
+async def dispatch_due(deps: Deps, lane: bool | None = None) -> int:
+    """Lease a batch of due notifications and process them concurrently; return how many.
+
+    `lane` True leases only urgent requests and replies, False only routine ones, None both."""
     now = deps.clock.now()
-    rows = await deps.pool.fetch(Q["lease_due"], now, deps.settings.lease_s, deps.settings.dispatch_batch)
-    gate = asyncio.Semaphore(deps.settings.dispatch_concurrency)
+    rows = await deps.pool.fetch(Q["lease_lane"], now, deps.settings.lease_s, deps.settings.dispatch_batch, lane)
+    gate = asyncio.Semaphore(deps.settings.dispatch_concurrency if lane is not True else URGENT_CONCURRENCY)
 
     async def one(request_id: int) -> None:
         async with gate:
-            try:
-                await process(deps, request_id)
-            except Exception:  # the lease expires and the request is tried again
-                log.exception("dispatch_failed", request_id=request_id)
+            await guarded(deps, request_id)
 
     await asyncio.gather(*(one(r["id"]) for r in rows))
     return len(rows)
+
+
+async def guarded(deps: Deps, request_id: int) -> None:
+    """`process`, a failure logged: the lease expires and the request is tried again."""
+    try:
+        await process(deps, request_id)
+    except Exception:
+        log.exception("dispatch_failed", request_id=request_id)
 
 
 async def process(deps: Deps, request_id: int) -> None:
@@ -132,15 +140,7 @@ async def _absorbs_others(conn: repo.Conn, req: repo.RequestRow, now: datetime) 
 
 
 async def run_dispatcher(deps: Deps, stop: asyncio.Event) -> None:
-    """Dispatch whenever woken (new work) or every poll interval (deferred work coming due)."""
-    while not stop.is_set():
-        deps.wakeup.clear()
-        try:
-            if await dispatch_due(deps) >= deps.settings.dispatch_batch:
-                continue
-        except Exception:
-            log.exception("dispatcher_error")
-        waiters = [asyncio.ensure_future(deps.wakeup.wait()), asyncio.ensure_future(stop.wait())]
-        await asyncio.wait(waiters, timeout=deps.settings.dispatch_poll_s, return_when=asyncio.FIRST_COMPLETED)
-        for w in waiters:
-            w.cancel()
+    """The routine and the urgent lane (handlers/lanes.py), until `stop`."""
+    from .lanes import run_lanes  # the lanes build on this module
+
+    await run_lanes(deps, stop)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
@@ -19,7 +19,7 @@ from iop_shared.contracts.inbound import (
 )
 from iop_shared.contracts.outbound import ReasonCode, ReminderDue, VisitMissed, VisitMissedRetracted
 from iop_shared.contracts.tenancy import check_event_clinic, require_publisher, same_clinic
-from iop_shared.db import claim_event
+from iop_shared.db import claim_event, claim_events
 
 from . import events, paging
 from .deps import CONSUMER, Deps
@@ -105,6 +105,20 @@ async def on_reminder(deps: Deps, env: Envelope[ReminderDue]) -> None:
                 source_event_id=r.reminder_id, recipient_kind="patient", recipient_id=r.patient_id,
                 purpose=r.purpose.value, received_at=deps.clock.now(), not_before=r.due_at, clinic_id=r.clinic_id,
                 session_ids=r.session_ids, urgent=r.urgent, expires_at=r.expires_at))
+    deps.wake()
+
+
+async def on_reminders(deps: Deps, envs: Sequence[Envelope[ReminderDue]]) -> None:
+    """A partition's run of reminders: one inbox claim and one insert for all of them, in one transaction."""
+    async with deps.pool.acquire() as conn, conn.transaction():
+        fresh = await claim_events(conn, CONSUMER, [e.id for e in envs])
+        new = [e.data for e in envs if e.id in fresh]
+        if new:
+            await conn.fetch(
+                Q["insert_requests"], [r.reminder_id for r in new], [r.patient_id for r in new],
+                [r.purpose.value for r in new], [r.clinic_id for r in new],
+                [json.dumps(list(r.session_ids)) for r in new], [r.urgent for r in new],
+                [r.expires_at for r in new], deps.clock.now(), [r.due_at for r in new])
     deps.wake()
 
 

@@ -40,6 +40,23 @@ async def plan_request(conn: repo.Conn, deps: Deps, req: repo.RequestRow, now: d
     patient = await repo.patient(conn, req.recipient_id)
     clinic = await repo.clinic(conn, req.clinic_id or (patient.clinic_id if patient else None))
     known = await repo.sessions(conn, req.session_ids)
+    prior = await repo.prior_capped_sends(conn, req.recipient_id, now - timedelta(days=8))
+    return plan_patient(deps, req, now, Facts(patient, clinic, known, prior))
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the read models say about one patient request (fetched one by one or for a whole batch)."""
+
+    patient: repo.PatientState | None
+    clinic: repo.ClinicState | None
+    known: list[repo.SessionState]
+    prior: list[datetime]
+
+
+def plan_patient(deps: Deps, req: repo.RequestRow, now: datetime, facts: Facts) -> Plan | None:
+    """The policy's decision for a patient request from its facts: no I/O, so a batch decides in one pass."""
+    patient, clinic, known = facts.patient, facts.clinic, facts.known
     if patient is None or clinic is None or (req.purpose in NEEDS_SESSIONS and len(known) < len(req.session_ids)):
         if _waiting(req, deps, now):
             return None
@@ -56,8 +73,7 @@ async def plan_request(conn: repo.Conn, deps: Deps, req: repo.RequestRow, now: d
         purpose=req.purpose, urgent=req.urgent, bypass_quiet_hours=req.is_reply, expires_at=req.expires_at,
         session_starts=[s.facts.starts_at for s in live] if req.purpose in DEADLINE_AT_START else [],
         sessions_cancelled=bool(known) and not live, exclude_channels=req.exclude_channels)
-    prior = await repo.prior_capped_sends(conn, req.recipient_id, now - timedelta(days=8))
-    decision = decide(request, recipient, now, prior, deps.policy(clinic.window))
+    decision = decide(request, recipient, now, facts.prior, deps.policy(clinic.window))
     if not isinstance(decision, Send):
         return Plan(decision)
     variables = session_variables(req, clinic, patient, known)

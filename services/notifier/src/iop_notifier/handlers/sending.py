@@ -17,6 +17,7 @@ from iop_shared.logging import get_logger
 
 from . import events
 from .deps import Deps
+from .marks import SentItem, marks_of
 from .webhooks import apply_early
 
 log = get_logger(__name__)
@@ -26,7 +27,8 @@ async def send_claimed(deps: Deps, req: repo.RequestRow, out: Outgoing) -> None:
     """Start the provider call if the claim is still ours, then record sent, failed or unknown."""
     # Rate-limit waits come before the start is recorded: a crash while waiting leaves a claim never started.
     await deps.senders[out.channel].pace(out)
-    if await deps.pool.fetchval(Q["start_call"], out.notification_id, out.attempt) is None:
+    marks = marks_of(deps)
+    if not await marks.start.submit(out):
         log.info("claim_taken_over_not_sent", notification_id=out.notification_id)
         return
     try:
@@ -40,9 +42,8 @@ async def send_claimed(deps: Deps, req: repo.RequestRow, out: Outgoing) -> None:
     except ProviderRejected as exc:
         await record_failure(deps, req, out, exc)
         return
-    async with deps.pool.acquire() as conn, conn.transaction():
-        if not await record_sent(conn, deps, req.id, out.notification_id, accepted, deps.clock.now()):
-            log.error("sent_after_claim_was_settled", notification_id=out.notification_id)
+    if not await marks.sent.submit(SentItem(req, out, accepted)):  # batched with the other senders' records
+        log.error("sent_after_claim_was_settled", notification_id=out.notification_id)
 
 
 async def record_sent(conn: repo.Conn, deps: Deps, request_id: int, notification_id: str, accepted: Accepted,

@@ -42,6 +42,14 @@ def clinic(clinic_id: str, *, zone: str = "America/New_York", quiet: tuple[time,
                     source=clinic_source(clinic_id, "test"))
 
 
+def always_quiet() -> tuple[time, time]:
+    """A quiet-hours override that allows one second a day (03:00:00): in effect always quiet.
+
+    Equal start and end are refused at ingest (they could mean never or always), so "never" is a tiny window.
+    """
+    return time(3, 0), time(3, 0, 1)
+
+
 def all_day() -> tuple[time, time]:
     """A quiet-hours override that allows every minute, so tests do not depend on the hour they run."""
     return time(0, 0), time(23, 59, 59)

@@ -47,3 +47,15 @@ SELECT id, purpose, source_event_id, recipient_kind FROM requests
 WHERE recipient_id = $1 AND id <> $2 AND state IN ('pending', 'leased') AND NOT urgent AND NOT is_reply
   AND not_before <= $3
 FOR UPDATE SKIP LOCKED;
+
+-- name: insert_requests
+-- A partition's run of reminders in one statement (the rows of insert_request, column by column).
+INSERT INTO requests (source_event_id, recipient_kind, recipient_id, purpose, clinic_id, session_ids, urgent,
+                      is_reply, expires_at, received_at, not_before)
+SELECT u.source_event_id, 'patient', u.recipient_id, u.purpose, u.clinic_id,
+       ARRAY(SELECT jsonb_array_elements_text(u.session_ids)), u.urgent, false, u.expires_at, $8, u.not_before
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::bool[], $7::timestamptz[],
+            $9::timestamptz[]) AS u(source_event_id, recipient_id, purpose, clinic_id, session_ids, urgent,
+                                     expires_at, not_before)
+ON CONFLICT (source_event_id, recipient_id) DO NOTHING
+RETURNING id;
