@@ -12,8 +12,8 @@ from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
 from iop_shared.clock import Clock, SystemClock
-from iop_shared.consumer import DeadLetterPublisher, Handler, subscribe_events
-from iop_shared.contracts.topics import CHECKINS, CLINICS, PATIENTS, SESSIONS
+from iop_shared.consumer import BatchHandler, DeadLetterPublisher, Handler, subscribe_events
+from iop_shared.contracts.topics import CHECKINS, CLINICS, PATIENTS, SESSIONS, Topic
 from iop_shared.db import create_pool, migrate
 from iop_shared.deadletter_crypto import cipher_for
 from iop_shared.kafka import make_broker, wait_for_kafka
@@ -25,6 +25,7 @@ from .entrypoints.timers import DispatchTimer
 from .handlers import ingest
 from .handlers.deps import Deps
 from .handlers.dispatch import Dispatcher
+from .handlers.session_batch import sessions_upserted
 from .metrics import Metrics
 from .settings import Settings
 
@@ -88,17 +89,24 @@ def _subscribe(broker: KafkaBroker, deps: Deps, group_id: str, dead_letters: Dea
             await fn(deps, envelope)  # type: ignore[operator]
         return handle
 
+    def bind_batch(fn: object) -> BatchHandler:
+        async def handle(envelopes: object) -> None:
+            await fn(deps, envelopes)  # type: ignore[operator]
+        return handle
+
     routes = {
         CLINICS: {"iop.clinic.upserted.v1": bind(ingest.clinic_upserted)},
         PATIENTS: {"iop.patient.upserted.v1": bind(ingest.patient_upserted)},
-        SESSIONS: {"iop.session.upserted.v1": bind(ingest.session_upserted),
-                   "iop.session.cancelled.v1": bind(ingest.session_cancelled)},
+        SESSIONS: {"iop.session.cancelled.v1": bind(ingest.session_cancelled)},
         CHECKINS: {"iop.checkin.received.v1": bind(ingest.checkin_received)},
     }
+    # A partition's consecutive session upserts are applied together (set-based, see session_batch).
+    batches: dict[Topic, dict[str, BatchHandler]] = {SESSIONS: {"iop.session.upserted.v1": bind_batch(
+        sessions_upserted)}}
     for topic, handlers in routes.items():
         # One group per topic: four consumers joining one group rebalance it again and again (10 s here).
         subscribe_events(broker, topic=topic, group_id=f"{group_id}.{topic.base_name}", handlers=handlers,
-                         dead_letters=dead_letters)
+                         dead_letters=dead_letters, batch_handlers=batches.get(topic))
 
 
 def bootstrap(settings: Settings, clock: Clock | None = None, *, relay: bool = True) -> Service:
