@@ -21,6 +21,7 @@ from iop_shared.logging import get_logger
 from iop_shared.relay import OutboxRelay
 
 from .adapters.repository import Store
+from .entrypoints.replan_drainer import ReplanDrainer
 from .entrypoints.timers import DispatchTimer
 from .handlers import ingest
 from .handlers.deps import Deps
@@ -47,6 +48,7 @@ class Service:
     stop_event: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     dlq_producer: AIOKafkaProducer | None = None
+    drainer: ReplanDrainer | None = None
 
     async def start(self) -> None:
         s = self.settings
@@ -66,11 +68,15 @@ class Service:
         if self.relay is not None:
             self.tasks.append(asyncio.create_task(self.relay.run(self.stop_event)))
         self.timer.start()
+        if self.drainer is not None:
+            self.drainer.start()
         log.info("scheduler_started", schema=s.db_schema, group_id=s.group_id)
 
     async def stop(self) -> None:
         self.stop_event.set()
         await self.timer.aclose()
+        if self.drainer is not None:
+            await self.drainer.aclose()
         with contextlib.suppress(Exception):
             await self.broker.stop()
         for task in self.tasks:
@@ -118,8 +124,10 @@ def bootstrap(settings: Settings, clock: Clock | None = None, *, relay: bool = T
     dispatcher = Dispatcher(deps, batch_size=settings.dispatch_batch)
     timer = DispatchTimer(dispatcher, settings.sweep_interval, settings.dispatch_resolution)
     deps.nudge = timer.wake_at
+    drainer = ReplanDrainer(deps)
+    deps.replans_owed = drainer.wake
     broker = make_broker(settings.kafka_bootstrap_servers, client_id=f"iop-scheduler-{settings.db_schema}")
     outbox_relay = (OutboxRelay(settings.database_url, settings.db_schema, settings.kafka_bootstrap_servers,
                                 batch_size=settings.dispatch_batch)
                     if relay else None)
-    return Service(settings, deps, store, dispatcher, timer, broker, outbox_relay)
+    return Service(settings, deps, store, dispatcher, timer, broker, outbox_relay, drainer=drainer)

@@ -115,6 +115,12 @@ class BulkQueries:
                 out[r["session_id"]][r["patient_id"]] = Pending(r["reminder_id"], r["due_at"], told)
         return out
 
+    async def enqueue_patients(self, fallback_zones: dict[str, str]) -> None:
+        """Queue a replan of each patient (id -> fallback zone); a queued one keeps one row, the latest zone."""
+        ids = sorted(fallback_zones)
+        if ids:
+            await self.conn.execute(_sql("enqueue_patients"), ids, [fallback_zones[p] for p in ids])
+
     async def withdraw_notices_of(self, pairs: list[tuple[str, str]]) -> None:
         """Cancel the unsent notices about each (session, patient)."""
         if pairs:

@@ -16,6 +16,9 @@ def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+# The planner converts the same few instants (a group's session times) again and again for every patient it
+# plans: the conversions are pure, so they are remembered (bounded) rather than recomputed.
+@lru_cache(maxsize=65536)
 def local(instant: datetime, tz: str) -> datetime:
     return instant.astimezone(zone(tz))
 
@@ -56,11 +59,13 @@ def earliest_allowed_at_or_after(instant: datetime, tz: str, quiet: QuietHours) 
     return candidate
 
 
+@lru_cache(maxsize=65536)
 def week_start(instant: datetime, tz: str) -> date:
     """The local Monday of the instant's week."""
     day = local(instant, tz).date()
     return day - timedelta(days=day.weekday())
 
 
+@lru_cache(maxsize=65536)
 def local_day(instant: datetime, tz: str) -> date:
     return local(instant, tz).date()

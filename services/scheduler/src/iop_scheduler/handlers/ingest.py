@@ -55,7 +55,7 @@ async def patient_upserted(deps: Deps, env: Envelope[PatientUpserted]) -> None:
 
 async def session_upserted(deps: Deps, env: Envelope[SessionUpserted]) -> None:
     """Store the new revision, tell staying attendees if it moved, and replan everyone it touches."""
-    await sessions_upserted(deps, [env])
+    await sessions_upserted(deps, [env], inline=True)
 
 
 async def session_cancelled(deps: Deps, env: Envelope[SessionCancelled]) -> None:
