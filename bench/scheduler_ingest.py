@@ -6,8 +6,8 @@ A clinic bulk-loads 12 weeks of group schedules: groups of `--group` patients, 3
 iop.session.upserted.v1 per session, published to private topics (IOP_TOPIC_PREFIX, deleted afterwards)
 before the scheduler starts. The scheduler then runs in its own process (consumers, dispatcher, relay, as
 `iop-scheduler run`) on a throwaway schema; the rate is the sessions applied (inbox rows) per second from
-the first applied to the moment every patient of every session is replanned (no replan owed). Patients are written straight
-into the schema first (patient ingest is not what is measured).
+the first applied to the moment every patient of every session is replanned (no replan owed). Patients
+are written straight into the schema first (patient ingest is not what is measured).
 """
 
 from __future__ import annotations
@@ -147,12 +147,12 @@ async def main() -> None:
 
     import asyncpg
     from aiokafka.admin import AIOKafkaAdminClient
+    from rawkafka import raw_round_trip
 
     from iop_scheduler.bootstrap import MIGRATIONS
     from iop_shared.contracts.topics import TOPICS
     from iop_shared.db import migrate, pg_durable
     from iop_shared.kafka import provision_topics
-    from rawkafka import raw_round_trip
 
     durable = await pg_durable(DB)
     print(f"PostgreSQL durable: {durable} (fsync, synchronous_commit, full_page_writes)")
