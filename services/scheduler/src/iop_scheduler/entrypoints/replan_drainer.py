@@ -1,14 +1,17 @@
 """Works off the replans that session ingest queues, in one background task, so a backlog coalesces.
 
 A patient listed on many sessions of a bulk load is queued by each of them but planned once per drain from
-the state then stored: the longer the backlog, the fewer plans per session. The queue is written with the
-events' inbox claims, so nothing is lost to a crash; the dispatcher's sweep drains it too.
+the state then stored. A drain waits until session ingest has been quiet for `settle` (at most `max_delay`
+after the first wake), so a bulk load read partition after partition is planned once per patient, not once
+per partition. The queue is written with the events' inbox claims, so nothing is lost to a crash; the
+dispatcher's sweep drains it too.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from datetime import timedelta
 
 from iop_shared.faults import is_transient
@@ -24,8 +27,10 @@ log = get_logger(__name__)
 class ReplanDrainer:
     """One task: drains when woken (or every `interval`), never two drains at once."""
 
-    def __init__(self, deps: Deps, interval: timedelta = timedelta(seconds=5)) -> None:
+    def __init__(self, deps: Deps, interval: timedelta = timedelta(seconds=5),
+                 settle: timedelta = timedelta(milliseconds=500), max_delay: timedelta = timedelta(seconds=5)) -> None:
         self.deps, self.interval = deps, interval
+        self.settle, self.max_delay = settle.total_seconds(), max_delay.total_seconds()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -40,7 +45,7 @@ class ReplanDrainer:
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.interval.total_seconds())
-            self._wake.clear()
+            await self._quiet()
             try:
                 first = earliest(await drain_replans_set_based(self.deps))
             except Exception as exc:  # they stay queued: the next drain (or the sweep) retries them
@@ -49,6 +54,17 @@ class ReplanDrainer:
                 continue
             if first is not None:
                 self.deps.nudge(first)
+
+    async def _quiet(self) -> None:
+        """Wait until no wake came for `settle`, or `max_delay` passed."""
+        deadline = time.monotonic() + self.max_delay
+        while (left := deadline - time.monotonic()) > 0:
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), min(self.settle, left))
+            except TimeoutError:
+                return
+        self._wake.clear()
 
     async def aclose(self) -> None:
         if self._task is not None:
