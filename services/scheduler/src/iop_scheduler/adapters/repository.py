@@ -125,7 +125,8 @@ class Repository(BulkQueries):
         """Write new notices with the baseline each carries (what the patient was last told)."""
         await self.insert(tuple(c.notices))
         ids = list(c.told)
-        await self.conn.execute(sql("set_told"), ids, [c.told[i] for i in ids], [c.told[i] is None for i in ids])
+        if ids:  # a batch of new sessions has none: no round trip for nothing
+            await self.conn.execute(sql("set_told"), ids, [c.told[i] for i in ids], [c.told[i] is None for i in ids])
 
     async def insert(self, reminders: tuple[Reminder, ...], plan_version: int = 0) -> int:
         if not reminders:
