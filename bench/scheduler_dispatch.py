@@ -25,6 +25,7 @@ import json
 import logging
 import multiprocessing as mp
 import os
+import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -35,6 +36,7 @@ os.environ.setdefault("IOP_TOPIC_PREFIX", PREFIX)
 os.environ.setdefault("IOP_ENVIRONMENT", "development")  # services have no default environment
 KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
 DB = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:15432/iop")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # rawkafka beside this file
 
 
 # ---------------------------------------------------------------- data
@@ -195,8 +197,15 @@ async def main() -> None:
     parser.add_argument("--reminders", type=int, default=100_000)
     parser.add_argument("--window", type=float, default=60.0, help="seconds over which phase 2 falls due")
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--raw", type=int, default=100_000, help="records for the raw Kafka round trip")
     args = parser.parse_args()
     n, window = args.reminders, args.window
+    from rawkafka import raw_round_trip
+
+    from iop_shared.db import pg_durable
+
+    durable = await pg_durable(DB)
+    print(f"PostgreSQL durable: {durable} (fsync, synchronous_commit, full_page_writes)")
 
     import asyncpg
     from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -250,6 +259,7 @@ async def main() -> None:
         await admin.delete_topics([t.name for t in TOPICS] + [baseline_topic])
         await admin.close()
 
+    raw = await raw_round_trip(KAFKA, args.raw)
     print(f"{'':28}{'scheduler (durable)':>22}{'baseline (job/reminder)':>26}")
     print(f"{'reminders due in 1 minute':28}{n:>22,}{n:>26,}")
     print(f"{'published / ran':28}{published:>22,}{baseline['ran']:>26,}")
@@ -263,12 +273,15 @@ async def main() -> None:
     print(f"{'  (first publish after':28}{f'{startup:.2f} s)':>22}")
     at_once = f"ran {burst['ran']:,} / missed {burst['missed']:,}"
     print(f"{'baseline, all due at once':28}{'':>22}{at_once:>26}")
+    print(f"raw Kafka round trip (same run): {raw:,.0f} records/s; dispatch ratio {rate / raw:.3f}")
     print(json.dumps({"bench": "scheduler_dispatch", "reminders": n, "published": published,
                       "duplicates": duplicates, "p50_lag_s": round(pct(lags, .5), 3),
                       "p99_lag_s": round(pct(lags, .99), 3), "rate_per_s": round(rate, 1),
                       "baseline_ran": baseline["ran"], "baseline_missed": baseline["missed"],
                       "baseline_rate_per_s": round(baseline["rate"], 1),
-                      "baseline_burst_ran": burst["ran"], "baseline_burst_missed": burst["missed"]}))
+                      "baseline_burst_ran": burst["ran"], "baseline_burst_missed": burst["missed"],
+                      "raw_kafka_round_trip_per_s": round(raw), "ratio": round(rate / raw, 4),
+                      "pg_durable": durable}))
 
 
 if __name__ == "__main__":

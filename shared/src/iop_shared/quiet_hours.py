@@ -54,9 +54,15 @@ def at_local(day: date, wall: time, tz: str | ZoneInfo) -> datetime:
     return datetime.combine(day, wall).replace(tzinfo=_zone(tz), fold=0).astimezone(UTC)
 
 
+@lru_cache(maxsize=65536)
+def _wall(instant: datetime, tz: str | ZoneInfo) -> time:
+    # The planner asks about the same few instants (a group's session times) for every patient: remembered.
+    return instant.astimezone(_zone(tz)).time().replace(tzinfo=None)
+
+
 def is_allowed(instant: datetime, tz: str | ZoneInfo, window: AllowedWindow) -> bool:
     """Whether the instant falls inside the allowed window in that zone."""
-    return window.allows(instant.astimezone(_zone(tz)).time().replace(tzinfo=None))
+    return window.allows(_wall(instant, tz))
 
 
 def earliest_allowed_at_or_after(instant: datetime, tz: str | ZoneInfo, window: AllowedWindow) -> datetime:

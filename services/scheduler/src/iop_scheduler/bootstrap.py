@@ -12,8 +12,8 @@ from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
 from iop_shared.clock import Clock, SystemClock
-from iop_shared.consumer import DeadLetterPublisher, Handler, subscribe_events
-from iop_shared.contracts.topics import CHECKINS, CLINICS, PATIENTS, SESSIONS
+from iop_shared.consumer import BatchHandler, DeadLetterPublisher, Handler, subscribe_events
+from iop_shared.contracts.topics import CHECKINS, CLINICS, PATIENTS, SESSIONS, Topic
 from iop_shared.db import create_pool, migrate
 from iop_shared.deadletter_crypto import cipher_for
 from iop_shared.kafka import make_broker, wait_for_kafka
@@ -23,10 +23,12 @@ from iop_shared.retention import RetentionTimer
 
 from .adapters.repository import Store
 from .adapters.retention import purges
+from .entrypoints.replan_drainer import ReplanDrainer
 from .entrypoints.timers import DispatchTimer
 from .handlers import ingest
 from .handlers.deps import Deps
 from .handlers.dispatch import Dispatcher
+from .handlers.session_batch import sessions_upserted
 from .metrics import Metrics
 from .settings import Settings
 
@@ -48,6 +50,7 @@ class Service:
     stop_event: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     dlq_producer: AIOKafkaProducer | None = None
+    drainer: ReplanDrainer | None = None
 
     async def start(self) -> None:
         s = self.settings
@@ -69,11 +72,15 @@ class Service:
             retention = RetentionTimer.for_service(self.store.pool, self.deps.clock, s, purges(s))
             self.tasks.append(asyncio.create_task(retention.run(self.stop_event)))
         self.timer.start()
+        if self.drainer is not None:
+            self.drainer.start()
         log.info("scheduler_started", schema=s.db_schema, group_id=s.group_id)
 
     async def stop(self) -> None:
         self.stop_event.set()
         await self.timer.aclose()
+        if self.drainer is not None:
+            await self.drainer.aclose()
         with contextlib.suppress(Exception):
             await self.broker.stop()
         for task in self.tasks:
@@ -92,17 +99,24 @@ def _subscribe(broker: KafkaBroker, deps: Deps, group_id: str, dead_letters: Dea
             await fn(deps, envelope)  # type: ignore[operator]
         return handle
 
+    def bind_batch(fn: object) -> BatchHandler:
+        async def handle(envelopes: object) -> None:
+            await fn(deps, envelopes)  # type: ignore[operator]
+        return handle
+
     routes = {
         CLINICS: {"iop.clinic.upserted.v1": bind(ingest.clinic_upserted)},
         PATIENTS: {"iop.patient.upserted.v1": bind(ingest.patient_upserted)},
-        SESSIONS: {"iop.session.upserted.v1": bind(ingest.session_upserted),
-                   "iop.session.cancelled.v1": bind(ingest.session_cancelled)},
+        SESSIONS: {"iop.session.cancelled.v1": bind(ingest.session_cancelled)},
         CHECKINS: {"iop.checkin.received.v1": bind(ingest.checkin_received)},
     }
+    # A partition's consecutive session upserts are applied together (set-based, see session_batch).
+    batches: dict[Topic, dict[str, BatchHandler]] = {SESSIONS: {"iop.session.upserted.v1": bind_batch(
+        sessions_upserted)}}
     for topic, handlers in routes.items():
         # One group per topic: four consumers joining one group rebalance it again and again (10 s here).
         subscribe_events(broker, topic=topic, group_id=f"{group_id}.{topic.base_name}", handlers=handlers,
-                         dead_letters=dead_letters)
+                         dead_letters=dead_letters, batch_handlers=batches.get(topic))
 
 
 def bootstrap(settings: Settings, clock: Clock | None = None, *, relay: bool = True) -> Service:
@@ -114,8 +128,10 @@ def bootstrap(settings: Settings, clock: Clock | None = None, *, relay: bool = T
     dispatcher = Dispatcher(deps, batch_size=settings.dispatch_batch)
     timer = DispatchTimer(dispatcher, settings.sweep_interval, settings.dispatch_resolution)
     deps.nudge = timer.wake_at
+    drainer = ReplanDrainer(deps)
+    deps.replans_owed = drainer.wake
     broker = make_broker(settings.kafka_bootstrap_servers, client_id=f"iop-scheduler-{settings.db_schema}")
     outbox_relay = (OutboxRelay(settings.database_url, settings.db_schema, settings.kafka_bootstrap_servers,
                                 batch_size=settings.dispatch_batch)
                     if relay else None)
-    return Service(settings, deps, store, dispatcher, timer, broker, outbox_relay)
+    return Service(settings, deps, store, dispatcher, timer, broker, outbox_relay, drainer=drainer)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import datetime, time
 from functools import cache
 from pathlib import Path
@@ -17,6 +16,10 @@ from iop_shared.db import Conn
 from ..domain.dispatch import DueRow
 from ..domain.model import Kind, PastMessage, Reminder, SessionView
 from ..domain.notices import Coalesced, Pending
+from .bulk import BulkQueries
+from .rows import PatientRow, patient_row, session_view
+
+__all__ = ["PatientRow", "Repository", "Store"]
 
 QUERIES = Path(__file__).parent / "queries"
 
@@ -26,22 +29,7 @@ def sql(name: str) -> str:
     return (QUERIES / f"{name}.sql").read_text()
 
 
-@dataclass(frozen=True)
-class PatientRow:
-    patient_id: str
-    clinic_id: str | None
-    timezone: str | None
-    discharged: bool
-    revision: int
-    plan_version: int
-    clinic_timezone: str | None
-    quiet_start: time | None
-    quiet_end: time | None
-
-
-def _session(r: asyncpg.Record) -> SessionView:
-    return SessionView(r["session_id"], r["clinic_id"], r["starts_at"], r["ends_at"], tuple(r["attendees"]),
-                       r["revision"], r["cancelled"])
+_session = session_view
 
 
 def _reminder(r: asyncpg.Record) -> Reminder:
@@ -49,7 +37,7 @@ def _reminder(r: asyncpg.Record) -> Reminder:
                     tuple(r["session_ids"]), r["due_at"], r["expires_at"], r["urgent"], 0, Kind(r["kind"]))
 
 
-class Repository:
+class Repository(BulkQueries):
     """Queries and commands over one connection, inside the caller's transaction."""
 
     def __init__(self, conn: Conn) -> None:
@@ -69,8 +57,7 @@ class Repository:
         await self.conn.execute(sql("lock_patient"), patient_id)
         r = await self.conn.fetchrow(sql("patient_for_update"), patient_id)
         assert r is not None
-        return PatientRow(r["patient_id"], r["clinic_id"], r["timezone"], r["discharged_at"] is not None,
-                          r["revision"], r["plan_version"], r["clinic_timezone"], r["quiet_start"], r["quiet_end"])
+        return patient_row(r)
 
     async def session_for_update(self, session_id: str) -> tuple[SessionView, str] | None:
         r = await self.conn.fetchrow(sql("session_for_update"), session_id)
@@ -138,7 +125,8 @@ class Repository:
         """Write new notices with the baseline each carries (what the patient was last told)."""
         await self.insert(tuple(c.notices))
         ids = list(c.told)
-        await self.conn.execute(sql("set_told"), ids, [c.told[i] for i in ids], [c.told[i] is None for i in ids])
+        if ids:  # a batch of new sessions has none: no round trip for nothing
+            await self.conn.execute(sql("set_told"), ids, [c.told[i] for i in ids], [c.told[i] is None for i in ids])
 
     async def insert(self, reminders: tuple[Reminder, ...], plan_version: int = 0) -> int:
         if not reminders:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from iop_shared.quiet_hours import (
     at_local,
@@ -17,15 +18,20 @@ __all__ = ["at_local", "earliest_allowed_at_or_after", "is_allowed", "latest_all
            "local_day", "week_start", "zone"]
 
 
+# The planner converts the same few instants (a group's session times) again and again for every patient it
+# plans: the conversions are pure, so they are remembered (bounded) rather than recomputed.
+@lru_cache(maxsize=65536)
 def local(instant: datetime, tz: str) -> datetime:
     return instant.astimezone(zone(tz))
 
 
+@lru_cache(maxsize=65536)
 def week_start(instant: datetime, tz: str) -> date:
     """The local Monday of the instant's week."""
     day = local(instant, tz).date()
     return day - timedelta(days=day.weekday())
 
 
+@lru_cache(maxsize=65536)
 def local_day(instant: datetime, tz: str) -> date:
     return local(instant, tz).date()

@@ -26,3 +26,5 @@ class Deps:
     fhir_program_id: str = "fhir"
     # Tells the dispatcher a reminder may now be due earlier than it planned to wake.
     nudge: Callable[[datetime], None] = field(default=lambda _: None)
+    # Wakes the background drainer of queued replans; None (no drainer running): the use case drains inline.
+    replans_owed: Callable[[], None] | None = None

@@ -20,7 +20,7 @@ from ..domain.drops import expiry_reason
 from ..domain.model import Reminder
 from .deps import SOURCE, Deps
 from .dropped import dropped_event
-from .replans import drain_replans
+from .replans import drain_replans_set_based
 
 log = get_logger(__name__)
 
@@ -57,7 +57,7 @@ class Dispatcher:
     async def dispatch_due(self) -> int:
         """Claim batches until nothing more is due; return how many reminders were published."""
         try:  # replans a failure left owed come first: they change what is due
-            await drain_replans(self.deps)
+            await drain_replans_set_based(self.deps)
         except Exception:
             log.exception("replans_failed")  # still dispatch; the next sweep tries them again
         total = 0

@@ -29,3 +29,11 @@ async def report_drops(repo: Repository, patient_id: str, dropped: tuple[Dropped
     new = set(await repo.record_dropped(patient_id, [(r, str(reason)) for r, reason in drops]))
     events = [dropped_event(r, reason, now) for r, reason in drops if r.reminder_id in new]
     await outbox.add(repo.conn, events)
+
+
+async def report_drops_many(repo: Repository, dropped: dict[str, tuple[Dropped, ...]], now: datetime) -> None:
+    """report_drops for many patients' plans at once."""
+    drops = [d for plan in dropped.values() for d in reported(plan)]
+    new = set(await repo.record_dropped_many(list(dropped), [(r, str(reason)) for r, reason in drops]))
+    events = [dropped_event(r, reason, now) for r, reason in drops if r.reminder_id in new]
+    await outbox.add(repo.conn, events)

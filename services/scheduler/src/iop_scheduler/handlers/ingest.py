@@ -5,16 +5,17 @@ from __future__ import annotations
 from iop_shared.contracts import Envelope
 from iop_shared.contracts.inbound import ClinicUpserted, PatientUpserted, SessionCancelled, SessionUpserted
 from iop_shared.contracts.outbound import CheckinIntent, CheckinReceived
-from iop_shared.contracts.tenancy import check_event_clinic, require_publisher, roster_check, same_clinic
+from iop_shared.contracts.tenancy import check_event_clinic, require_publisher, same_clinic
 from iop_shared.db import claim_event
 from iop_shared.logging import get_logger
 
 from ..adapters.repository import Repository
-from ..domain.model import Reminder, SessionView
+from ..domain.model import Reminder
 from . import changes
 from .deps import CONSUMER, Deps
 from .planning import earliest, replan, zone_of
 from .replans import drain_replans
+from .session_batch import sessions_upserted
 
 log = get_logger(__name__)
 
@@ -54,33 +55,7 @@ async def patient_upserted(deps: Deps, env: Envelope[PatientUpserted]) -> None:
 
 async def session_upserted(deps: Deps, env: Envelope[SessionUpserted]) -> None:
     """Store the new revision, tell staying attendees if it moved, and replan everyone it touches."""
-    s = env.data
-    check_event_clinic(env.source, s.clinic_id)
-    now = deps.clock.now()
-    new = SessionView(s.session_id, s.clinic_id, s.starts_at, s.ends_at, tuple(dict.fromkeys(s.attendees)),
-                      s.revision)
-    planned: list[Reminder] = []
-    async with deps.store.transaction() as repo:
-        if not await claim_event(repo.conn, CONSUMER, env.id):
-            return
-        existing = await repo.session_for_update(s.session_id)
-        same_clinic("clinic_id", s.clinic_id, existing[0].clinic_id if existing else None)
-        roster_check(new.attendees, await repo.owners_of(list(new.attendees)), s.clinic_id)
-        if existing and existing[0].revision >= s.revision:
-            _outcome(deps, env, False)
-            return
-        old = existing[0] if existing else None
-        await repo.upsert_session(new, s.timezone)
-        affected = sorted(set(new.attendees) | set(old.attendees if old else ()))
-        zones = await _lock_all(repo, deps, affected, s.timezone, s.clinic_id)
-        notices = await changes.session_moved(repo, deps, old, new, now, zones)
-        removed = sorted(set(old.attendees if old else ()) - set(new.attendees))
-        if removed:  # someone taken off the session hears nothing more about it
-            await repo.withdraw_session_notices(s.session_id, removed)
-        for pid in affected:
-            planned += (await replan(repo, deps, pid, now, s.timezone)).reminders
-        _outcome(deps, env, True)
-    _nudge(deps, [*planned, *notices])
+    await sessions_upserted(deps, [env], inline=True)
 
 
 async def session_cancelled(deps: Deps, env: Envelope[SessionCancelled]) -> None:

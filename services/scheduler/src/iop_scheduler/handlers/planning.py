@@ -10,7 +10,7 @@ from ..domain.model import PatientView, Plan, PlanInput, Reminder
 from ..domain.planner import plan_patient
 from ..domain.policy import Policy, QuietHours
 from .deps import Deps
-from .dropped import report_drops
+from .dropped import report_drops_many
 
 
 def zone_of(patient: PatientRow, fallback: str) -> str:
@@ -28,23 +28,49 @@ def policy_for(patient: PatientRow, policy: Policy) -> Policy:
 
 async def replan(repo: Repository, deps: Deps, patient_id: str, now: datetime, fallback_zone: str) -> Plan:
     """Replace the patient's pending cadence with a fresh plan, under the patient's row lock."""
-    patient = await repo.lock_patient(patient_id)
-    policy = policy_for(patient, deps.policy)
-    if patient.discharged:
-        await repo.withdraw_all(patient_id, "discharged")
-        return Plan()
-    zone = zone_of(patient, fallback_zone)
-    sessions = await repo.sessions_of(patient_id, now - 2 * policy.gap, now + policy.horizon, patient.clinic_id)
-    confirmed = await repo.confirmations_of(patient_id)
-    history = await repo.history_of(patient_id, now - policy.history_window)
-    inp = PlanInput(PatientView(patient_id, patient.clinic_id, zone), sessions, confirmed, history, zone)
-    plan = plan_patient(inp, policy, now)
-    await repo.replace_plan(patient_id, plan.reminders)
-    await report_drops(repo, patient_id, plan.dropped, now)
-    record(deps, plan.reminders)
-    for d in plan.dropped:
-        deps.metrics.dropped.labels(d.reason).inc()
-    return plan
+    return (await replan_many(repo, deps, {patient_id: fallback_zone}, now))[patient_id]
+
+
+async def replan_many(repo: Repository, deps: Deps, fallback_zones: dict[str, str], now: datetime) -> dict[str, Plan]:
+    """Replan each patient (id -> fallback zone) in the caller's transaction: one statement per step for all.
+
+    Every patient's plan lock is taken first, in id order, so each plan is replaced whole or not at all.
+    """
+    patients = await repo.lock_patients(list(fallback_zones))
+    gone = sorted(pid for pid, p in patients.items() if p.discharged)
+    await repo.withdraw_all_many(gone, "discharged")
+    active = [p for pid, p in sorted(patients.items()) if not p.discharged]
+    inputs = await _inputs(repo, deps, active, fallback_zones, now)
+    plans: dict[str, Plan] = {pid: Plan() for pid in gone}
+    for p in active:
+        plans[p.patient_id] = plan_patient(inputs[p.patient_id], policy_for(p, deps.policy), now)
+    await repo.replace_plans({p.patient_id: plans[p.patient_id].reminders for p in active})
+    await report_drops_many(repo, {p.patient_id: plans[p.patient_id].dropped for p in active}, now)
+    for p in active:
+        record(deps, plans[p.patient_id].reminders)
+        for d in plans[p.patient_id].dropped:
+            deps.metrics.dropped.labels(d.reason).inc()
+    return plans
+
+
+async def _inputs(repo: Repository, deps: Deps, active: list[PatientRow], fallback_zones: dict[str, str],
+                  now: datetime) -> dict[str, PlanInput]:
+    """What the planner reads for each patient, loaded for all of them at once."""
+    if not active:
+        return {}
+    ids = [p.patient_id for p in active]
+    # The window is the policy's, not a clinic's: quiet hours (the only per-clinic override) do not change it.
+    policy = deps.policy
+    sessions = await repo.sessions_of_many([(p.patient_id, p.clinic_id) for p in active],
+                                           now - 2 * policy.gap, now + policy.horizon)
+    confirmed = await repo.confirmations_of_many(ids)
+    history = await repo.history_of_many(ids, now - policy.history_window)
+    out = {}
+    for p in active:
+        zone = zone_of(p, fallback_zones[p.patient_id])
+        out[p.patient_id] = PlanInput(PatientView(p.patient_id, p.clinic_id, zone), sessions[p.patient_id],
+                                      confirmed[p.patient_id], history[p.patient_id], zone)
+    return out
 
 
 def record(deps: Deps, reminders: tuple[Reminder, ...] | list[Reminder]) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from ..domain.model import Reminder
 from .deps import Deps
-from .planning import replan
+from .planning import replan, replan_many
 
 BATCH = 100  # patients per transaction: short plan locks for a clinic of thousands
+SET_BATCH = 500  # patients per transaction when planned set-based (one statement per step for all)
 
 
 async def drain_replans(deps: Deps, batch: int = BATCH) -> list[Reminder]:
@@ -18,5 +19,18 @@ async def drain_replans(deps: Deps, batch: int = BATCH) -> list[Reminder]:
             for pid, fallback in owed:
                 planned += (await replan(repo, deps, pid, deps.clock.now(), fallback)).reminders
             await repo.done_replans([pid for pid, _ in owed])
+        if len(owed) < batch:
+            return planned
+
+
+async def drain_replans_set_based(deps: Deps, batch: int = SET_BATCH) -> list[Reminder]:
+    """drain_replans with each batch planned set-based (replan_many): what session ingest queues."""
+    planned: list[Reminder] = []
+    while True:
+        async with deps.store.transaction() as repo:
+            owed = await repo.claim_replans(batch)
+            plans = await replan_many(repo, deps, dict(owed), deps.clock.now())
+            await repo.done_replans([pid for pid, _ in owed])
+        planned += [r for plan in plans.values() for r in plan.reminders]
         if len(owed) < batch:
             return planned
