@@ -21,7 +21,7 @@ from iop_shared.contracts.cloudevents import Envelope
 from iop_shared.contracts.outbound import CheckinIntent, CheckinReceived
 from iop_shared.logging import get_logger
 
-from . import senders
+from . import routes, senders
 from .deps import SOURCE, Deps
 from .dispatch import process
 from .paging import Alert, open_alert
@@ -38,6 +38,7 @@ class ReplyOutcome:
     parsed: ParsedReply
     patient_known: bool
     duplicate: bool = False
+    route: str | None = None  # taken ahead of the ordinary parser (routes.Route)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,12 @@ async def receive_reply(deps: Deps, *, message_id: str, channel: str, text: str,
                                    channel, text, parsed.intent.value, parsed.value, msg.received_at, ident,
                                    clinic_id):
             return ReplyOutcome(parsed, primary is not None, duplicate=True)
+        route = await routes.before_parser(conn, deps, parsed, routes.Text(
+            message_id, text, phone, primary, msg.received_at))
+        if route is not None:
+            await conn.execute(Q["inbound_routed"], message_id, route.value)
+            log.info("reply_routed", message_id=message_id, route=route.value)
+            return ReplyOutcome(parsed, primary is not None, route=route.value)
         REPLIES.labels(parsed.intent.value).inc()
         if primary is None:
             answer_id = await _unknown_sender(conn, deps, msg, parsed, ident, clinic_id)
