@@ -7,10 +7,10 @@ from datetime import time
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import AfterValidator, EmailStr, Field, HttpUrl, model_validator
+from pydantic import AfterValidator, EmailStr, Field, model_validator
 
 from .common import E164, Contract, EntityId, Revision, Timestamp, TimeZoneName
-from .lockscreen import LockScreenText
+from .lockscreen import LockScreenLink, LockScreenText
 
 DEFAULT_MAX_ATTENDEES = 500
 
@@ -143,7 +143,9 @@ class Location(Contract):
 
 
 class Telehealth(Contract):
-    join_url: HttpUrl
+    """How a patient joins a video session: the link goes into their reminders, so it must be lock-screen safe."""
+
+    join_url: LockScreenLink = Field(description="the join link; no clinical word in its host, path or query")
 
 
 class SessionUpserted(Contract):

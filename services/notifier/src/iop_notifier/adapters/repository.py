@@ -149,7 +149,7 @@ class SessionState:
 
 async def sessions(conn: Conn, session_ids: Sequence[str]) -> list[SessionState]:
     rows = await conn.fetch(Q["sessions"], list(session_ids))
-    return [SessionState(SessionFacts(r["starts_at"], r["place_label"], r["telehealth"]), r["cancelled"])
+    return [SessionState(SessionFacts(r["starts_at"], r["place_label"], r["telehealth"], r["join_url"]), r["cancelled"])
             for r in rows]
 
 

@@ -86,7 +86,8 @@ async def on_session(deps: Deps, env: Envelope[SessionUpserted]) -> None:
         if conn is not None:
             same_clinic("clinic_id", s.clinic_id, await _owner(conn, "owner_of_session", s.session_id))
             await conn.execute(Q["upsert_session"], s.session_id, s.clinic_id, s.starts_at, label,
-                               s.telehealth is not None, s.revision)
+                               s.telehealth is not None, s.revision,
+                               str(s.telehealth.join_url) if s.telehealth else None)
 
 
 async def on_session_cancelled(deps: Deps, env: Envelope[SessionCancelled]) -> None:

@@ -10,3 +10,6 @@ CREATE TABLE alert_pages (
     PRIMARY KEY (flag_id, member_id)
 );
 CREATE INDEX alert_pages_by_phone ON alert_pages (phone, paged_at DESC);
+
+-- Telehealth: the join link goes into the session's reminders (checked lock-screen safe at ingest).
+ALTER TABLE sessions ADD COLUMN join_url text;
