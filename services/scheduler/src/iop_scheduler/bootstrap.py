@@ -13,7 +13,7 @@ from faststream.kafka import KafkaBroker
 
 from iop_shared.clock import Clock, SystemClock
 from iop_shared.consumer import DeadLetterPublisher, Handler, subscribe_events
-from iop_shared.contracts.topics import CHECKINS, CLINICS, PATIENTS, SESSIONS
+from iop_shared.contracts.topics import CHECKINS, CLINICS, PATIENTS, RESCHEDULES, SESSIONS, SLOTS
 from iop_shared.db import create_pool, migrate
 from iop_shared.deadletter_crypto import cipher_for
 from iop_shared.kafka import make_broker, wait_for_kafka
@@ -22,8 +22,8 @@ from iop_shared.relay import OutboxRelay
 
 from .adapters.repository import Store
 from .entrypoints.timers import DispatchTimer
-from .handlers import ingest
-from .handlers.deps import Deps
+from .handlers import ingest, reschedule
+from .handlers.deps import Deps, RescheduleTimes
 from .handlers.dispatch import Dispatcher
 from .metrics import Metrics
 from .settings import Settings
@@ -65,7 +65,19 @@ class Service:
         if self.relay is not None:
             self.tasks.append(asyncio.create_task(self.relay.run(self.stop_event)))
         self.timer.start()
+        self.tasks.append(asyncio.create_task(self._release_holds()))
         log.info("scheduler_started", schema=s.db_schema, group_id=s.group_id)
+
+    async def _release_holds(self) -> None:
+        """Release expired holds on every replica (SKIP LOCKED shares the work); a failure waits a turn."""
+        every = self.settings.reschedule_sweep_interval.total_seconds()
+        while not self.stop_event.is_set():
+            try:
+                await reschedule.release_expired(self.deps)
+            except Exception:
+                log.exception("hold_release_failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stop_event.wait(), timeout=every)
 
     async def stop(self) -> None:
         self.stop_event.set()
@@ -94,6 +106,8 @@ def _subscribe(broker: KafkaBroker, deps: Deps, group_id: str, dead_letters: Dea
         SESSIONS: {"iop.session.upserted.v1": bind(ingest.session_upserted),
                    "iop.session.cancelled.v1": bind(ingest.session_cancelled)},
         CHECKINS: {"iop.checkin.received.v1": bind(ingest.checkin_received)},
+        SLOTS: {"iop.slot.upserted.v1": bind(reschedule.slot_upserted)},
+        RESCHEDULES: {"iop.reschedule.chosen.v1": bind(reschedule.chosen)},
     }
     for topic, handlers in routes.items():
         # One group per topic: four consumers joining one group rebalance it again and again (10 s here).
@@ -106,7 +120,9 @@ def bootstrap(settings: Settings, clock: Clock | None = None, *, relay: bool = T
     store = Store()
     metrics = Metrics()
     deps = Deps(store=store, clock=clock or SystemClock(), policy=settings.policy(), metrics=metrics,
-                default_timezone=settings.default_timezone, fhir_program_id=settings.fhir_program_id)
+                default_timezone=settings.default_timezone, fhir_program_id=settings.fhir_program_id,
+                reschedule=RescheduleTimes(settings.reschedule_min_lead, settings.reschedule_offer_ttl,
+                                           settings.reschedule_hold_ttl))
     dispatcher = Dispatcher(deps, batch_size=settings.dispatch_batch)
     timer = DispatchTimer(dispatcher, settings.sweep_interval, settings.dispatch_resolution)
     deps.nudge = timer.wake_at

@@ -54,6 +54,12 @@ class Settings(BaseServiceSettings):
     change_settle: Duration = timedelta(seconds=60)
     plan_horizon: Duration = timedelta(days=60)
 
+    # Reschedule by reply: offered slots start at least this far ahead; an offer, a hold last this long.
+    reschedule_min_lead: Duration = timedelta(hours=2)
+    reschedule_offer_ttl: Duration = timedelta(hours=24)
+    reschedule_hold_ttl: Duration = timedelta(hours=24)
+    reschedule_sweep_interval: Duration = timedelta(seconds=15)
+
     dispatch_batch: int = 5000
     sweep_interval: Duration = timedelta(seconds=15)
     dispatch_resolution: Duration = timedelta(milliseconds=200)

@@ -9,6 +9,7 @@ from typing import Any
 from iop_notifier.adapters import repository as repo
 from iop_notifier.adapters.sql import Q
 from iop_notifier.domain.messages import context
+from iop_notifier.domain.offers import variables as offer_variables
 from iop_notifier.domain.policy import Decision, Recipient, Request, Send, Suppress, decide
 from iop_shared.contracts.outbound import ReasonCode
 
@@ -60,7 +61,8 @@ async def plan_request(conn: repo.Conn, deps: Deps, req: repo.RequestRow, now: d
     decision = decide(request, recipient, now, prior, deps.policy(clinic.window))
     if not isinstance(decision, Send):
         return Plan(decision)
-    variables = session_variables(req, clinic, patient, known)
+    variables = {**session_variables(req, clinic, patient, known),
+                 **offer_variables(req.extra, patient.zone, patient.locale)}
     addresses = {"sms": patient.phone or "", "email": patient.email or ""}
     return Plan(decision, patient.locale, [decision.channel], addresses, variables)
 

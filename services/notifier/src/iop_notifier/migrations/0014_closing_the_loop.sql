@@ -13,3 +13,18 @@ CREATE INDEX alert_pages_by_phone ON alert_pages (phone, paged_at DESC);
 
 -- Telehealth: the join link goes into the session's reminders (checked lock-screen safe at ingest).
 ALTER TABLE sessions ADD COLUMN join_url text;
+
+-- Reschedule by reply: the slots offered to a patient ("Reply A, B or C"), until chosen or expired. The
+-- scheduler owns seats and holds; this is only the conversation's state.
+CREATE TABLE reschedule_offers (
+    offer_id    text PRIMARY KEY,
+    patient_id  text        NOT NULL,
+    clinic_id   text        NOT NULL,
+    session_id  text        NOT NULL,
+    options     jsonb       NOT NULL,  -- [{"choice": "A", "slot_id": ..., "starts_at": ...}]
+    offered_at  timestamptz NOT NULL,
+    expires_at  timestamptz NOT NULL,
+    choice      text,
+    chosen_at   timestamptz
+);
+CREATE INDEX reschedule_offers_open ON reschedule_offers (patient_id, offered_at DESC) WHERE choice IS NULL;

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from iop_shared.clock import Clock
 
@@ -14,6 +14,15 @@ from ..metrics import Metrics
 
 CONSUMER = "scheduler"
 SOURCE = "iop/scheduler"
+
+
+@dataclass(frozen=True)
+class RescheduleTimes:
+    """Reschedule by reply: how soon a slot may start, how long an offer and a hold last."""
+
+    min_lead: timedelta = timedelta(hours=2)
+    offer_ttl: timedelta = timedelta(hours=24)
+    hold_ttl: timedelta = timedelta(hours=24)
 
 
 @dataclass
@@ -26,3 +35,4 @@ class Deps:
     fhir_program_id: str = "fhir"
     # Tells the dispatcher a reminder may now be due earlier than it planned to wake.
     nudge: Callable[[datetime], None] = field(default=lambda _: None)
+    reschedule: RescheduleTimes = field(default_factory=RescheduleTimes)
