@@ -15,6 +15,7 @@ from iop_shared.contracts.inbound import SessionKind
 from iop_shared.contracts.reschedule import SlotUpserted
 
 CAPACITY_URL_SUFFIX = "slot-capacity"
+STATUSES = frozenset({"busy", "free", "busy-unavailable", "busy-tentative", "entered-in-error"})  # R4 SlotStatus
 
 
 class FhirSlotError(ValueError):
@@ -59,6 +60,8 @@ def _revision(slot: Slot) -> int:
 def map_slot(body: dict[str, Any], clinic_id: str) -> SlotUpserted:
     """The slot event of a FHIR Slot of `clinic_id` (pydantic ValidationError or FhirSlotError when invalid)."""
     slot = Slot.model_validate(body)
+    if slot.status not in STATUSES:  # fhir.resources checks the code's form, not the value set
+        raise FhirSlotError("status", "must be one of " + ", ".join(sorted(STATUSES)))
     if not slot.id:
         raise FhirSlotError("id", "the Slot needs an id: it is the slot id")
     return SlotUpserted.model_validate({
