@@ -24,7 +24,7 @@ LOCALES = ("en", "es")
 PURPOSES = ("upcoming_session", "weekly_schedule", "session_changed", "session_cancelled", "checkin_prompt",
             "visit_missed", "crisis_reply", "crisis_reply_bilingual", "opt_out_confirm", "opt_in_confirm", "help_reply",
             "care_alert", "care_concern", "reschedule_offer", "reschedule_held", "reschedule_released",
-            "reschedule_taken")
+            "reschedule_taken", "support_reminder")
 JOIN_LABEL = {"en": "Join the video visit", "es": "Entrar a la visita por video"}
 _DAYS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
          "es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")}

@@ -38,6 +38,10 @@ async def plan_request(conn: repo.Conn, deps: Deps, req: repo.RequestRow, now: d
         return await _plan_member(conn, deps, req, now)
     if req.recipient_kind == "sender":
         return await _plan_sender(conn, req)
+    if req.recipient_kind == "support_person":
+        from .support import plan_support  # support builds on this module's Plan
+
+        return await plan_support(conn, deps, req, now)
     patient = await repo.patient(conn, req.recipient_id)
     clinic = await repo.clinic(conn, req.clinic_id or (patient.clinic_id if patient else None))
     known = await repo.sessions(conn, req.session_ids)

@@ -101,6 +101,10 @@ async def _unknown_sender(conn: repo.Conn, deps: Deps, msg: Inbound, parsed: Par
                           clinic_id: str | None) -> int | None:
     log.warning("reply_from_unknown_sender", message_id=msg.message_id, intent=parsed.intent.value,
                 sender_id=ident, clinic_id=clinic_id)
+    if parsed.intent in (CheckinIntent.opt_out, CheckinIntent.opt_in) and msg.phone:
+        # A STOP belongs to the number (a support person's, say), whoever it is: nothing more goes to it.
+        await repo.set_phone_state(conn, msg.phone, msg.received_at,
+                                   opted_out=parsed.intent == CheckinIntent.opt_out)
     if parsed.intent != CheckinIntent.crisis or ident is None:
         return None
     answer_id = await senders.answer_unknown_sender(conn, deps, message_id=msg.message_id, ident=ident,

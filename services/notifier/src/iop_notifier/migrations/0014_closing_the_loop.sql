@@ -28,3 +28,17 @@ CREATE TABLE reschedule_offers (
     chosen_at   timestamptz
 );
 CREATE INDEX reschedule_offers_open ON reschedule_offers (patient_id, offered_at DESC) WHERE choice IS NULL;
+
+-- Support persons: reminders of the session kinds they were invited to, nothing else. The set is replaced with
+-- each applied patient revision; a revoked consent stays as a row that sends nothing.
+CREATE TABLE support_persons (
+    patient_id    text        NOT NULL,
+    support_id    text        NOT NULL,
+    phone         text,
+    email         text,
+    locale        text        NOT NULL,
+    session_kinds text[]      NOT NULL,
+    consented     boolean     NOT NULL,
+    PRIMARY KEY (patient_id, support_id)
+);
+ALTER TABLE sessions ADD COLUMN kind text;
