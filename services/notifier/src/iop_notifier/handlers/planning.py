@@ -14,6 +14,7 @@ from iop_notifier.domain.policy import Decision, Recipient, Request, Send, Suppr
 from iop_shared.contracts.outbound import ReasonCode
 
 from .deps import Deps
+from .experiment_arms import apply_arm
 
 NEEDS_SESSIONS = frozenset({"upcoming_session", "weekly_schedule", "session_changed", "session_cancelled"})
 DEADLINE_AT_START = frozenset({"upcoming_session", "session_changed"})
@@ -66,7 +67,8 @@ async def plan_request(conn: repo.Conn, deps: Deps, req: repo.RequestRow, now: d
     if not isinstance(decision, Send):
         return Plan(decision)
     variables = {**session_variables(req, clinic, patient, known),
-                 **offer_variables(req.extra, patient.zone, patient.locale)}
+                 **offer_variables(req.extra, patient.zone, patient.locale),
+                 **await apply_arm(conn, deps.settings.experiments, req, patient.clinic_id, now)}
     addresses = {"sms": patient.phone or "", "email": patient.email or ""}
     return Plan(decision, patient.locale, [decision.channel], addresses, variables)
 

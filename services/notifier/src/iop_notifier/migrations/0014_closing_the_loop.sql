@@ -42,3 +42,13 @@ CREATE TABLE support_persons (
     PRIMARY KEY (patient_id, support_id)
 );
 ALTER TABLE sessions ADD COLUMN kind text;
+
+-- Experiments: the arm each reminder went out under, so the report can be checked against what was sent.
+CREATE TABLE experiment_sends (
+    request_id    bigint      PRIMARY KEY,
+    experiment_id text        NOT NULL,
+    arm           text        NOT NULL,
+    patient_id    text        NOT NULL,
+    decided_at    timestamptz NOT NULL
+);
+CREATE INDEX experiment_sends_by_arm ON experiment_sends (experiment_id, arm);
