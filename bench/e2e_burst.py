@@ -110,8 +110,8 @@ async def main() -> None:
     from rawkafka import raw_round_trip
 
     from iop_devkit.notifier.twilio_fake import TwilioFake
-    from iop_shared.db import pg_durable
     from iop_devkit.testing.service_processes import run_services
+    from iop_shared.db import pg_durable
 
     durable = await pg_durable(DB)
     print(f"PostgreSQL durable: {durable} (fsync, synchronous_commit, full_page_writes)")

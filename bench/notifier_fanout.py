@@ -84,7 +84,8 @@ async def load_read_models(conn: asyncpg.Connection, schema: str, upserts: list[
                                            d.care_team_id, None, d.revision))
         elif isinstance(d, SessionUpserted):
             rows["upsert_session"].append((d.session_id, d.clinic_id, d.starts_at,
-                                           d.location.public_label if d.location else None, False, d.revision))
+                                           d.location.public_label if d.location else None, False, d.revision,
+                                           None, d.kind.value))
     for name, batch in rows.items():
         await conn.executemany(Q[name], batch)
 

@@ -60,8 +60,9 @@ def test_every_consumed_topic_and_group_is_granted(monkeypatch: pytest.MonkeyPat
 
 
 def test_clinics_write_only_the_clinic_owned_topics() -> None:
-    from iop_shared.contracts.topics import ATTENDANCE, CARE_TEAMS, CLINICS, PATIENTS, SESSIONS
+    from iop_shared.contracts.topics import ATTENDANCE, CARE_TEAMS, CLINICS, PATIENTS, RESCHEDULES, SESSIONS, SLOTS
 
     read, write, groups = documented()["User:clinic-<id>"]
-    assert (read, groups) == (set(), set())
-    assert write == {t.base_name for t in (CLINICS, PATIENTS, CARE_TEAMS, SESSIONS, ATTENDANCE)}
+    # A clinic reads only the reschedule requests it is asked to confirm (no consumer group: it assigns itself).
+    assert (read, groups) == ({RESCHEDULES.base_name}, set())
+    assert write == {t.base_name for t in (CLINICS, PATIENTS, CARE_TEAMS, SESSIONS, ATTENDANCE, SLOTS)}

@@ -8,6 +8,7 @@ from typing import ClassVar, Self
 from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from iop_shared.experiments import Experiment
 from iop_shared.settings import BaseServiceSettings
 
 from .production import check_production
@@ -100,6 +101,8 @@ class Settings(BaseServiceSettings):
         "NOTIFIER_CONCERN_ESCALATE_AFTER", "NOTIFIER_CONCERN_ESCALATE_AFTER_S", "concern_escalate_after_s"))
     clinic_open_hours: str = "mon-fri 08:00-18:00"  # clinic local time; days mon..sun, a range or a comma list
 
+    # Reminder experiments (JSON list of iop_shared.experiments.Experiment): arms' wording, arm of each reminder.
+    experiments: list[Experiment] = Field(default_factory=list)
     inbound_retention_days: int = 90  # raw reply texts and embedded messages are purged after this
     # Retention in seconds (the kernel's convention). The ledger is the audit of what went to whom and what caps
     # count, so it outlasts the cap week; receipts only stop a provider's retry from applying twice.

@@ -31,7 +31,8 @@ async def _read_models(svc: Running, clinic: str, session_id: str, phones: list[
     async with svc.deps.pool.acquire() as conn:
         await conn.execute(Q["upsert_clinic"], c.clinic_id, c.public_name, c.callback_phone, c.timezone,
                            c.default_locale.value, qh.start if qh else None, qh.end if qh else None, c.revision)
-        await conn.execute(Q["upsert_session"], session_id, clinic, s.data.starts_at, None, False, 1)
+        await conn.execute(Q["upsert_session"], session_id, clinic, s.data.starts_at, None, False, 1, None,
+                           s.data.kind.value)
         await conn.executemany(Q["upsert_patient"], [
             (f"lane-{i}", clinic, phone, None, "America/New_York", "en", ["sms"], True, False, "team-x", None, 1)
             for i, phone in enumerate(phones)])

@@ -13,7 +13,7 @@ from faststream.kafka import KafkaBroker
 
 from iop_shared.clock import Clock, SystemClock
 from iop_shared.consumer import BatchHandler, DeadLetterPublisher, Handler, subscribe_events
-from iop_shared.contracts.topics import CHECKINS, CLINICS, PATIENTS, SESSIONS, Topic
+from iop_shared.contracts.topics import CHECKINS, CLINICS, PATIENTS, RESCHEDULES, SESSIONS, SLOTS, Topic
 from iop_shared.db import create_pool, migrate
 from iop_shared.deadletter_crypto import cipher_for
 from iop_shared.kafka import make_broker, wait_for_kafka
@@ -25,8 +25,8 @@ from .adapters.repository import Store
 from .adapters.retention import purges
 from .entrypoints.replan_drainer import ReplanDrainer
 from .entrypoints.timers import DispatchTimer
-from .handlers import ingest
-from .handlers.deps import Deps
+from .handlers import ingest, reschedule
+from .handlers.deps import Deps, RescheduleTimes
 from .handlers.dispatch import Dispatcher
 from .handlers.session_batch import sessions_upserted
 from .metrics import Metrics
@@ -74,7 +74,19 @@ class Service:
         self.timer.start()
         if self.drainer is not None:
             self.drainer.start()
+        self.tasks.append(asyncio.create_task(self._release_holds()))
         log.info("scheduler_started", schema=s.db_schema, group_id=s.group_id)
+
+    async def _release_holds(self) -> None:
+        """Release expired holds on every replica (SKIP LOCKED shares the work); a failure waits a turn."""
+        every = self.settings.reschedule_sweep_interval.total_seconds()
+        while not self.stop_event.is_set():
+            try:
+                await reschedule.release_expired(self.deps)
+            except Exception:
+                log.exception("hold_release_failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stop_event.wait(), timeout=every)
 
     async def stop(self) -> None:
         self.stop_event.set()
@@ -109,6 +121,8 @@ def _subscribe(broker: KafkaBroker, deps: Deps, group_id: str, dead_letters: Dea
         PATIENTS: {"iop.patient.upserted.v1": bind(ingest.patient_upserted)},
         SESSIONS: {"iop.session.cancelled.v1": bind(ingest.session_cancelled)},
         CHECKINS: {"iop.checkin.received.v1": bind(ingest.checkin_received)},
+        SLOTS: {"iop.slot.upserted.v1": bind(reschedule.slot_upserted)},
+        RESCHEDULES: {"iop.reschedule.chosen.v1": bind(reschedule.chosen)},
     }
     # A partition's consecutive session upserts are applied together (set-based, see session_batch).
     batches: dict[Topic, dict[str, BatchHandler]] = {SESSIONS: {"iop.session.upserted.v1": bind_batch(
@@ -124,7 +138,9 @@ def bootstrap(settings: Settings, clock: Clock | None = None, *, relay: bool = T
     store = Store()
     metrics = Metrics()
     deps = Deps(store=store, clock=clock or SystemClock(), policy=settings.policy(), metrics=metrics,
-                default_timezone=settings.default_timezone, fhir_program_id=settings.fhir_program_id)
+                default_timezone=settings.default_timezone, fhir_program_id=settings.fhir_program_id,
+                reschedule=RescheduleTimes(settings.reschedule_min_lead, settings.reschedule_offer_ttl,
+                                           settings.reschedule_hold_ttl))
     dispatcher = Dispatcher(deps, batch_size=settings.dispatch_batch)
     timer = DispatchTimer(dispatcher, settings.sweep_interval, settings.dispatch_resolution)
     deps.nudge = timer.wake_at

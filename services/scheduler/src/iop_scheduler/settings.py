@@ -65,6 +65,11 @@ class Settings(BaseServiceSettings):
     # the latest its session's start), at least the cap week; sessions this long after they ended.
     plan_retention: float = Field(default=14 * 86400.0, ge=7 * 86400)
     session_retention: float = Field(default=30 * 86400.0, gt=0)
+    # Reschedule by reply: offered slots start at least this far ahead; an offer, a hold last this long.
+    reschedule_min_lead: Duration = timedelta(hours=2)
+    reschedule_offer_ttl: Duration = timedelta(hours=24)
+    reschedule_hold_ttl: Duration = timedelta(hours=24)
+    reschedule_sweep_interval: Duration = timedelta(seconds=15)
 
     dispatch_batch: int = 5000
     sweep_interval: Duration = timedelta(seconds=15)

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
+from iop_devkit.scheduler import patient, session
 from iop_scheduler.bootstrap import Service
 from iop_scheduler.handlers import ingest
 from iop_scheduler.handlers.replans import drain_replans_set_based
 from iop_scheduler.handlers.session_batch import sessions_upserted
-from iop_devkit.scheduler import patient, session
 from iop_shared.clock import FrozenClock
 
 T0 = datetime(2026, 6, 1, 14, 0, tzinfo=UTC)  # 10:00 in New York

@@ -69,4 +69,22 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "error": "invalid iop.session.upserted.v1: session_id: Field required",
         "service": "scheduler",
         "failed_at": "2026-11-30T03:00:00Z"},
+    "iop.slot.upserted.v1": {
+        "slot_id": "slot-1", "clinic_id": "clinic-1", "program_id": "prog-1", "kind": "group",
+        "starts_at": "2026-12-03T23:00:00Z", "ends_at": "2026-12-04T02:00:00Z", "capacity": 2, "revision": 1},
+    "iop.reschedule.offered.v1": {
+        "offer_id": "off-1", "patient_id": "pat-1", "clinic_id": "clinic-1", "session_id": "ses-1",
+        "options": [{"choice": "A", "slot_id": "slot-1", "starts_at": "2026-12-03T23:00:00Z",
+                     "ends_at": "2026-12-04T02:00:00Z"}],
+        "offered_at": "2026-12-01T15:00:00Z", "expires_at": "2026-12-02T15:00:00Z"},
+    "iop.reschedule.chosen.v1": {
+        "offer_id": "off-1", "patient_id": "pat-1", "session_id": "ses-1", "slot_id": "slot-1", "choice": "A",
+        "chosen_at": "2026-12-01T15:05:00Z"},
+    "iop.reschedule.requested.v1": {
+        "hold_id": "hold-1", "offer_id": "off-1", "patient_id": "pat-1", "clinic_id": "clinic-1",
+        "session_id": "ses-1", "slot_id": "slot-1", "slot_starts_at": "2026-12-03T23:00:00Z",
+        "hold_expires_at": "2026-12-02T15:05:00Z", "requested_at": "2026-12-01T15:05:01Z"},
+    "iop.reschedule.closed.v1": {
+        "offer_id": "off-1", "patient_id": "pat-1", "clinic_id": "clinic-1", "session_id": "ses-1",
+        "slot_id": "slot-1", "hold_id": "hold-1", "outcome": "confirmed", "closed_at": "2026-12-01T18:00:00Z"},
 }

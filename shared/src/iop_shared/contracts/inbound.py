@@ -7,11 +7,11 @@ from datetime import time
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import AfterValidator, EmailStr, Field, HttpUrl, model_validator
+from pydantic import AfterValidator, EmailStr, Field, model_validator
 
 from ..quiet_hours import EQUAL_EDGES
 from .common import E164, Contract, EntityId, Revision, Timestamp, TimeZoneName
-from .lockscreen import LockScreenText
+from .lockscreen import LockScreenLink, LockScreenText
 
 DEFAULT_MAX_ATTENDEES = 500
 
@@ -102,6 +102,20 @@ class Consent(Contract):
     source: str = Field(min_length=1, max_length=64)
 
 
+class SupportPerson(Contract):
+    """A patient's consented support person: reminders of the listed session kinds only, never anything else."""
+
+    support_id: EntityId
+    name: str | None = Field(default=None, max_length=60)  # for staff; never in a message
+    phone: E164 | None = None
+    email: EmailStr | None = None
+    locale: Locale = Locale.en
+    consent_recorded_at: Timestamp
+    consent_source: str = Field(min_length=1, max_length=64)
+    consent_revoked_at: Timestamp | None = Field(default=None, description="set: nothing more is sent, at once")
+    session_kinds: list[SessionKind] = Field(min_length=1, max_length=5, description="e.g. [family]")
+
+
 class PatientUpserted(Contract):
     """iop.patient.upserted.v1"""
 
@@ -118,6 +132,7 @@ class PatientUpserted(Contract):
     age_group: AgeGroup = AgeGroup.adult
     revision: Revision
     discharged_at: Timestamp | None = None
+    support_persons: list[SupportPerson] = Field(default_factory=list, max_length=5)
 
     @model_validator(mode="after")
     def _channels_unique(self) -> Self:
@@ -150,7 +165,9 @@ class Location(Contract):
 
 
 class Telehealth(Contract):
-    join_url: HttpUrl
+    """How a patient joins a video session: the link goes into their reminders, so it must be lock-screen safe."""
+
+    join_url: LockScreenLink = Field(description="the join link; no clinical word in its host, path or query")
 
 
 class SessionUpserted(Contract):

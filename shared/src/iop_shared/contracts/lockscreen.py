@@ -12,8 +12,9 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, HttpUrl
 
 VOCABULARY_FILE = Path(__file__).with_name("clinical_vocabulary.json")
 REFUSAL = "contains a clinical word; patient messages show this text on a locked phone"
@@ -58,3 +59,31 @@ def lock_screen_safe(value: str) -> str:
 
 
 LockScreenText = Annotated[str, AfterValidator(lock_screen_safe)]
+
+LINK_REFUSAL = "its host, path or query contains a clinical word; patient messages show this link on a locked phone"
+_RUN_TOGETHER_MIN = 5  # shorter words ("iop", "drug") only count as whole words: too many hosts contain them
+
+
+def link_terms(url: str) -> list[str]:
+    """The clinical words in a link's host, path or query (as words, or run together as hosts and paths write
+    them: "mindrehab.example", "/addictioncare"); empty when the link is lock-screen safe."""
+    parts = urlsplit(url)
+    shown = " ".join((parts.hostname or "", parts.path, parts.query))
+    found = clinical_terms(re.sub(r"[^\w]+", " ", shown))
+    squashed = fold(parts.hostname or "") + " " + fold(parts.path)
+    for words in vocabulary().values():
+        for term in words:
+            bare = fold(term.rstrip("*")).replace(" ", "")
+            if len(bare) >= _RUN_TOGETHER_MIN and bare in squashed:
+                found.append(bare)
+    return found
+
+
+def lock_screen_safe_link(value: HttpUrl) -> HttpUrl:
+    """A pydantic validator: refuse a link with a clinical word in it, never repeating the link."""
+    if link_terms(str(value)):
+        raise ValueError(LINK_REFUSAL)
+    return value
+
+
+LockScreenLink = Annotated[HttpUrl, AfterValidator(lock_screen_safe_link)]

@@ -142,6 +142,7 @@ class RecipientKind(StrEnum):
     care_team_member = "care_team_member"
     care_team = "care_team"  # an alert addressed to a whole team (e.g. nobody on it could be paged)
     sender = "sender"  # a number that is no known patient; the id is opaque (a keyed hash), never the phone
+    support_person = "support_person"  # a patient's consented support person (reminders of invited sessions)
 
 
 class NotificationChannel(StrEnum):

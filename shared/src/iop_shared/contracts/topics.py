@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from . import inbound as i
 from . import outbound as o
+from . import reschedule as r
 from .common import Contract
 
 DAY_MS = 24 * 3600 * 1000
@@ -48,10 +49,12 @@ CHECKINS = Topic("iop.checkins.v1", "patient_id", 6, retention_ms=180 * DAY_MS)
 RISK = Topic("iop.risk.v1", "patient_id", 6, retention_ms=365 * DAY_MS)
 NOTIFICATIONS = Topic("iop.notifications.v1", "recipient_id", 6)
 DEADLETTER = Topic("iop.deadletter.v1", "key", 3, retention_ms=90 * DAY_MS)
+SLOTS = Topic("iop.slots.v1", "slot_id", 3, retention_ms=90 * DAY_MS)
+RESCHEDULES = Topic("iop.reschedules.v1", "patient_id", 6, retention_ms=90 * DAY_MS)
 
 TOPICS: tuple[Topic, ...] = (
     CLINICS, PATIENTS, CARE_TEAMS, SESSIONS, ATTENDANCE,
-    REMINDERS, VISITS, CHECKINS, RISK, NOTIFICATIONS, DEADLETTER,
+    REMINDERS, VISITS, CHECKINS, RISK, NOTIFICATIONS, DEADLETTER, SLOTS, RESCHEDULES,
 )
 
 EVENT_TYPES: tuple[EventType, ...] = (
@@ -74,6 +77,11 @@ EVENT_TYPES: tuple[EventType, ...] = (
     EventType("iop.notification.failed.v1", NOTIFICATIONS, o.NotificationFailed),
     EventType("iop.notification.suppressed.v1", NOTIFICATIONS, o.NotificationSuppressed),
     EventType("iop.deadletter.v1", DEADLETTER, o.DeadLetter),
+    EventType("iop.slot.upserted.v1", SLOTS, r.SlotUpserted),
+    EventType("iop.reschedule.offered.v1", RESCHEDULES, r.RescheduleOffered),
+    EventType("iop.reschedule.chosen.v1", RESCHEDULES, r.RescheduleChosen),
+    EventType("iop.reschedule.requested.v1", RESCHEDULES, r.RescheduleRequested),
+    EventType("iop.reschedule.closed.v1", RESCHEDULES, r.RescheduleClosed),
 )
 
 BY_CE_TYPE: dict[str, EventType] = {e.ce_type: e for e in EVENT_TYPES}

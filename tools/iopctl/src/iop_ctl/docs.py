@@ -31,7 +31,9 @@ def _scheduler() -> tuple[dict[str, Any], dict[str, Any]]:
                     description="Consumes clinics, patients, sessions and check-ins; plans and dispatches reminders.",
                     publishes=["iop.reminder.due.v1", "iop.reminder.dropped.v1", "iop.session.upserted.v1",
                                "iop.session.cancelled.v1",
-                               "iop.patient.upserted.v1", "iop.attendance.recorded.v1"])
+                               "iop.patient.upserted.v1", "iop.attendance.recorded.v1", "iop.slot.upserted.v1",
+                               "iop.reschedule.offered.v1", "iop.reschedule.requested.v1",
+                               "iop.reschedule.closed.v1"])
     return spec, create_app(service).openapi()
 
 
@@ -45,7 +47,7 @@ def _notifier() -> tuple[dict[str, Any], dict[str, Any]]:
                     description="Sends reminders and alerts by SMS and email; turns replies into check-ins.",
                     publishes=["iop.notification.sent.v1", "iop.notification.delivered.v1",
                                "iop.notification.failed.v1", "iop.notification.suppressed.v1",
-                               "iop.checkin.received.v1"])
+                               "iop.checkin.received.v1", "iop.risk.acknowledged.v1", "iop.reschedule.chosen.v1"])
     return spec, create_app().openapi()
 
 

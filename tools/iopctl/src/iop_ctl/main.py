@@ -21,12 +21,13 @@ from iop_shared.kafka import provision_topics
 from iop_shared.settings import BaseServiceSettings
 
 from . import docs as docs_module
-from . import kafka_io, services
+from . import experiments, kafka_io, services
 
 app = typer.Typer(help="Operate the IOP reminder system.", no_args_is_help=True)
 dead = typer.Typer(help="List and replay dead letters.", no_args_is_help=True)
 app.add_typer(dead, name="deadletters")
 app.add_typer(services.app, name="patient")
+app.add_typer(experiments.app, name="experiments")
 app.command("send-test")(services.send_test)
 console = Console()
 SERVICES = ("scheduler", "notifier", "attendance")

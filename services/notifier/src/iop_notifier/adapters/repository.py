@@ -158,7 +158,7 @@ async def sessions(conn: Conn, session_ids: Sequence[str]) -> list[SessionState]
 
 
 def session_state(r: asyncpg.Record) -> SessionState:
-    return SessionState(SessionFacts(r["starts_at"], r["place_label"], r["telehealth"]), r["cancelled"])
+    return SessionState(SessionFacts(r["starts_at"], r["place_label"], r["telehealth"], r["join_url"]), r["cancelled"])
 
 
 async def insert_request(conn: Conn, req: NewRequest) -> int | None:

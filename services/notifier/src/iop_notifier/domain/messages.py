@@ -23,7 +23,9 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LOCALES = ("en", "es")
 PURPOSES = ("upcoming_session", "weekly_schedule", "session_changed", "session_cancelled", "checkin_prompt",
             "visit_missed", "crisis_reply", "crisis_reply_bilingual", "opt_out_confirm", "opt_in_confirm", "help_reply",
-            "care_alert", "care_concern")
+            "care_alert", "care_concern", "reschedule_offer", "reschedule_held", "reschedule_released",
+            "reschedule_taken", "support_reminder")
+JOIN_LABEL = {"en": "Join the video visit", "es": "Entrar a la visita por video"}
 _DAYS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
          "es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")}
 _MONTHS = {"en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
@@ -37,6 +39,7 @@ class SessionFacts:
     starts_at: datetime
     place_label: str | None
     telehealth: bool
+    join_url: str | None = None  # lock-screen safe (checked at ingest); reminders carry it
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ def format_phone(e164: str) -> str:
 def place_of(session: SessionFacts, locale: str) -> str | None:
     if session.place_label:
         return session.place_label
-    if session.telehealth:
+    if session.telehealth and not session.join_url:  # with a link, the link says how
         return "video"
     return None
 
@@ -87,10 +90,11 @@ def context(*, clinic: str, callback: str, zone: ZoneInfo, locale: str,
     """Template variables: only neutral facts."""
     ordered = sorted(sessions, key=lambda s: s.starts_at)
     items = [{"when": format_when(s.starts_at, zone, locale), "day_time": format_day_time(s.starts_at, zone, locale),
-              "place": place_of(s, locale)} for s in ordered]
-    first = items[0] if items else {"when": "", "place": None}
+              "place": place_of(s, locale), "join_url": s.join_url} for s in ordered]
+    first = items[0] if items else {"when": "", "place": None, "join_url": None}
     return {"clinic": clinic, "callback": format_phone(callback), "when": first["when"],
-            "place": first["place"], "sessions": items, "locale": locale, **(extra or {})}
+            "place": first["place"], "join_url": first["join_url"], "sessions": items, "locale": locale,
+            **(extra or {})}
 
 
 def _block(name: str, block: str, variables: Mapping[str, Any]) -> str:
@@ -106,7 +110,11 @@ def render_sms(purpose: str, locale: str, variables: Mapping[str, Any]) -> str:
     if septets(text) > SEGMENT and place:
         over = septets(text) - SEGMENT
         shorter = place[: max(0, len(place) - over - 1)].rstrip(" ,.-")
-        text = to_gsm7(_block(name, "sms", {**variables, "place": shorter if len(shorter) >= 8 else None}))
+        variables = {**variables, "place": shorter if len(shorter) >= 8 else None}
+        text = to_gsm7(_block(name, "sms", variables))
+    if septets(text) > SEGMENT and variables.get("join_url"):  # a link is never cut: the callback gives way
+        compact = to_gsm7(_block(name, "sms", {**variables, "compact": True}))
+        text = compact if septets(compact) <= SEGMENT else text  # two segments either way: keep the number
     return text
 
 
@@ -116,6 +124,8 @@ def render(purpose: str, locale: str, variables: Mapping[str, Any]) -> Rendered:
     name = f"{locale}/{purpose}.j2"
     subject = _block(name, "subject", variables)
     text = _block(name, "body", variables)
+    link = variables.get("join_url")
     html = _env.get_template("_email.html.j2").render(
-        locale=locale, subject=subject, lines=[line for line in text.splitlines() if line.strip()])
+        locale=locale, subject=subject, button_url=link, button_label=JOIN_LABEL[locale] if link else None,
+        lines=[line for line in text.splitlines() if line.strip() and not (link and line.endswith(link))])
     return Rendered(sms=render_sms(purpose, locale, variables), subject=subject, text=text, html=html)

@@ -7,7 +7,7 @@ from typing import Any
 
 from faststream.kafka import KafkaBroker
 
-from iop_notifier.handlers import alerts, dropped, ingest
+from iop_notifier.handlers import alerts, dropped, ingest, offers
 from iop_notifier.handlers.deps import Deps
 from iop_shared.consumer import BatchHandler, DeadLetterPublisher, subscribe_events
 from iop_shared.contracts import topics as t
@@ -29,6 +29,9 @@ ROUTES: dict[t.Topic, dict[str, UseCase]] = {
     t.RISK: {"iop.risk.flagged.v1": alerts.on_risk_flagged,
              "iop.risk.acknowledged.v1": alerts.on_risk_acknowledged,
              "iop.risk.resolved.v1": alerts.on_risk_resolved},
+    t.RESCHEDULES: {"iop.reschedule.offered.v1": offers.on_offered,
+                    "iop.reschedule.requested.v1": offers.on_requested,
+                    "iop.reschedule.closed.v1": offers.on_closed},
 }
 # A partition's consecutive events of these types go to one call (one transaction): the bulk of the traffic.
 BATCH_ROUTES: dict[t.Topic, dict[str, BatchUseCase]] = {

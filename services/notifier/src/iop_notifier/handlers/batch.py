@@ -21,6 +21,7 @@ from iop_notifier.domain.policy import Send
 from iop_shared.logging import get_logger
 
 from .deps import Deps
+from .experiment_arms import record_arm
 from .planning import Facts, Plan, plan_patient
 
 log = get_logger(__name__)
@@ -59,6 +60,7 @@ async def decide_and_claim(deps: Deps, ids: list[int]) -> Outcome:
             if plan is None:  # waiting for the recipient's data to arrive
                 await repo.set_request_state(conn, req.id, "pending", not_before=now + timedelta(seconds=2))
             elif isinstance(plan.decision, Send):
+                await record_arm(conn, req, plan.arm, now)
                 claims.append(_claim(req, plan))
             else:
                 from .dispatch import _apply  # suppressions and deferrals are rare: the one-by-one code

@@ -22,6 +22,7 @@ from iop_shared.logging import get_logger
 
 from . import events, freshness
 from .deps import Deps
+from .experiment_arms import record_arm
 from .planning import Plan, plan_request
 from .sending import send_claimed
 
@@ -84,6 +85,8 @@ async def _decide_and_claim(deps: Deps, request_id: int) -> Claimed | None:
         if plan is None:  # waiting for the recipient's data to arrive
             await repo.set_request_state(conn, req.id, "pending", not_before=now + timedelta(seconds=2))
             return None
+        if isinstance(plan.decision, Send):
+            await record_arm(conn, req, plan.arm, now)
         return await _apply(conn, deps, req, plan, now)
 
 

@@ -21,7 +21,7 @@ from iop_shared.contracts.outbound import ReasonCode, ReminderDue, VisitMissed, 
 from iop_shared.contracts.tenancy import check_event_clinic, require_publisher, same_clinic
 from iop_shared.db import claim_event, claim_events
 
-from . import events, paging
+from . import events, paging, support
 from .deps import CONSUMER, Deps
 
 VISIT_MESSAGE_TTL = timedelta(hours=12)
@@ -58,9 +58,11 @@ async def on_patient(deps: Deps, env: Envelope[PatientUpserted]) -> None:
         if conn is not None:
             same_clinic("clinic_id", p.clinic_id, await _owner(conn, "owner_of_patient", p.patient_id))
             same_clinic("care_team_id", p.clinic_id, await _owner(conn, "owner_of_care_team", p.care_team_id))
-            await conn.execute(Q["upsert_patient"], p.patient_id, p.clinic_id, p.phone, p.email, p.timezone,
-                               p.locale.value, [c.value for c in p.channels], p.consent.sms, p.consent.email,
-                               p.care_team_id, p.discharged_at, p.revision)
+            status = await conn.execute(Q["upsert_patient"], p.patient_id, p.clinic_id, p.phone, p.email,
+                                        p.timezone, p.locale.value, [c.value for c in p.channels], p.consent.sms,
+                                        p.consent.email, p.care_team_id, p.discharged_at, p.revision)
+            if status.endswith(" 1"):  # this revision applied: it carries the whole set of support persons
+                await support.replace(conn, p)
 
 
 async def on_care_team(deps: Deps, env: Envelope[CareTeamUpserted]) -> None:
@@ -86,7 +88,8 @@ async def on_session(deps: Deps, env: Envelope[SessionUpserted]) -> None:
         if conn is not None:
             same_clinic("clinic_id", s.clinic_id, await _owner(conn, "owner_of_session", s.session_id))
             await conn.execute(Q["upsert_session"], s.session_id, s.clinic_id, s.starts_at, label,
-                               s.telehealth is not None, s.revision)
+                               s.telehealth is not None, s.revision,
+                               str(s.telehealth.join_url) if s.telehealth else None, s.kind.value)
 
 
 async def on_session_cancelled(deps: Deps, env: Envelope[SessionCancelled]) -> None:
@@ -105,6 +108,7 @@ async def on_reminder(deps: Deps, env: Envelope[ReminderDue]) -> None:
                 source_event_id=r.reminder_id, recipient_kind="patient", recipient_id=r.patient_id,
                 purpose=r.purpose.value, received_at=deps.clock.now(), not_before=r.due_at, clinic_id=r.clinic_id,
                 session_ids=r.session_ids, urgent=r.urgent, expires_at=r.expires_at))
+            await support.remind(conn, deps, r)
     deps.wake()
 
 

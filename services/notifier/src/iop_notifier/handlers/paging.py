@@ -18,7 +18,7 @@ from iop_notifier.domain.open_hours import next_step, parse_open_hours
 from iop_shared.contracts.outbound import ReasonCode
 from iop_shared.logging import get_logger
 
-from . import events
+from . import acks, events
 from .deps import Deps
 
 log = get_logger(__name__)
@@ -61,10 +61,13 @@ async def _queue(conn: repo.Conn, alert: Alert, team: repo.CareTeamState, member
     extra = {"care_team_id": team.care_team_id, "flag_id": alert.alert_id, "rule": alert.rule,
              "severity": alert.severity, **({"reason": reason.value} if reason else {})}
     for m in members:
+        code = await acks.record_page(conn, flag_id=alert.alert_id, kind=alert.kind, member=m,
+                                      team_id=team.care_team_id, now=now)
+        own = {**extra, "ack_code": code} if code else extra
         await repo.insert_request(conn, repo.NewRequest(
             source_event_id=f"{alert.alert_id}:{tag}", recipient_kind="care_team_member", recipient_id=m.member_id,
             purpose="care_concern" if alert.kind == "concern" else "care_alert", received_at=now, not_before=now,
-            clinic_id=team.clinic_id, urgent=True, channels=chans, extra=extra))
+            clinic_id=team.clinic_id, urgent=True, channels=chans, extra=own))
 
 
 async def _schedule(conn: repo.Conn, deps: Deps, alert: Alert, now: datetime) -> tuple[str, datetime | None]:

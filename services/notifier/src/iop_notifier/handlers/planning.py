@@ -9,10 +9,12 @@ from typing import Any
 from iop_notifier.adapters import repository as repo
 from iop_notifier.adapters.sql import Q
 from iop_notifier.domain.messages import context
+from iop_notifier.domain.offers import variables as offer_variables
 from iop_notifier.domain.policy import Decision, Recipient, Request, Send, Suppress, decide
 from iop_shared.contracts.outbound import ReasonCode
 
 from .deps import Deps
+from .experiment_arms import arm_of
 
 NEEDS_SESSIONS = frozenset({"upcoming_session", "weekly_schedule", "session_changed", "session_cancelled"})
 DEADLINE_AT_START = frozenset({"upcoming_session", "session_changed"})
@@ -25,6 +27,7 @@ class Plan:
     channels: list[str] = field(default_factory=list)
     addresses: dict[str, str] = field(default_factory=dict)
     variables: dict[str, Any] = field(default_factory=dict)
+    arm: tuple[str, str] | None = None  # (experiment, arm) to record with the send, when in an experiment
 
 
 def _waiting(req: repo.RequestRow, deps: Deps, now: datetime) -> bool:
@@ -37,6 +40,10 @@ async def plan_request(conn: repo.Conn, deps: Deps, req: repo.RequestRow, now: d
         return await _plan_member(conn, deps, req, now)
     if req.recipient_kind == "sender":
         return await _plan_sender(conn, req)
+    if req.recipient_kind == "support_person":
+        from .support import plan_support  # support builds on this module's Plan
+
+        return await plan_support(conn, deps, req, now)
     patient = await repo.patient(conn, req.recipient_id)
     clinic = await repo.clinic(conn, req.clinic_id or (patient.clinic_id if patient else None))
     known = await repo.sessions(conn, req.session_ids)
@@ -76,9 +83,11 @@ def plan_patient(deps: Deps, req: repo.RequestRow, now: datetime, facts: Facts) 
     decision = decide(request, recipient, now, facts.prior, deps.policy(clinic.window))
     if not isinstance(decision, Send):
         return Plan(decision)
-    variables = session_variables(req, clinic, patient, known)
+    arm = arm_of(deps.settings.experiments, req, patient.clinic_id, now)
+    variables = {**session_variables(req, clinic, patient, known),
+                 **offer_variables(req.extra, patient.zone, patient.locale), **(arm[2] if arm else {})}
     addresses = {"sms": patient.phone or "", "email": patient.email or ""}
-    return Plan(decision, patient.locale, [decision.channel], addresses, variables)
+    return Plan(decision, patient.locale, [decision.channel], addresses, variables, arm[:2] if arm else None)
 
 
 def session_variables(req: repo.RequestRow, clinic: repo.ClinicState, patient: repo.PatientState,

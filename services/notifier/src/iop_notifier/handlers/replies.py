@@ -21,7 +21,7 @@ from iop_shared.contracts.cloudevents import Envelope
 from iop_shared.contracts.outbound import CheckinIntent, CheckinReceived
 from iop_shared.logging import get_logger
 
-from . import senders
+from . import routes, senders
 from .deps import SOURCE, Deps
 from .dispatch import process
 from .paging import Alert, open_alert
@@ -38,6 +38,7 @@ class ReplyOutcome:
     parsed: ParsedReply
     patient_known: bool
     duplicate: bool = False
+    route: str | None = None  # taken ahead of the ordinary parser (routes.Route)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,12 @@ async def receive_reply(deps: Deps, *, message_id: str, channel: str, text: str,
                                    channel, text, parsed.intent.value, parsed.value, msg.received_at, ident,
                                    clinic_id):
             return ReplyOutcome(parsed, primary is not None, duplicate=True)
+        route = await routes.before_parser(conn, deps, parsed, routes.Text(
+            message_id, text, phone, primary, msg.received_at))
+        if route is not None:
+            await conn.execute(Q["inbound_routed"], message_id, route.value)
+            log.info("reply_routed", message_id=message_id, route=route.value)
+            return ReplyOutcome(parsed, primary is not None, route=route.value)
         REPLIES.labels(parsed.intent.value).inc()
         if primary is None:
             answer_id = await _unknown_sender(conn, deps, msg, parsed, ident, clinic_id)
@@ -94,6 +101,10 @@ async def _unknown_sender(conn: repo.Conn, deps: Deps, msg: Inbound, parsed: Par
                           clinic_id: str | None) -> int | None:
     log.warning("reply_from_unknown_sender", message_id=msg.message_id, intent=parsed.intent.value,
                 sender_id=ident, clinic_id=clinic_id)
+    if parsed.intent in (CheckinIntent.opt_out, CheckinIntent.opt_in) and msg.phone:
+        # A STOP belongs to the number (a support person's, say), whoever it is: nothing more goes to it.
+        await repo.set_phone_state(conn, msg.phone, msg.received_at,
+                                   opted_out=parsed.intent == CheckinIntent.opt_out)
     if parsed.intent != CheckinIntent.crisis or ident is None:
         return None
     answer_id = await senders.answer_unknown_sender(conn, deps, message_id=msg.message_id, ident=ident,

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Body, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -16,11 +16,13 @@ from pydantic import BaseModel, Field, ValidationError
 from iop_shared.bearer import require_token
 from iop_shared.contracts.common import Revision
 from iop_shared.contracts.inbound import PatientUpserted, SessionCancelled, SessionUpserted
+from iop_shared.contracts.reschedule import SlotUpserted
 from iop_shared.health import readiness
 from iop_shared.http_errors import install_http_guards, invalid_body
 
 from ..bootstrap import Service
 from ..domain.fhir import Appointment, FhirFieldError
+from ..domain.fhir_slot import FhirSlotError, map_slot
 from ..handlers import commands
 
 _bearer = HTTPBearer(auto_error=False)
@@ -101,6 +103,23 @@ def create_app(service: Service) -> FastAPI:
                                        "type": "value_error"}]) from exc
         except ValidationError as exc:
             raise HTTPException(422, invalid_body(exc)) from exc
+
+    @app.post("/v1/slots", status_code=202, response_model=Accepted, tags=["ingest"])
+    async def upsert_slot(body: SlotUpserted, clinic_id: Clinic) -> Accepted:
+        """Publish iop.slot.upserted.v1 (an open slot) for the caller's clinic."""
+        return Accepted(event_ids=await commands.upsert_slot(deps, clinic_id, body))
+
+    @app.post("/fhir/r4/Slot", status_code=202, response_model=Accepted, tags=["fhir"])
+    async def fhir_slot(body: Annotated[dict[str, Any], Body()], clinic_id: Clinic) -> Accepted:
+        """Map a FHIR R4 Slot (validated with fhir.resources) to iop.slot.upserted.v1."""
+        try:
+            event = map_slot(body, clinic_id)
+        except FhirSlotError as exc:
+            raise HTTPException(422, [{"loc": ["body", *exc.field.split(".")], "msg": str(exc),
+                                       "type": "value_error"}]) from exc
+        except ValidationError as exc:
+            raise HTTPException(422, invalid_body(exc)) from exc
+        return Accepted(event_ids=await commands.upsert_slot(deps, clinic_id, event))
 
     @app.get("/v1/patients/{patient_id}/reminders", tags=["plan"])
     async def patient_plan(patient_id: str, clinic_id: Clinic) -> list[dict[str, Any]]:

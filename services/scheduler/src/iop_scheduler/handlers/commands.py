@@ -10,8 +10,10 @@ from __future__ import annotations
 from iop_shared import outbox
 from iop_shared.contracts import Contract, Envelope, TenantMismatch
 from iop_shared.contracts.inbound import AttendanceRecorded, PatientUpserted, SessionCancelled, SessionUpserted
+from iop_shared.contracts.reschedule import SlotUpserted
 from iop_shared.contracts.tenancy import clinic_source, roster_check, same_clinic
 
+from ..adapters.repository import sql
 from ..domain.fhir import Appointment, map_appointment
 from .deps import Deps
 
@@ -78,3 +80,11 @@ async def fhir_appointment(deps: Deps, clinic_id: str, appt: Appointment) -> lis
         if ref and ref.startswith("Patient/") and owners.get(ref.split("/", 1)[1]) not in (None, clinic_id):
             raise TenantMismatch(f"participant.{i}.actor.reference", "this patient belongs to another clinic")
     return await publish(deps, clinic_id, events)
+
+
+async def upsert_slot(deps: Deps, clinic_id: str, body: SlotUpserted) -> list[str]:
+    """An open slot of the caller's clinic; another clinic's slot id is refused (403 naming `slot_id`)."""
+    same_clinic("clinic_id", clinic_id, body.clinic_id)
+    async with deps.store.transaction() as repo:
+        same_clinic("slot_id", clinic_id, await repo.conn.fetchval(sql("reschedule/slot_owner"), body.slot_id))
+    return await publish(deps, clinic_id, [body])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from iop_shared.clock import Clock
 
@@ -14,6 +14,15 @@ from ..metrics import Metrics
 
 CONSUMER = "scheduler"
 SOURCE = "iop/scheduler"
+
+
+@dataclass(frozen=True)
+class RescheduleTimes:
+    """Reschedule by reply: how soon a slot may start, how long an offer and a hold last."""
+
+    min_lead: timedelta = timedelta(hours=2)
+    offer_ttl: timedelta = timedelta(hours=24)
+    hold_ttl: timedelta = timedelta(hours=24)
 
 
 @dataclass
@@ -28,3 +37,4 @@ class Deps:
     nudge: Callable[[datetime], None] = field(default=lambda _: None)
     # Wakes the background drainer of queued replans; None (no drainer running): the use case drains inline.
     replans_owed: Callable[[], None] | None = None
+    reschedule: RescheduleTimes = field(default_factory=RescheduleTimes)

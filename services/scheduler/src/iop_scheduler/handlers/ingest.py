@@ -11,7 +11,7 @@ from iop_shared.logging import get_logger
 
 from ..adapters.repository import Repository
 from ..domain.model import Reminder
-from . import changes
+from . import changes, reschedule
 from .deps import CONSUMER, Deps
 from .planning import earliest, replan, zone_of
 from .replans import drain_replans
@@ -83,8 +83,14 @@ async def session_cancelled(deps: Deps, env: Envelope[SessionCancelled]) -> None
 
 
 async def checkin_received(deps: Deps, env: Envelope[CheckinReceived]) -> None:
-    """A confirmation marks its sessions confirmed, so their 24 h reminder in a busy week is not sent."""
+    """A confirmation marks its sessions confirmed, so their 24 h reminder in a busy week is not sent; a "2"
+    gets open slots offered when the clinic published some (else staff see the request, as before)."""
     c = env.data
+    if c.intent is CheckinIntent.reschedule_request and c.session_ids:
+        async with deps.store.transaction() as repo:
+            if await claim_event(repo.conn, CONSUMER, env.id):
+                await reschedule.offer(repo, deps, c, deps.clock.now())
+        return
     if c.intent is not CheckinIntent.confirm or not c.session_ids:
         return
     planned: list[Reminder] = []

@@ -23,6 +23,7 @@ from iop_shared.logging import get_logger
 from ..adapters.repository import Repository
 from ..domain.model import Reminder, SessionView
 from ..domain.notices import Coalesced, coalesce_moved
+from . import reschedule
 from .deps import CONSUMER, Deps
 from .planning import earliest, record, zone_of
 from .replans import drain_replans_set_based
@@ -95,6 +96,8 @@ async def _apply_chunk(deps: Deps, envs: list[Envelope[SessionUpserted]]) -> lis
         if not changes:
             return []
         await repo.upsert_sessions([(c.new, c.tz) for c in changes])
+        for c in changes:  # the clinic's upsert is what moves a patient: it consumes their hold on that time
+            await reschedule.session_upserted(repo, c.env.data, now)
         # Queued before any plan lock is taken here, so a drain holding a queued row never waits on us.
         await repo.enqueue_patients({pid: c.tz for c in changes
                                      for pid in (*c.new.attendees, *(c.old.attendees if c.old else ()))})

@@ -6,12 +6,21 @@ from faststream.kafka import KafkaBroker
 
 from iop_shared.consumer import DeadLetterPublisher, Handler, subscribe_events
 from iop_shared.contracts import BY_CE_TYPE, Contract, Envelope
-from iop_shared.contracts.topics import ATTENDANCE, CHECKINS, NOTIFICATIONS, PATIENTS, RISK, SESSIONS, VISITS
+from iop_shared.contracts.topics import (
+    ATTENDANCE,
+    CHECKINS,
+    NOTIFICATIONS,
+    PATIENTS,
+    RESCHEDULES,
+    RISK,
+    SESSIONS,
+    VISITS,
+)
 
 from ..handlers import events
 from ..handlers.context import Context
 
-TOPICS = (PATIENTS, SESSIONS, ATTENDANCE, VISITS, RISK, NOTIFICATIONS, CHECKINS)
+TOPICS = (PATIENTS, SESSIONS, ATTENDANCE, VISITS, RISK, NOTIFICATIONS, CHECKINS, RESCHEDULES)
 
 
 def _bind(ctx: Context, apply: events.Apply) -> Handler:

@@ -11,7 +11,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from .. import metrics
+from ..adapters import reschedules
 from ..adapters.attendance import FlagActionError
+from ..adapters.db import connection
 from ..bootstrap import Service
 from ..domain.model import Overview
 from ..domain.users import User
@@ -105,6 +107,12 @@ def router(service: Service) -> APIRouter:
     async def api_overview(user: User_) -> Overview:
         """The same data as the page, as JSON."""
         return await queries.overview(ctx(), user.clinics)
+
+    @r.get("/api/reschedules", tags=["dashboard"])
+    async def api_reschedules(user: User_) -> list[dict[str, Any]]:
+        """Reschedule requests of the user's clinics waiting for the clinic to confirm (ids and times)."""
+        async with connection(ctx().pool) as conn:
+            return await reschedules.pending(conn, list(user.clinics))
 
     @r.post("/api/flags/{flag_id}/{action}", tags=["risk"])
     async def api_flag_action(flag_id: str, action: Action, body: FlagActionIn, user: Poster) -> dict[str, Any]:

@@ -22,10 +22,12 @@ from iop_shared.contracts.outbound import (
     VisitMissed,
     VisitMissedRetracted,
 )
+from iop_shared.contracts.reschedule import RescheduleClosed, RescheduleRequested
 from iop_shared.db import claim_event
 
 from .. import metrics
 from ..adapters import repository as repo
+from ..adapters import reschedules
 from ..adapters.db import transaction
 from ..domain.model import Outcome
 from .context import CONSUMER, Context
@@ -119,6 +121,14 @@ def _nobody_paged(n: Notification) -> bool:
             and n.reason_code is ReasonCode.no_recipient)
 
 
+async def reschedule_requested(conn: asyncpg.Connection, data: Contract) -> bool:
+    return await reschedules.requested(conn, _as(data, RescheduleRequested))
+
+
+async def reschedule_closed(conn: asyncpg.Connection, data: Contract) -> bool:
+    return await reschedules.closed(conn, _as(data, RescheduleClosed))
+
+
 ROUTES: dict[str, Apply] = {
     "iop.patient.upserted.v1": patient_upserted,
     "iop.checkin.received.v1": checkin_received,
@@ -134,5 +144,7 @@ ROUTES: dict[str, Apply] = {
     "iop.notification.delivered.v1": notification(Outcome.delivered),
     "iop.notification.failed.v1": notification(Outcome.failed),
     "iop.notification.suppressed.v1": notification(Outcome.suppressed),
+    "iop.reschedule.requested.v1": reschedule_requested,
+    "iop.reschedule.closed.v1": reschedule_closed,
 }
 """Every event type the dashboard projects, by ce_type."""

@@ -35,11 +35,12 @@ ON CONFLICT (care_team_id) DO UPDATE SET
 WHERE care_teams.revision < EXCLUDED.revision AND care_teams.clinic_id = EXCLUDED.clinic_id;
 
 -- name: upsert_session
-INSERT INTO sessions (session_id, clinic_id, starts_at, place_label, telehealth, revision)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO sessions (session_id, clinic_id, starts_at, place_label, telehealth, revision, join_url, kind)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (session_id) DO UPDATE SET
     starts_at = EXCLUDED.starts_at, place_label = EXCLUDED.place_label,
-    telehealth = EXCLUDED.telehealth, cancelled = false, revision = EXCLUDED.revision
+    telehealth = EXCLUDED.telehealth, cancelled = false, revision = EXCLUDED.revision, join_url = EXCLUDED.join_url,
+    kind = EXCLUDED.kind
 WHERE sessions.revision < EXCLUDED.revision AND sessions.clinic_id = EXCLUDED.clinic_id;
 
 -- name: cancel_session

@@ -33,3 +33,7 @@ SELECT key FROM sender_key;
 
 -- name: inbound_body
 SELECT body FROM inbound_messages WHERE id = $1;
+
+-- name: inbound_routed
+-- A text taken ahead of the ordinary parser: its intent names the route, so no reader takes it for a reply.
+UPDATE inbound_messages SET intent = $2, value = NULL WHERE id = $1;

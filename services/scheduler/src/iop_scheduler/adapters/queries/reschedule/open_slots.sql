@@ -1,0 +1,7 @@
+-- Open seats of the clinic's program and kind, soonest first (the caller filters by the patient's hours).
+SELECT slot_id, starts_at, ends_at
+FROM slots
+WHERE clinic_id = $1 AND program_id = $2 AND kind = $3 AND held < capacity AND starts_at > $4
+  AND starts_at <> $5
+ORDER BY starts_at, slot_id
+LIMIT 50

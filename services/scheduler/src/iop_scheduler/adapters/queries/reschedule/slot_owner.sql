@@ -1,0 +1,1 @@
+SELECT clinic_id FROM slots WHERE slot_id = $1
