@@ -23,6 +23,7 @@ from .adapters.embedded import EmbeddedChannel
 from .adapters.providers import Sender
 from .adapters.smtp_email import SmtpEmail
 from .adapters.twilio_sms import TwilioSms
+from .domain import instrument_set
 from .entrypoints.consumers import subscribe_all
 from .entrypoints.timers import Timers
 from .handlers.deps import Deps
@@ -55,6 +56,7 @@ class Notifier:
 
     async def start(self) -> Deps:
         s = self.settings
+        instrument_set.load()  # a malformed instruments file stops the start, not the first check-in
         if s.run_migrations:
             await asyncio.to_thread(migrate, s.database_url, s.db_schema, MIGRATIONS)
         pool = await create_pool(s.database_url, s.db_schema, max_size=max(10, s.dispatch_concurrency + 4))
