@@ -95,6 +95,13 @@ class Consent(Contract):
     source: str = Field(min_length=1, max_length=64)
 
 
+class DetailedCheckinConsent(Contract):
+    """The patient agreed to questionnaire check-ins (PHQ/GAD items by text): when and how."""
+
+    given_at: Timestamp
+    method: str = Field(min_length=1, max_length=64)  # e.g. "intake-form", "verbal-recorded"
+
+
 class PatientUpserted(Contract):
     """iop.patient.upserted.v1"""
 
@@ -111,6 +118,8 @@ class PatientUpserted(Contract):
     age_group: AgeGroup = AgeGroup.adult
     revision: Revision
     discharged_at: Timestamp | None = None
+    # Additive: without it only the neutral 0-10 check-in is sent, never a questionnaire item.
+    detailed_checkins: DetailedCheckinConsent | None = None
 
     @model_validator(mode="after")
     def _channels_unique(self) -> Self:
