@@ -23,7 +23,11 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LOCALES = ("en", "es")
 PURPOSES = ("upcoming_session", "weekly_schedule", "session_changed", "session_cancelled", "checkin_prompt",
             "visit_missed", "crisis_reply", "crisis_reply_bilingual", "opt_out_confirm", "opt_in_confirm", "help_reply",
-            "care_alert", "care_concern")
+            "care_alert", "care_concern", "checkin_ready", "checkin_done")
+# Questionnaire items carry the publisher's clinical wording, from the instruments file only: they are sent only
+# to a patient with a recorded consent to detailed check-ins, one at a time, after that patient replied GO to a
+# neutral `checkin_ready`. Kept apart from PURPOSES, whose every text must be safe on a locked phone.
+QUESTIONNAIRE_PURPOSES = ("checkin_item",)
 _DAYS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
          "es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")}
 _MONTHS = {"en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),

@@ -21,7 +21,7 @@ from iop_shared.contracts.outbound import ReasonCode, ReminderDue, VisitMissed, 
 from iop_shared.contracts.tenancy import check_event_clinic, require_publisher, same_clinic
 from iop_shared.db import claim_event
 
-from . import events, paging
+from . import conversations, events, paging
 from .deps import CONSUMER, Deps
 
 VISIT_MESSAGE_TTL = timedelta(hours=12)
@@ -61,6 +61,9 @@ async def on_patient(deps: Deps, env: Envelope[PatientUpserted]) -> None:
             await conn.execute(Q["upsert_patient"], p.patient_id, p.clinic_id, p.phone, p.email, p.timezone,
                                p.locale.value, [c.value for c in p.channels], p.consent.sms, p.consent.email,
                                p.care_team_id, p.discharged_at, p.revision)
+            consent = p.detailed_checkins  # its own statement: applies only where this revision did
+            await conn.execute(Q["set_detailed_consent"], p.patient_id, consent.given_at if consent else None,
+                               consent.method if consent else None, p.revision)
 
 
 async def on_care_team(deps: Deps, env: Envelope[CareTeamUpserted]) -> None:
@@ -101,10 +104,16 @@ async def on_reminder(deps: Deps, env: Envelope[ReminderDue]) -> None:
     r = env.data
     async with applying(deps, env.id) as conn:
         if conn is not None:
-            await repo.insert_request(conn, repo.NewRequest(
-                source_event_id=r.reminder_id, recipient_kind="patient", recipient_id=r.patient_id,
-                purpose=r.purpose.value, received_at=deps.clock.now(), not_before=r.due_at, clinic_id=r.clinic_id,
-                session_ids=r.session_ids, urgent=r.urgent, expires_at=r.expires_at))
+            purpose = await conversations.purpose_for(conn, deps, r)
+            if purpose is None:  # one check-in at a time: this prompt gives way to the open one
+                await events.suppressed(conn, source_event_id=r.reminder_id, kind="patient",
+                                        recipient_id=r.patient_id, reason=ReasonCode.superseded,
+                                        at=deps.clock.now())
+            else:
+                await repo.insert_request(conn, repo.NewRequest(
+                    source_event_id=r.reminder_id, recipient_kind="patient", recipient_id=r.patient_id,
+                    purpose=purpose, received_at=deps.clock.now(), not_before=r.due_at, clinic_id=r.clinic_id,
+                    session_ids=r.session_ids, urgent=r.urgent, expires_at=r.expires_at))
     deps.wake()
 
 

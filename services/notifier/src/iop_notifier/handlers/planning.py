@@ -8,7 +8,9 @@ from typing import Any
 
 from iop_notifier.adapters import repository as repo
 from iop_notifier.adapters.sql import Q
-from iop_notifier.domain.messages import context
+from iop_notifier.domain.checkin_messages import item_variables
+from iop_notifier.domain.instrument_set import load
+from iop_notifier.domain.messages import QUESTIONNAIRE_PURPOSES, context
 from iop_notifier.domain.policy import Decision, Recipient, Request, Send, Suppress, decide
 from iop_shared.contracts.outbound import ReasonCode
 
@@ -61,6 +63,9 @@ async def plan_request(conn: repo.Conn, deps: Deps, req: repo.RequestRow, now: d
     if not isinstance(decision, Send):
         return Plan(decision)
     variables = session_variables(req, clinic, patient, known)
+    if req.purpose in QUESTIONNAIRE_PURPOSES:  # the item's wording, from the instruments file only
+        variables.update(item_variables(load(), str(req.extra["instrument"]), int(req.extra["item_index"]),
+                                        bool(req.extra.get("reask")), patient.locale))
     addresses = {"sms": patient.phone or "", "email": patient.email or ""}
     return Plan(decision, patient.locale, [decision.channel], addresses, variables)
 

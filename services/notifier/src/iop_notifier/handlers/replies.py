@@ -14,6 +14,7 @@ import asyncpg
 
 from iop_notifier.adapters import repository as repo
 from iop_notifier.adapters.sql import Q
+from iop_notifier.domain.conversation import is_go
 from iop_notifier.domain.reply_parser import Expecting, ParsedReply, parse_reply
 from iop_notifier.metrics import REPLIES
 from iop_shared import outbox
@@ -21,7 +22,7 @@ from iop_shared.contracts.cloudevents import Envelope
 from iop_shared.contracts.outbound import CheckinIntent, CheckinReceived
 from iop_shared.logging import get_logger
 
-from . import senders
+from . import conversations, senders
 from .deps import SOURCE, Deps
 from .dispatch import process
 from .paging import Alert, open_alert
@@ -30,6 +31,8 @@ log = get_logger(__name__)
 ANSWERS = {CheckinIntent.crisis: "crisis_reply", CheckinIntent.opt_out: "opt_out_confirm",
            CheckinIntent.opt_in: "opt_in_confirm", CheckinIntent.help: "help_reply"}
 FOR_EVERY_PATIENT = frozenset({CheckinIntent.crisis, CheckinIntent.concern})  # on a shared phone
+KEYWORDS = frozenset({CheckinIntent.opt_out, CheckinIntent.opt_in, CheckinIntent.help})
+SCORE_PROMPTS = frozenset({"checkin_prompt", "checkin_item"})  # a digit after these is a score, not "2 = move it"
 _background: set[asyncio.Task[None]] = set()
 
 
@@ -59,7 +62,7 @@ async def receive_reply(deps: Deps, *, message_id: str, channel: str, text: str,
         patients = await senders.patients_behind(conn, phone=phone, patient_id=patient_id, clinic_id=clinic_id)
         primary = patients[0] if patients else None
         prompt = await conn.fetchrow(Q["last_prompt"], primary.patient_id) if primary else None
-        expecting = Expecting(deps.settings.default_score_kind) if prompt and prompt["purpose"] == "checkin_prompt" \
+        expecting = Expecting(deps.settings.default_score_kind) if prompt and prompt["purpose"] in SCORE_PROMPTS \
             else Expecting.reminder
         parsed = parse_reply(text, expecting, opted_out=bool(primary and primary.sms_opted_out))
         ident = await senders.sender_id(conn, deps, phone, msg.received_at) if phone and not primary else None
@@ -68,14 +71,38 @@ async def receive_reply(deps: Deps, *, message_id: str, channel: str, text: str,
                                    clinic_id):
             return ReplyOutcome(parsed, primary is not None, duplicate=True)
         REPLIES.labels(parsed.intent.value).inc()
+        now_ids: list[int] = []
         if primary is None:
             answer_id = await _unknown_sender(conn, deps, msg, parsed, ident, clinic_id)
+        elif (routed := await _route(conn, deps, msg, parsed, primary)) is not None:
+            answer_id, now_ids = None, routed
         else:
             answer_id = await _known_sender(conn, deps, msg, parsed, patients, prompt, expecting)
     log.info("reply_received", message_id=message_id, intent=parsed.intent.value,
              patient_id=primary.patient_id if primary else None, sender_id=ident, patients=len(patients))
     await _answer(deps, answer_id, parsed)
+    for request_id in now_ids:  # the next question, or item 9's 988/911 answer: now, not at the next poll
+        await process(deps, request_id)
     return ReplyOutcome(parsed, primary is not None)
+
+
+async def _route(conn: repo.Conn, deps: Deps, msg: Inbound, parsed: ParsedReply,
+                 patient: repo.PatientState) -> list[int] | None:
+    """The one place the routing order lives: STOP, GO and the other keywords, then crisis (the parser's crisis
+    reading ran first on every text), then an open conversation or offer, then the ordinary parser (None).
+
+    STOP also closes an open conversation; a crisis text leaves it open, so the patient can resume it."""
+    text = conversations.Text(msg.message_id, msg.text, msg.received_at)
+    if parsed.intent in KEYWORDS:
+        if parsed.intent is CheckinIntent.opt_out:
+            await conversations.on_text(conn, deps, patient, text, parsed)
+        return None
+    # GO as the whole text is a keyword like STOP (it holds no crisis word; the learned model alone misreads it).
+    if is_go(msg.text) and (started := await conversations.on_text(conn, deps, patient, text, parsed)) is not None:
+        return started
+    if parsed.intent is CheckinIntent.crisis:
+        return None
+    return await conversations.on_text(conn, deps, patient, text, parsed)
 
 
 async def _answer(deps: Deps, answer_id: int | None, parsed: ParsedReply) -> None:
