@@ -9,6 +9,7 @@ from typing import Any
 
 from iop_shared.contracts.outbound import CheckinIntent
 
+from . import assessment_rules as ar
 from . import ruleset as rs
 from .model import Checkin, Finding, History, Visit
 from .timeline import latest_ended_weeks, minimum_hours
@@ -142,6 +143,9 @@ EVALUATORS: dict[type[Any], Callable[[Any, History, datetime], Finding | None]] 
     rs.ScoreAtOrBelow: score_at_or_below,
     rs.UnansweredPrompts: unanswered_prompts,
     rs.Crisis: crisis,
+    rs.AssessmentAtOrAbove: ar.at_or_above,
+    rs.AssessmentItem9: ar.item9,
+    rs.AssessmentRise: ar.rise,
 }
 
 

@@ -110,6 +110,9 @@ async def _apply(conn: repo.Conn, deps: Deps, patient: repo.PatientState, row: a
     await conn.execute(Q["save_conversation"], c.conversation_id, c.state, c.instrument, c.item_index, c.reasked,
                        json.dumps({k: list(v) for k, v in c.answers.items()}), c.step, now)
     prompt, ids, checkin_event_id = row["prompt_reminder_id"], [], None
+    # Outcomes first: item 9 is the PHQ-9's last item, so its page cites the outcome event attendance's
+    # critical flag will cite too, and that flag adopts the page instead of paging again.
+    scored = {e.instrument: _outcome(patient, c, e, prompt, now) for e in out.effects if isinstance(e, cv.Scored)}
     for effect in out.effects:
         if isinstance(effect, cv.Answered):
             env = Envelope(data=CheckinReceived(
@@ -119,20 +122,25 @@ async def _apply(conn: repo.Conn, deps: Deps, patient: repo.PatientState, row: a
             checkin_event_id = env.id
             await outbox.add(conn, [env])
         elif isinstance(effect, cv.CriticalItem):
-            ids += await _critical(conn, deps, patient, c, msg, checkin_event_id)
+            cited = scored[effect.instrument].id if effect.instrument in scored else checkin_event_id
+            ids += await _critical(conn, deps, patient, c, msg, cited)
         elif isinstance(effect, cv.Scored):
-            await outbox.add(conn, [Envelope(data=AssessmentCompleted(
-                assessment_id=f"{c.conversation_id}-{effect.instrument}", conversation_id=c.conversation_id,
-                patient_id=patient.patient_id, clinic_id=patient.clinic_id,
-                instrument=CheckinKind(effect.instrument), status=AssessmentStatus(effect.status),
-                total=effect.total, band=effect.band, item9_positive=effect.item9_positive,
-                answered=effect.answered, prompt_reminder_id=prompt, completed_at=now), source=SOURCE)])
+            await outbox.add(conn, [scored[effect.instrument]])
         elif isinstance(effect, cv.Ask):
             ids += await _queue(conn, patient, c, "checkin_item", effect.step, now, {
                 "instrument": effect.instrument, "item_index": effect.item_index, "reask": effect.reask})
         else:
             ids += await _queue(conn, patient, c, "checkin_done", effect.step, now, {})
     return ids
+
+
+def _outcome(patient: repo.PatientState, c: cv.Conversation, e: cv.Scored, prompt: str | None,
+             now: datetime) -> Envelope[AssessmentCompleted]:
+    return Envelope(data=AssessmentCompleted(
+        assessment_id=f"{c.conversation_id}-{e.instrument}", conversation_id=c.conversation_id,
+        patient_id=patient.patient_id, clinic_id=patient.clinic_id, instrument=CheckinKind(e.instrument),
+        status=AssessmentStatus(e.status), total=e.total, band=e.band, item9_positive=e.item9_positive,
+        answered=e.answered, prompt_reminder_id=prompt, completed_at=now), source=SOURCE)
 
 
 async def _queue(conn: repo.Conn, patient: repo.PatientState, c: cv.Conversation, purpose: str, step: int,
