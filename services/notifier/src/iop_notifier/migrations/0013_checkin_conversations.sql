@@ -26,3 +26,15 @@ CREATE TABLE conversations (
 );
 CREATE UNIQUE INDEX conversations_one_open ON conversations (patient_id) WHERE state IN ('offered', 'asking');
 CREATE INDEX conversations_expiring ON conversations (expires_at) WHERE state IN ('offered', 'asking');
+
+-- Why a message was not sent, kept so FHIR Communication can say it (reason codes and ids only).
+CREATE TABLE suppressions (
+    id              bigserial   PRIMARY KEY,
+    source_event_id text        NOT NULL,
+    recipient_kind  text        NOT NULL,
+    recipient_id    text        NOT NULL,
+    reason          text        NOT NULL,
+    channel         text,
+    at              timestamptz NOT NULL
+);
+CREATE INDEX suppressions_by_recipient ON suppressions (recipient_id, at);
