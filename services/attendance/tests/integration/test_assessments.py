@@ -61,3 +61,28 @@ async def test_phq9_item9_gad7_and_a_rise_raise_their_flags_and_the_timeline_sho
     assert any(w["item9_positive"] for w in phq9)
     assert all(set(w) == {"week_start", "instrument", "last_total", "max_total", "completed", "offered",
                           "item9_positive"} for w in weeks)
+
+
+async def test_fhir_flags_are_a_valid_searchset_per_clinic(service: Service, kafka_bootstrap: str) -> None:
+    from fhir.resources.R4B.bundle import Bundle
+    from fhir.resources.R4B.flag import Flag
+
+    patient, now = unique("p"), datetime.now(UTC)
+    async with TopicTail(kafka_bootstrap, RISK.name) as tail:
+        await publish(kafka_bootstrap, envelope(patient_upserted(patient)),
+                      _outcome(patient, CheckinKind.phq9, 12, now, item9=True))
+        await tail.wait_for(lambda e: isinstance(e.data, RiskFlagged) and e.data.patient_id == patient, count=2)
+    app = create_app(service)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://attendance") as client:
+        resp = await client.get("/fhir/r4/Flag", params={"patient": patient}, headers=CLINIC_1)
+        other = await client.get("/fhir/r4/Flag", params={"patient": patient},
+                                 headers={"Authorization": "Bearer token-clinic-2"})
+        anonymous = await client.get("/fhir/r4/Flag", params={"patient": patient})
+    assert resp.status_code == 200 and resp.headers["content-type"].startswith("application/fhir+json")
+    bundle = Bundle.model_validate(resp.json())
+    assert bundle.type == "searchset" and bundle.total == 2
+    flags = [Flag.model_validate(e["resource"]) for e in resp.json()["entry"]]
+    assert {f.code.coding[0].code for f in flags} == {"phq9_item9", "phq9_moderate"}  # type: ignore[index, union-attr]
+    assert all(f.status == "active" and f.author.display == "system" and f.period.start for f in flags)  # type: ignore[union-attr]
+    assert all(f.subject.reference == f"Patient/{patient}" for f in flags)
+    assert other.json()["total"] == 0 and anonymous.status_code == 401
