@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 
+from .cadence import CadenceStep
+
 
 @dataclass(frozen=True)
 class QuietHours:
@@ -30,6 +32,7 @@ class Policy:
     weekly_time: time = time(18, 0)
     same_day_offset: timedelta | None = None  # off by default; 2h when enabled
     checkin_time: time | None = time(19, 0)
+    checkin_cadence: tuple[CadenceStep, ...] = ()  # empty: every prompt is the neutral 0-10 one
     quiet_hours: QuietHours = field(default_factory=QuietHours)
     cap_per_day: int = 1  # 0 disables the cap
     cap_per_week: int = 3  # 0 disables the cap
