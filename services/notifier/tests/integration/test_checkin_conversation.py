@@ -113,3 +113,26 @@ async def test_stop_mid_way_closes_the_conversation_and_out_of_range_is_reasked_
         assert closed.data.total is None and closed.data.answered == 0
         state = await svc.deps.pool.fetchval("SELECT state FROM conversations WHERE patient_id = $1", pid)
         assert state == "stopped"
+
+
+async def test_two_replicas_answering_at_once_never_interleave_one_conversation(
+        topics: str, kafka_bootstrap: str, twilio: TwilioFake, make_settings: Callable[..., Settings]) -> None:
+    from iop_notifier.testing.twilio_fake import free_port
+
+    port = free_port()
+    second = make_settings(http_port=port, public_base_url=f"http://127.0.0.1:{port}")
+    async with TopicTail(kafka_bootstrap, CHECKINS.name) as tail, run_notifier(make_settings()) as one, \
+            run_notifier(second) as two:
+        pid, ph, _ = await _setup(one, kafka_bootstrap)
+        await eventually(lambda: twilio.to(ph), timeout=10)
+        await _say(one, twilio, ph, "GO", 1)
+        # Both replicas take a text for the same patient at the same moment: one waits for the other's step.
+        sent = await asyncio.gather(twilio.post_inbound(f"{one.base_url}/twilio/inbound", from_=ph, body="0"),
+                                    twilio.post_inbound(f"{two.base_url}/twilio/inbound", from_=ph, body="1"))
+        assert [r.status_code for r in sent] == [200, 200]
+        [done] = await tail.wait_for(of("iop.assessment.completed.v1", patient_id=pid, instrument="phq2"))
+        assert done.data.total == 1 and done.data.answered == 2
+        answers = tail.events(lambda e: e.type == "iop.checkin.received.v1" and e.data.patient_id == pid)
+        assert sorted(a.data.item for a in answers) == [1, 2]
+        await asyncio.sleep(1.0)
+        assert _items(twilio, ph) == [("1", "2"), ("2", "2")]  # each question once

@@ -70,15 +70,17 @@ async def receive_reply(deps: Deps, *, message_id: str, channel: str, text: str,
                                    channel, text, parsed.intent.value, parsed.value, msg.received_at, ident,
                                    clinic_id):
             return ReplyOutcome(parsed, primary is not None, duplicate=True)
-        REPLIES.labels(parsed.intent.value).inc()
         now_ids: list[int] = []
+        routed: list[int] | None = None
         if primary is None:
             answer_id = await _unknown_sender(conn, deps, msg, parsed, ident, clinic_id)
         elif (routed := await _route(conn, deps, msg, parsed, primary)) is not None:
             answer_id, now_ids = None, routed
         else:
             answer_id = await _known_sender(conn, deps, msg, parsed, patients, prompt, expecting)
-    log.info("reply_received", message_id=message_id, intent=parsed.intent.value,
+    intent = "conversation" if routed is not None else None
+    REPLIES.labels(intent or parsed.intent.value).inc()  # GO or an answer is not the parser's reading
+    log.info("reply_received", message_id=message_id, intent=intent or parsed.intent.value,
              patient_id=primary.patient_id if primary else None, sender_id=ident, patients=len(patients))
     await _answer(deps, answer_id, parsed)
     for request_id in now_ids:  # the next question, or item 9's 988/911 answer: now, not at the next poll
