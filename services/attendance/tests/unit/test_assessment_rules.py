@@ -48,3 +48,15 @@ def test_a_rise_of_five_between_consecutive_phq9s(rules: RuleSet) -> None:
     assert "phq9_rise" not in found(rules, _a("phq9", 2, 1), _a("phq9", 9, 8), _a("phq9", 9, 15))  # consecutive
     expired = _a("phq9", None, 10, status="expired")
     assert "phq9_rise" in found(rules, _a("phq9", 2, 1), expired, _a("phq9", 8, 15))  # unanswered ones skipped
+
+
+def test_a_questionnaire_answer_answers_its_prompt(rules: RuleSet) -> None:
+    from iop_attendance.domain.model import Prompt
+    from iop_attendance.testing import checkin
+    from iop_shared.contracts.outbound import CheckinIntent
+
+    prompts = [Prompt(f"r{i}", T0 + timedelta(days=i)) for i in range(3)]
+    answers = [checkin(CheckinIntent.assessment_item, 1, T0 + timedelta(days=i, hours=1), prompt=f"r{i}")
+               for i in range(3)]
+    assert "unanswered_checkins" not in set(evaluate(rules, history(checkins=answers, prompts=prompts), LATER))
+    assert "unanswered_checkins" in set(evaluate(rules, history(prompts=prompts), LATER))

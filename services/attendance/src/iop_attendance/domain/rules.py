@@ -15,7 +15,8 @@ from .model import Checkin, Finding, History, Visit
 from .timeline import latest_ended_weeks, minimum_hours
 
 ANSWERS = frozenset({CheckinIntent.mood, CheckinIntent.craving, CheckinIntent.confirm, CheckinIntent.other,
-                     CheckinIntent.concern, CheckinIntent.crisis, CheckinIntent.reschedule_request})
+                     CheckinIntent.concern, CheckinIntent.crisis, CheckinIntent.reschedule_request,
+                     CheckinIntent.assessment_item})  # a questionnaire answer answers its prompt
 
 
 def _evidence(visits: list[Visit]) -> tuple[str, ...]:
