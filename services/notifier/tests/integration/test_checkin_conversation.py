@@ -136,3 +136,19 @@ async def test_two_replicas_answering_at_once_never_interleave_one_conversation(
         assert sorted(a.data.item for a in answers) == [1, 2]
         await asyncio.sleep(1.0)
         assert _items(twilio, ph) == [("1", "2"), ("2", "2")]  # each question once
+
+
+async def test_an_unfinished_checkin_expires_and_counts_as_unanswered(
+        topics: str, kafka_bootstrap: str, twilio: TwilioFake, make_settings: Callable[..., Settings]) -> None:
+    async with TopicTail(kafka_bootstrap, CHECKINS.name) as tail, \
+            run_notifier(make_settings(checkin_window_s=4)) as svc:
+        pid, ph, _ = await _setup(svc, kafka_bootstrap)
+        await eventually(lambda: twilio.to(ph), timeout=10)
+        await _say(svc, twilio, ph, "GO", 1)
+        await _say(svc, twilio, ph, "2", 2)
+        [expired] = await tail.wait_for(of("iop.assessment.completed.v1", patient_id=pid, status="expired"),
+                                        timeout=15)
+        assert (expired.data.instrument, expired.data.total, expired.data.answered) == ("phq2", None, 1)
+        await twilio.post_inbound(f"{svc.base_url}/twilio/inbound", from_=ph, body="1")
+        await asyncio.sleep(1.5)
+        assert len(_items(twilio, ph)) == 2  # nothing more is asked after expiry
