@@ -32,7 +32,7 @@ windows = st.tuples(minutes, minutes).filter(lambda w: w[0] != w[1]).map(lambda 
 instants = st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2028, 12, 31), timezones=st.just(UTC))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(instants, st.sampled_from(ZONES), windows)
 def test_the_earliest_allowed_moment_is_allowed_and_nothing_allowed_is_skipped(
         at: datetime, tz: str, window: AllowedWindow) -> None:
@@ -40,15 +40,15 @@ def test_the_earliest_allowed_moment_is_allowed_and_nothing_allowed_is_skipped(
     assert found >= at and is_allowed(found, tz, window)
     if found > at:  # the minute before was still quiet: nothing allowed was skipped
         assert not is_allowed(found - timedelta(minutes=1), tz, window) or found - timedelta(minutes=1) < at
-    assert found - at <= timedelta(hours=25)
+    assert found - at <= timedelta(hours=49)  # a spring-forward gap may swallow a short window for a day
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(instants, st.sampled_from(ZONES), windows)
 def test_the_latest_allowed_moment_is_allowed_and_not_later(at: datetime, tz: str, window: AllowedWindow) -> None:
     found = latest_allowed_at_or_before(at, tz, window)
     assert found <= at and is_allowed(found, tz, window)
-    assert at - found <= timedelta(hours=25)
+    assert at - found <= timedelta(hours=49)
 
 
 def test_a_night_shift_window_wraps_midnight_in_both_services() -> None:

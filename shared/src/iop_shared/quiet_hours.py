@@ -70,13 +70,14 @@ def earliest_allowed_at_or_after(instant: datetime, tz: str | ZoneInfo, window: 
     if is_allowed(instant, tz, window):
         return instant
     wall = instant.astimezone(_zone(tz))
-    day = wall.date() if wall.time().replace(tzinfo=None) < window.start else wall.date() + timedelta(days=1)
-    candidate = at_local(day, window.start, tz)
-    for _ in range(_MAX_STEPS):
-        if is_allowed(candidate, tz, window):
-            return candidate
-        candidate += _STEP  # only when a DST change touches the window's edge
-    raise ValueError("no allowed time found near the window's start")  # unreachable for a valid window
+    first = wall.date() if wall.time().replace(tzinfo=None) < window.start else wall.date() + timedelta(days=1)
+    for day in (first + timedelta(days=n) for n in range(3)):  # a DST gap may swallow a short window one day
+        candidate = at_local(day, window.start, tz)
+        for _ in range(_MAX_STEPS):
+            if candidate >= instant and is_allowed(candidate, tz, window):
+                return candidate
+            candidate += _STEP  # only when a DST change touches the window's edge
+    raise ValueError("no allowed time found in three days")  # unreachable for a valid window
 
 
 def latest_allowed_at_or_before(instant: datetime, tz: str | ZoneInfo, window: AllowedWindow) -> datetime:
@@ -84,10 +85,11 @@ def latest_allowed_at_or_before(instant: datetime, tz: str | ZoneInfo, window: A
     if is_allowed(instant, tz, window):
         return instant
     wall = instant.astimezone(_zone(tz))
-    day = wall.date() if wall.time().replace(tzinfo=None) >= window.end else wall.date() - timedelta(days=1)
-    candidate = at_local(day, window.end, tz) - _STEP
-    for _ in range(_MAX_STEPS):
-        if is_allowed(candidate, tz, window):
-            return candidate
-        candidate -= _STEP
-    raise ValueError("no allowed time found near the window's end")  # unreachable for a valid window
+    first = wall.date() if wall.time().replace(tzinfo=None) >= window.end else wall.date() - timedelta(days=1)
+    for day in (first - timedelta(days=n) for n in range(3)):
+        candidate = at_local(day, window.end, tz) - _STEP
+        for _ in range(_MAX_STEPS):
+            if candidate <= instant and is_allowed(candidate, tz, window):
+                return candidate
+            candidate -= _STEP
+    raise ValueError("no allowed time found in three days")  # unreachable for a valid window

@@ -32,7 +32,10 @@ def test_the_demo_runs_end_to_end(kafka_bootstrap: str, database_url: str, tmp_p
     assert counts.get("reply (crisis)") == 1 and counts.get("reply (opt_out)") == 2, counts
     assert counts.get("reply (opt_in)") == 1, counts
     assert count("reply (confirm)") >= 2 and count("reply (reschedule_request)") >= 1, counts
-    assert count("risk flag (critical") == 1 and count("page to care team") >= 1, counts
+    assert count("risk flag (critical: crisis_checkin") == 1 and count("page to care team") >= 2, counts
+    # One PHQ-9 by text: nine answers, a total, and item 9 above 0 flagged critical (the notifier paged at once).
+    assert counts.get("reply (assessment_item)") == 9 and counts.get("check-in completed (phq9)") == 1, counts
+    assert count("risk flag (critical: phq9_item9") == 1, counts
     assert counts.get("visit.missed", 0) >= 4 and counts.get("visit.missed_retracted") == 1, counts
     assert count("risk flag (medium") + count("risk flag (high") >= 2, counts
     # The reply nobody can classify is a `concern`, and waits in the triage queue the demo's dashboard user sees.

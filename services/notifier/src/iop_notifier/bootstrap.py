@@ -25,6 +25,7 @@ from .adapters.providers import Sender
 from .adapters.retention import purges
 from .adapters.smtp_email import SmtpEmail
 from .adapters.twilio_sms import TwilioSms
+from .domain import instrument_set
 from .entrypoints.consumers import subscribe_all
 from .entrypoints.timers import Timers
 from .handlers.deps import Deps
@@ -58,6 +59,7 @@ class Notifier:
 
     async def start(self) -> Deps:
         s = self.settings
+        instrument_set.load()  # a malformed instruments file stops the start, not the first check-in
         if s.run_migrations:
             await asyncio.to_thread(migrate, s.database_url, s.db_schema, MIGRATIONS)
         # The urgent lane has connections of its own: a page never waits for one behind a routine burst.

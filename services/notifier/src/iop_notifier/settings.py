@@ -86,6 +86,12 @@ class Settings(BaseServiceSettings):
     cap_per_week: int = 3
     unknown_recipient_grace_s: float = 120.0  # wait this long for a patient upsert before suppressing
     default_score_kind: str = Field(default="mood", pattern="^(mood|craving)$")
+    # A questionnaire check-in not finished this long after it was offered expires and counts as unanswered.
+    # FHIR R4 reads (Flag lives in attendance): bearer tokens per clinic, {"clinic-id": "token"}, "*" = every
+    # clinic. Empty: the FHIR routes answer 401 (open only on a developer machine), like attendance's API.
+    api_tokens: dict[str, SecretStr] = Field(default_factory=dict)
+    checkin_window_s: float = Field(default=86400.0, gt=0, validation_alias=AliasChoices(
+        "NOTIFIER_CHECKIN_WINDOW", "NOTIFIER_CHECKIN_WINDOW_S", "checkin_window_s"))
 
     # Care-team alerts by severity, and escalation of unacknowledged high/critical flags.
     alert_channels_critical: tuple[str, ...] = ("sms", "email")

@@ -140,3 +140,50 @@ def test_the_vocabulary_matches_whole_words_case_and_accent_insensitively() -> N
     for neutral in ("Drugstore Plaza", "Scoop Street", "Harbor Health", LONG_CLINIC, LONG_PLACE, "Soberano 3"):
         assert clinical_terms(neutral) == [], neutral
     assert {"en", "es"} <= set(vocabulary()) and "terapia" in vocabulary()["es"]
+
+
+def _item(locale: str, index: int, clinic: str = LONG_CLINIC, reask: bool = False) -> str:
+    from iop_notifier.domain.checkin_messages import item_variables
+    from iop_notifier.domain.instrument_set import load
+
+    tz = ZoneInfo("America/New_York")
+    variables = context(clinic=clinic, callback="+15551234567", zone=tz, locale=locale,
+                        extra=item_variables(load(), "phq9", index, reask, locale))
+    return render("checkin_item", locale, variables).sms
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_checkin_opener_is_neutral_and_names_go_and_stop(locale: str) -> None:
+    sms = render("checkin_ready", locale, _variables(locale)).sms
+    assert sms.startswith(f"{LONG_CLINIC}: ") and not clinical_terms(sms)
+    assert ("Reply GO to start, or STOP to stop texts" in sms) if locale == "en" else ("IR" in sms and "ALTO" in sms)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("locale", LOCALES)
+def test_questionnaire_items_show_the_publishers_wording_and_digit_scale(locale: str) -> None:
+    # Clinical wording on purpose: sent only to a consented patient, one item at a time, after GO (see
+    # messages.QUESTIONNAIRE_PURPOSES); that is why checkin_item is not in PURPOSES and its lock-screen lint.
+    from iop_notifier.domain.messages import QUESTIONNAIRE_PURPOSES
+
+    assert "checkin_item" in QUESTIONNAIRE_PURPOSES and "checkin_item" not in PURPOSES
+    first, ninth = _item(locale, 0), _item(locale, 8)
+    assert first.startswith(("Over the last 2 weeks", "Durante las")) and "1/9" in first
+    assert "9/9" in ninth and "Over the last" not in ninth and "Durante" not in ninth
+    assert "0=" in ninth and "3=" in ninth
+    assert ("better off dead" in ninth) if locale == "en" else ("mejor muerto" in ninth)
+    assert _item(locale, 3, reask=True).startswith(("Please reply with one number from 0 to 3",
+                                                    "Responda con un numero del 0 al 3"))  # GSM-7 folds accents
+
+
+@pytest.mark.unit
+def test_item_templates_take_no_clinic_text_and_clinic_strings_are_still_refused_at_ingest() -> None:
+    # The clinic alias is not part of an item SMS at all; clinic strings still go through the lock-screen check.
+    assert "Addiction Psychiatry" not in _item("en", 1, clinic="Addiction Psychiatry")
+    for path in TEMPLATES.rglob("checkin_item.j2"):
+        sms_block = path.read_text(encoding="utf-8").split("{% endblock %}")[0]
+        assert "clinic" not in sms_block and not clinical_terms(sms_block), path
+    with pytest.raises(ValueError, match="public_name"):
+        ClinicUpserted(clinic_id="c1", public_name="Addiction Psychiatry", callback_phone="+15551234567",
+                       timezone="UTC", revision=1)

@@ -6,18 +6,38 @@ import json
 from datetime import time, timedelta
 from typing import Annotated, ClassVar, Self
 
-from pydantic import BeforeValidator, Field, SecretStr, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import NoDecode, SettingsConfigDict
 
+from iop_shared.contracts.outbound import CheckinKind
 from iop_shared.safety import check_token_map
 from iop_shared.settings import BaseServiceSettings
 
+from .domain.cadence import CadenceStep
 from .domain.durations import parse_duration, parse_durations
 from .domain.policy import Policy, QuietHours
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 Durations = Annotated[list[timedelta], NoDecode, BeforeValidator(parse_durations)]
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+class CadenceIn(BaseModel):
+    """One step of SCHEDULER_CHECKIN_CADENCE."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    instrument: CheckinKind
+    every_days: int = Field(ge=1, le=366)
+    at_intake: bool = True
 
 
 class Settings(BaseServiceSettings):
@@ -46,6 +66,10 @@ class Settings(BaseServiceSettings):
     same_day_offset: Duration = timedelta(hours=2)
     checkin_enabled: bool = True
     checkin_time: time = time(19, 0)
+    # A program's instrument schedule, e.g. [{"instrument": "phq9", "every_days": 14},
+    # {"instrument": "gad7", "every_days": 7}]: the first step due on a prompt's day (counted from the
+    # patient's first session) sets its checkin_kind. Empty: every prompt is the neutral 0-10 one.
+    checkin_cadence: list[CadenceIn] = Field(default_factory=list)
     quiet_start: time = time(8, 0)
     quiet_end: time = time(21, 0)
 
@@ -104,6 +128,8 @@ class Settings(BaseServiceSettings):
             weekly_min_sessions=self.weekly_min_sessions, weekly_weekday=WEEKDAYS.index(self.weekly_day.lower()),
             weekly_time=self.weekly_time, same_day_offset=self.same_day_offset if self.same_day_enabled else None,
             checkin_time=self.checkin_time if self.checkin_enabled else None,
+            checkin_cadence=tuple(CadenceStep(c.instrument.value, c.every_days, c.at_intake)
+                                  for c in self.checkin_cadence),
             quiet_hours=QuietHours(self.quiet_start, self.quiet_end), cap_per_day=self.cap_per_day,
             cap_per_week=self.cap_per_week, urgent_within=self.urgent_within, horizon=self.plan_horizon,
             change_settle=self.change_settle)

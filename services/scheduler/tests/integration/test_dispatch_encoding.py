@@ -18,12 +18,14 @@ NOW = datetime(2026, 6, 1, 14, 0, 0, 123456, tzinfo=UTC)
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("clinic_id", ["clinic-a", None])
-async def test_sql_encoding_matches_the_shared_encoder(make_service: object, clinic_id: str | None) -> None:
+@pytest.mark.parametrize(("clinic_id", "checkin_kind"), [("clinic-a", None), (None, None), ("clinic-a", "phq9")])
+async def test_sql_encoding_matches_the_shared_encoder(make_service: object, clinic_id: str | None,
+                                                       checkin_kind: str | None) -> None:
     svc: Service = await make_service(kafka=False, clock=FrozenClock(NOW))  # type: ignore[operator]
-    reminder = Reminder("rem-1", "p1", clinic_id, ReminderPurpose.weekly_schedule, ("s1", "s2"),
+    purpose = ReminderPurpose.checkin_prompt if checkin_kind else ReminderPurpose.weekly_schedule
+    reminder = Reminder("rem-1", "p1", clinic_id, purpose, ("s1", "s2"),
                         NOW - timedelta(seconds=1), NOW + timedelta(days=1, microseconds=7), urgent=True,
-                        kind=Kind.notice)
+                        kind=Kind.notice, checkin_kind=checkin_kind)
     async with svc.store.transaction() as repo:
         await repo.lock_patient("p1")
         await repo.insert((reminder,))
@@ -41,3 +43,4 @@ async def test_sql_encoding_matches_the_shared_encoder(make_service: object, cli
     assert (got.data, got.id, got.type, got.source, got.time) == (want.data, want.id, want.type, want.source,
                                                                    want.time)
     assert json.loads(row["value"]).keys() == json.loads(expected.value).keys()
+    assert json.loads(row["value"]).get("checkin_kind") == checkin_kind

@@ -13,7 +13,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "patient_id": "pat-1", "clinic_id": "clinic-1", "preferred_name": "Sam", "phone": "+15555550123",
         "email": "sam@example.org", "timezone": "America/Chicago", "locale": "es", "channels": ["sms", "email"],
         "consent": {"sms": True, "email": True, "recorded_at": "2026-11-01T15:00:00Z", "source": "intake-form"},
-        "care_team_id": "team-1", "age_group": "adult", "revision": 3},
+        "care_team_id": "team-1", "age_group": "adult", "revision": 3,
+        "detailed_checkins": {"given_at": "2026-11-01T15:00:00Z", "method": "intake-form"}},
     "iop.care_team.upserted.v1": {
         "care_team_id": "team-1", "clinic_id": "clinic-1", "revision": 1,
         "members": [{"member_id": "m-1", "name": "Dr. Lee", "role": "clinician", "phone": "+15555550150",
@@ -40,6 +41,10 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "iop.checkin.received.v1": {
         "checkin_id": "chk-1", "patient_id": "pat-1", "intent": "craving", "value": 6, "session_ids": [],
         "received_at": "2026-12-01T02:00:00Z"},
+    "iop.assessment.completed.v1": {
+        "assessment_id": "asm-1", "conversation_id": "conv-rem-1", "patient_id": "pat-1", "clinic_id": "clinic-1",
+        "instrument": "phq9", "status": "completed", "total": 12, "band": "moderate", "item9_positive": False,
+        "answered": 9, "prompt_reminder_id": "rem-1", "completed_at": "2026-12-01T02:10:00Z"},
     "iop.risk.flagged.v1": {
         "flag_id": "flag-1", "patient_id": "pat-1", "care_team_id": "team-1", "severity": "medium",
         "rule": "consecutive_misses_2", "rule_set_version": "2026.11.1",

@@ -116,6 +116,13 @@ class SupportPerson(Contract):
     session_kinds: list[SessionKind] = Field(min_length=1, max_length=5, description="e.g. [family]")
 
 
+class DetailedCheckinConsent(Contract):
+    """The patient agreed to questionnaire check-ins (PHQ/GAD items by text): when and how."""
+
+    given_at: Timestamp
+    method: str = Field(min_length=1, max_length=64)  # e.g. "intake-form", "verbal-recorded"
+
+
 class PatientUpserted(Contract):
     """iop.patient.upserted.v1"""
 
@@ -133,6 +140,8 @@ class PatientUpserted(Contract):
     revision: Revision
     discharged_at: Timestamp | None = None
     support_persons: list[SupportPerson] = Field(default_factory=list, max_length=5)
+    # Additive: without it only the neutral 0-10 check-in is sent, never a questionnaire item.
+    detailed_checkins: DetailedCheckinConsent | None = None
 
     @model_validator(mode="after")
     def _channels_unique(self) -> Self:

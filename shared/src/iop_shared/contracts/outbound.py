@@ -17,6 +17,17 @@ class ReminderPurpose(StrEnum):
     checkin_prompt = "checkin_prompt"
 
 
+class CheckinKind(StrEnum):
+    """Which check-in a prompt opens: the instrument the conversation starts with (additive)."""
+
+    mood = "mood"  # today's neutral 0-10
+    craving = "craving"
+    phq2 = "phq2"  # continues to the PHQ-9 at >= 3
+    phq9 = "phq9"
+    gad2 = "gad2"  # continues to the GAD-7 at >= 3
+    gad7 = "gad7"
+
+
 class ReminderDue(Contract):
     """iop.reminder.due.v1: reminder_id is the idempotency key."""
 
@@ -28,6 +39,7 @@ class ReminderDue(Contract):
     due_at: Timestamp
     urgent: bool = False
     expires_at: Timestamp | None = None
+    checkin_kind: CheckinKind | None = None  # checkin_prompt only; None is the neutral 0-10 prompt
 
 
 class DropReason(StrEnum):
@@ -80,6 +92,7 @@ class CheckinIntent(StrEnum):
     crisis = "crisis"
     concern = "concern"  # not confidently understood, or distress below a crisis: a person reads it (triage)
     other = "other"  # understood as ordinary, with nothing to act on ("thanks", an emoji)
+    assessment_item = "assessment_item"  # an answer to one questionnaire item (instrument, item, value)
 
 
 class CheckinReceived(Contract):
@@ -92,6 +105,31 @@ class CheckinReceived(Contract):
     session_ids: list[EntityId] = Field(default_factory=list)
     prompt_reminder_id: EntityId | None = None
     received_at: Timestamp
+    instrument: CheckinKind | None = None  # additive: set on questionnaire answers
+    item: int | None = Field(default=None, ge=1, le=9)  # 1-based item number within `instrument`
+
+
+class AssessmentStatus(StrEnum):
+    completed = "completed"
+    expired = "expired"  # the window closed first: counts as unanswered
+    stopped = "stopped"  # STOP during the conversation
+
+
+class AssessmentCompleted(Contract):
+    """iop.assessment.completed.v1: one instrument's outcome; ids and numbers only, never wording."""
+
+    assessment_id: EntityId
+    conversation_id: EntityId
+    patient_id: EntityId
+    clinic_id: EntityId | None = None
+    instrument: CheckinKind
+    status: AssessmentStatus = AssessmentStatus.completed
+    total: int | None = Field(default=None, ge=0, le=27)
+    band: str | None = Field(default=None, max_length=32)
+    item9_positive: bool = False
+    answered: int = Field(default=0, ge=0, le=9)
+    prompt_reminder_id: EntityId | None = None
+    completed_at: Timestamp
 
 
 class Severity(StrEnum):

@@ -69,6 +69,7 @@ EVENT_TYPES: tuple[EventType, ...] = (
     EventType("iop.visit.missed.v1", VISITS, o.VisitMissed),
     EventType("iop.visit.missed_retracted.v1", VISITS, o.VisitMissedRetracted),
     EventType("iop.checkin.received.v1", CHECKINS, o.CheckinReceived),
+    EventType("iop.assessment.completed.v1", CHECKINS, o.AssessmentCompleted),
     EventType("iop.risk.flagged.v1", RISK, o.RiskFlagged),
     EventType("iop.risk.acknowledged.v1", RISK, o.RiskAcknowledged),
     EventType("iop.risk.resolved.v1", RISK, o.RiskResolved),

@@ -12,11 +12,13 @@ from iop_shared.contracts.inbound import (
     Channel,
     ClinicUpserted,
     Consent,
+    DetailedCheckinConsent,
     Locale,
     PatientUpserted,
 )
 
 CLINIC_ID = "clinic-demo"
+QUESTIONNAIRE_PATIENT = 20  # consented to detailed check-ins: the demo's PHQ-9 by text
 CARE_TEAM_ID = "team-demo"
 PROGRAM_ID = "program-demo"
 ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Phoenix",
@@ -75,5 +77,7 @@ def make_cast(run: str, now: datetime, count: int = 50) -> Cast:
             phone=f"+1555555{1000 + i:04d}" if i % 10 != 9 else None, email=f"patient{i:02d}@example.org",
             timezone=zone, locale=Locale.es if i % 4 == 3 else Locale.en, channels=channels,
             consent=Consent(sms=i % 10 != 9, email=True, recorded_at=consent_time, source="intake-form"),
-            care_team_id=CARE_TEAM_ID, age_group="adolescent" if i % 12 == 5 else "adult", revision=1))
+            care_team_id=CARE_TEAM_ID, age_group="adolescent" if i % 12 == 5 else "adult", revision=1,
+            detailed_checkins=DetailedCheckinConsent(given_at=consent_time, method="intake-form")
+            if i == QUESTIONNAIRE_PATIENT else None))
     return Cast(run=run, patients=patients)

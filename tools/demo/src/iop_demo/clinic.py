@@ -13,8 +13,9 @@ import httpx
 from iop_devkit.testing.kafka import publish
 from iop_shared.contracts import Envelope, clinic_source
 from iop_shared.contracts.inbound import Location, SessionKind, SessionUpserted
+from iop_shared.contracts.outbound import CheckinKind, ReminderDue, ReminderPurpose
 
-from .cast import CLINIC_ID, PROGRAM_ID, Cast, care_team, clinic
+from .cast import CLINIC_ID, PROGRAM_ID, QUESTIONNAIRE_PATIENT, Cast, care_team, clinic
 
 Say = Callable[[str], None]
 EHR = clinic_source(CLINIC_ID, "ehr")  # the services take the publishing clinic from ce_source
@@ -113,6 +114,22 @@ class Clinic:
             self._say(f"patient {index:02d} replied; read as {answer.get('intent')}"
                       + (f" {answer['value']}" if answer.get("value") is not None else ""))
             await asyncio.sleep(0.5)
+
+    async def questionnaire(self) -> None:
+        """One PHQ-9 by text: the neutral opener, GO, nine items one at a time; item 9 above 0 pages on-call.
+
+        The scheduler plans these prompts from SCHEDULER_CHECKIN_CADENCE at the evening check-in time; the demo
+        publishes one now, as the scheduler would, so it need not wait for the evening."""
+        pid = self._cast.patient_id(QUESTIONNAIRE_PATIENT)
+        prompt = ReminderDue(reminder_id=f"rem-{self._cast.run}-phq9", patient_id=pid, clinic_id=CLINIC_ID,
+                             purpose=ReminderPurpose.checkin_prompt, due_at=datetime.now(UTC),
+                             checkin_kind=CheckinKind.phq9)
+        await publish(self._bootstrap, Envelope(data=prompt, source="iop/scheduler"))
+        await asyncio.sleep(3)  # the neutral "your check-in is ready" goes out first
+        for text in ["GO", "1", "2", "1", "1", "0", "1", "1", "0", "1"]:  # the last is item 9
+            await self._post("notifier", "/embedded/inbound", {"patient_id": pid, "text": text})
+            await asyncio.sleep(0.6)
+        self._say(f"patient {QUESTIONNAIRE_PATIENT:02d} answered a PHQ-9 by text; item 9 above 0 paged on-call")
 
     async def kiosk(self, name: str, absent: AbstractSet[int], late: AbstractSet[int] = frozenset()) -> None:
         """Check-ins at the front desk for one session; `absent` patients never arrive, `late` come later."""

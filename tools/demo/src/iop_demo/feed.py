@@ -36,6 +36,10 @@ def describe(env: Envelope[Contract]) -> tuple[str, str]:
         value = f" = {d.value}" if d.value is not None else ""
         style = "bold red" if d.intent == o.CheckinIntent.crisis else "magenta"
         return style, f"reply             {d.intent.value}{value} from {d.patient_id}"
+    if isinstance(d, o.AssessmentCompleted):
+        total = f" total {d.total}" if d.total is not None else ""
+        style = "bold red" if d.item9_positive else "magenta"
+        return style, f"check-in {d.status.value:<9} {d.instrument.value}{total} patient {d.patient_id}"
     if isinstance(d, o.VisitMissed):
         return "red", f"missed visit      session {d.session_id} patient {d.patient_id}"
     if isinstance(d, o.VisitMissedRetracted):
@@ -66,6 +70,8 @@ def tally_key(env: Envelope[Contract]) -> str:
         return f"reply ({d.intent.value})"
     if isinstance(d, o.RiskFlagged):
         return f"risk flag ({d.severity.value}: {d.rule})"
+    if isinstance(d, o.AssessmentCompleted):
+        return f"check-in {d.status.value} ({d.instrument.value})"
     return env.type.removeprefix("iop.").removesuffix(".v1")
 
 

@@ -26,6 +26,7 @@ async def run_scenario(clinic: Clinic, scale: float) -> None:
     await clinic.schedule(t0, LEAD * scale, scale)
     await _at(start, 70 * scale)
     await clinic.replies()
+    await clinic.questionnaire()
     await _at(start, 95 * scale)
     await clinic.change_plans()
     await _at(start, 130 * scale)

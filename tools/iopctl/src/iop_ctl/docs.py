@@ -47,7 +47,8 @@ def _notifier() -> tuple[dict[str, Any], dict[str, Any]]:
                     description="Sends reminders and alerts by SMS and email; turns replies into check-ins.",
                     publishes=["iop.notification.sent.v1", "iop.notification.delivered.v1",
                                "iop.notification.failed.v1", "iop.notification.suppressed.v1",
-                               "iop.checkin.received.v1", "iop.risk.acknowledged.v1", "iop.reschedule.chosen.v1"])
+                               "iop.checkin.received.v1", "iop.assessment.completed.v1", "iop.risk.acknowledged.v1",
+                               "iop.reschedule.chosen.v1"])
     return spec, create_app().openapi()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from itertools import repeat
 from typing import Any
@@ -15,6 +15,7 @@ from iop_shared.contracts.inbound import AgeGroup
 from iop_shared.contracts.outbound import CheckinIntent, Severity
 
 from ..domain.model import Checkin, Finding, FlagState, FlagStatus, History, Profile, Prompt, Visit
+from . import assessments
 from .repository import KIND, STATUS
 from .sql import q
 
@@ -38,7 +39,9 @@ async def histories_and_flags(conn: asyncpg.Connection, patient_ids: Sequence[st
     """What the rules need and the flags that matter, per patient, in one round trip."""
     rows = await conn.fetch(q("patient_histories"), list(patient_ids), now - HISTORY_WINDOW, now,
                             now - FLAG_WINDOW)
-    return {r["patient_id"]: (_history(r), _flags(r)) for r in rows}
+    scores = await assessments.of_patients(conn, patient_ids, now - HISTORY_WINDOW)
+    return {r["patient_id"]: (replace(_history(r), assessments=scores.get(r["patient_id"], ())), _flags(r))
+            for r in rows}
 
 
 def _history(r: asyncpg.Record) -> History:

@@ -70,6 +70,20 @@ class Checkin:
 
 
 @dataclass(frozen=True)
+class Assessment:
+    """One questionnaire outcome (numbers only): completed, or expired/stopped without a total."""
+
+    assessment_id: str
+    event_id: str
+    instrument: str
+    status: str
+    total: int | None
+    band: str | None
+    item9_positive: bool
+    completed_at: datetime
+
+
+@dataclass(frozen=True)
 class Prompt:
     """A check-in prompt the scheduler sent to the patient."""
 
@@ -96,6 +110,7 @@ class History:
     visits: tuple[Visit, ...] = ()
     checkins: tuple[Checkin, ...] = ()
     prompts: tuple[Prompt, ...] = ()
+    assessments: tuple[Assessment, ...] = ()  # oldest first
 
     @cached_property
     def concluded(self) -> tuple[tuple[Visit, bool], ...]:

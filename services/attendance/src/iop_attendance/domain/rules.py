@@ -9,12 +9,14 @@ from typing import Any
 
 from iop_shared.contracts.outbound import CheckinIntent
 
+from . import assessment_rules as ar
 from . import ruleset as rs
 from .model import Checkin, Finding, History, Visit
 from .timeline import latest_ended_weeks, minimum_hours
 
 ANSWERS = frozenset({CheckinIntent.mood, CheckinIntent.craving, CheckinIntent.confirm, CheckinIntent.other,
-                     CheckinIntent.concern, CheckinIntent.crisis, CheckinIntent.reschedule_request})
+                     CheckinIntent.concern, CheckinIntent.crisis, CheckinIntent.reschedule_request,
+                     CheckinIntent.assessment_item})  # a questionnaire answer answers its prompt
 
 
 def _evidence(visits: list[Visit]) -> tuple[str, ...]:
@@ -142,6 +144,9 @@ EVALUATORS: dict[type[Any], Callable[[Any, History, datetime], Finding | None]] 
     rs.ScoreAtOrBelow: score_at_or_below,
     rs.UnansweredPrompts: unanswered_prompts,
     rs.Crisis: crisis,
+    rs.AssessmentAtOrAbove: ar.at_or_above,
+    rs.AssessmentItem9: ar.item9,
+    rs.AssessmentRise: ar.rise,
 }
 
 

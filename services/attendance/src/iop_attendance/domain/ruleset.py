@@ -69,6 +69,30 @@ class UnansweredPrompts(_Params):
     answer_within: timedelta = timedelta(hours=24)
 
 
+class AssessmentAtOrAbove(_Params):
+    """The latest completed total of an instrument at or above `min_total` (and below `below`, when set)."""
+
+    kind: Literal["assessment_at_or_above"]
+    instrument: str = Field(pattern=r"^[a-z0-9]+$")
+    min_total: int = Field(ge=0)
+    below: int | None = Field(default=None, ge=1)
+
+
+class AssessmentItem9(_Params):
+    """A PHQ-9 whose item 9 was answered above 0, within `lookback`."""
+
+    kind: Literal["assessment_item9"]
+    lookback: timedelta = timedelta(days=7)
+
+
+class AssessmentRise(_Params):
+    """The latest completed total rose at least `rise` points over the one before it."""
+
+    kind: Literal["assessment_rise"]
+    instrument: str = Field(pattern=r"^[a-z0-9]+$")
+    rise: int = Field(ge=1)
+
+
 class Crisis(_Params):
     kind: Literal["crisis"]
     lookback: timedelta = timedelta(hours=24)
@@ -76,7 +100,7 @@ class Crisis(_Params):
 
 Params = Annotated[
     EarlyNoShow | ConsecutiveMisses | MissesInLast | HoursBelowMinimum | CravingRise | ScoreAtOrAbove | ScoreAtOrBelow
-    | UnansweredPrompts | Crisis,
+    | UnansweredPrompts | Crisis | AssessmentAtOrAbove | AssessmentItem9 | AssessmentRise,
     Field(discriminator="kind"),
 ]
 

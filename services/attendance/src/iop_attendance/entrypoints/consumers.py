@@ -40,7 +40,8 @@ def subscribe(broker: KafkaBroker, ctx: Context, group_id: str, dead_letters: De
         SESSIONS: {"iop.session.upserted.v1": events.sessions_changed,
                    "iop.session.cancelled.v1": events.sessions_changed},
         ATTENDANCE: {"iop.attendance.recorded.v1": events.attendance_recorded},
-        CHECKINS: {"iop.checkin.received.v1": events.checkin_received},
+        CHECKINS: {"iop.checkin.received.v1": events.checkin_received,
+                   "iop.assessment.completed.v1": events.assessment_completed},
         REMINDERS: {"iop.reminder.due.v1": events.reminder_due},
         PATIENTS: {"iop.patient.upserted.v1": events.patient_upserted},
     }

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Header, HTTPException, Query, Request, Response, status
+from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sse_starlette import EventSourceResponse
 
@@ -19,7 +21,9 @@ from iop_shared.http_errors import install_http_guards
 
 from ..adapters import risk_repository as risk_repo
 from ..adapters.db import connection
+from ..adapters.sql import q
 from ..bootstrap import Service
+from ..domain import fhir
 from ..handlers import commands, queries, stream
 from ..handlers.context import Context
 from .auth import Scope
@@ -96,6 +100,16 @@ def create_app(service: Service) -> FastAPI:
     async def record_batch(body: AttendanceBatch, scope: Scope) -> Accepted:
         """Record up to 500 attendances at once (all or none)."""
         return await _record(body.records, scope, batch=True)
+
+    @app.get("/fhir/r4/Flag", tags=["fhir"])
+    async def fhir_flags(request: Request, scope: Scope, patient: Annotated[EntityId, Query()],
+                         count: Annotated[int, Query(alias="_count", ge=1, le=500)] = 100) -> JSONResponse:
+        """The patient's risk flags as a FHIR R4 searchset Bundle (another clinic's patient: an empty Bundle)."""
+        async with connection(ctx().pool) as conn:
+            rows = await conn.fetch(q("fhir_flags"), patient, scope, count)
+        resources = [fhir.flag(dict(r), json.loads(r["reasons"])) for r in rows]
+        base = str(request.base_url).rstrip("/") + "/fhir/r4"
+        return JSONResponse(fhir.bundle(resources, str(request.url), base), media_type="application/fhir+json")
 
     @app.get("/v1/flags", tags=["risk"])
     async def list_flags(scope: Scope, care_team_id: EntityId | None = None,

@@ -15,10 +15,17 @@ import asyncpg
 from iop_shared import outbox
 from iop_shared.contracts import Contract, ContractError, Envelope
 from iop_shared.contracts.inbound import AttendanceRecorded, PatientUpserted, SessionCancelled, SessionUpserted
-from iop_shared.contracts.outbound import CheckinIntent, CheckinReceived, ReminderDue, ReminderPurpose
+from iop_shared.contracts.outbound import (
+    AssessmentCompleted,
+    CheckinIntent,
+    CheckinReceived,
+    ReminderDue,
+    ReminderPurpose,
+)
 from iop_shared.db import claim_events
 
 from .. import metrics
+from ..adapters import assessments
 from ..adapters import repository as repo
 from ..adapters.db import transaction
 from .context import Context
@@ -101,6 +108,16 @@ async def checkin_received(conn: asyncpg.Connection, ctx: Context, envs: list[En
         relevant = c.intent in SCORED or c.prompt_reminder_id is not None or c.intent in UNSCORED_ANSWERS
         if await repo.add_checkin(conn, event_id, c) and relevant:
             patients.add(c.patient_id)
+    return await evaluate_patients(conn, ctx, patients)
+
+
+async def assessment_completed(conn: asyncpg.Connection, ctx: Context, envs: list[Envelope[Contract]]) -> list[
+        Envelope[Contract]]:
+    """Questionnaire outcomes: kept once, and each new one re-evaluates its patient (cut-offs, item 9, a rise)."""
+    patients: set[str] = set()
+    for event_id, a in _data(envs, AssessmentCompleted):
+        if await assessments.add(conn, event_id, a):
+            patients.add(a.patient_id)
     return await evaluate_patients(conn, ctx, patients)
 
 

@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
+from ..adapters import assessments
 from ..adapters import repository as repo
 from ..adapters.db import connection
 from ..domain.model import Outcome, Visit
@@ -40,6 +41,7 @@ async def patient_timeline(ctx: Context, patient_id: str, start: datetime, end: 
         if clinic_id is not None and prof.clinic_id != clinic_id:
             return None
         visits = [v for v in await repo.patient_visits(conn, patient_id, start, end) if v.starts_at < end]
+        scores = await assessments.by_week(conn, patient_id, start, end, prof.timezone)
     params = _hours_params(ctx)
     minimum = minimum_hours(prof.age_group, params.adult_hours, params.adolescent_hours)
     weeks = weekly_hours(visits, prof.timezone, params.left_early_credit)
@@ -49,6 +51,7 @@ async def patient_timeline(ctx: Context, patient_id: str, start: datetime, end: 
         "weeks": [{"week_start": w.week_start, "scheduled_hours": w.scheduled_hours,
                    "attended_hours": w.attended_hours, "below_minimum": w.attended_hours < minimum}
                   for w in weeks],
+        "scores_by_week": scores,  # additive: questionnaire totals per local week and instrument
         "total": len(visits), "limit": limit, "offset": offset,
         "visits": [_visit(v) for v in visits[offset:offset + limit]],
     }

@@ -24,8 +24,12 @@ LOCALES = ("en", "es")
 PURPOSES = ("upcoming_session", "weekly_schedule", "session_changed", "session_cancelled", "checkin_prompt",
             "visit_missed", "crisis_reply", "crisis_reply_bilingual", "opt_out_confirm", "opt_in_confirm", "help_reply",
             "care_alert", "care_concern", "reschedule_offer", "reschedule_held", "reschedule_released",
-            "reschedule_taken", "support_reminder")
+            "reschedule_taken", "support_reminder", "checkin_ready", "checkin_done")
 JOIN_LABEL = {"en": "Join the video visit", "es": "Entrar a la visita por video"}
+# Questionnaire items carry the publisher's clinical wording, from the instruments file only: they are sent only
+# to a patient with a recorded consent to detailed check-ins, one at a time, after that patient replied GO to a
+# neutral `checkin_ready`. Kept apart from PURPOSES, whose every text must be safe on a locked phone.
+QUESTIONNAIRE_PURPOSES = ("checkin_item",)
 _DAYS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
          "es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")}
 _MONTHS = {"en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),

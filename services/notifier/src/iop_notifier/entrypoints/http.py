@@ -28,6 +28,8 @@ from iop_shared.health import readiness
 from iop_shared.http_errors import install_http_guards
 from iop_shared.logging import get_logger
 
+from .fhir import router as fhir_router
+
 log = get_logger(__name__)
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
@@ -86,6 +88,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                   description="SMS and email fan-out, replies, crisis answers and care-team alerts.")
     app.state.notifier = notifier
 
+    app.include_router(fhir_router)
     install_http_guards(app, settings.http_max_body_bytes)  # 413 before parsing; 422s without the input
 
     async def twilio_form(request: Request, signature: str | None) -> dict[str, str]:

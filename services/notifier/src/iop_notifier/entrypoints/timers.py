@@ -11,6 +11,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from iop_notifier.adapters.sql import Q
 from iop_notifier.handlers.alerts import escalate_due
+from iop_notifier.handlers.conversations import expire_due
 from iop_notifier.handlers.deps import Deps
 from iop_notifier.handlers.recovery import recover_claims
 from iop_notifier.metrics import QUEUE_DEPTH
@@ -31,6 +32,7 @@ class Timers:
         self._scheduler.add_job(escalate_due, "interval", seconds=every, args=[deps], id="escalate")
         self._scheduler.add_job(measure_queue, "interval", seconds=every, args=[deps], id="queue_depth")
         self._scheduler.add_job(recover_claims, "interval", seconds=every, args=[deps], id="recover")
+        self._scheduler.add_job(expire_due, "interval", seconds=every, args=[deps], id="checkin_expiry")
 
     def start(self) -> None:
         self._scheduler.start()

@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 
 from iop_notifier.adapters.repository import Conn
+from iop_notifier.adapters.sql import Q
 from iop_notifier.metrics import DELIVERED, FAILED, SENT, SUPPRESSED
 from iop_shared import outbox
 from iop_shared.contracts.cloudevents import Envelope
@@ -31,6 +32,8 @@ def _base(notification_id: str | None, source_event_id: str, kind: str, recipien
 async def suppressed(conn: Conn, *, source_event_id: str, kind: str, recipient_id: str, reason: ReasonCode,
                      at: datetime, channel: NotificationChannel | None = None) -> None:
     SUPPRESSED.labels(reason.value).inc()
+    await conn.execute(Q["record_suppression"], source_event_id, kind, recipient_id, reason.value,
+                       channel.value if channel else None, at)  # read back as FHIR Communication (not-done)
     data = NotificationSuppressed(**_base(None, source_event_id, kind, recipient_id, at),
                                   reason_code=reason, channel=channel)
     await outbox.add(conn, [Envelope(data=data, source=SOURCE)])

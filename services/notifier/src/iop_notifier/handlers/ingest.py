@@ -21,7 +21,7 @@ from iop_shared.contracts.outbound import ReasonCode, ReminderDue, VisitMissed, 
 from iop_shared.contracts.tenancy import check_event_clinic, require_publisher, same_clinic
 from iop_shared.db import claim_event, claim_events
 
-from . import events, paging, support
+from . import conversations, events, paging, support
 from .deps import CONSUMER, Deps
 
 VISIT_MESSAGE_TTL = timedelta(hours=12)
@@ -63,6 +63,9 @@ async def on_patient(deps: Deps, env: Envelope[PatientUpserted]) -> None:
                                         p.consent.email, p.care_team_id, p.discharged_at, p.revision)
             if status.endswith(" 1"):  # this revision applied: it carries the whole set of support persons
                 await support.replace(conn, p)
+            consent = p.detailed_checkins  # its own statement: applies only where this revision did
+            await conn.execute(Q["set_detailed_consent"], p.patient_id, consent.given_at if consent else None,
+                               consent.method if consent else None, p.revision)
 
 
 async def on_care_team(deps: Deps, env: Envelope[CareTeamUpserted]) -> None:
@@ -100,29 +103,44 @@ async def on_session_cancelled(deps: Deps, env: Envelope[SessionCancelled]) -> N
             await conn.execute(Q["cancel_session"], env.data.session_id, env.data.revision, publisher)
 
 
+async def _queue_one(conn: repo.Conn, deps: Deps, r: ReminderDue) -> None:
+    """One reminder's requests: a check-in that opens a conversation, or the reminder; its support persons'."""
+    purpose = await conversations.purpose_for(conn, deps, r)
+    if purpose is None:  # one check-in at a time: this prompt gives way to the open one
+        await events.suppressed(conn, source_event_id=r.reminder_id, kind="patient", recipient_id=r.patient_id,
+                                reason=ReasonCode.superseded, at=deps.clock.now())
+    else:
+        await repo.insert_request(conn, repo.NewRequest(
+            source_event_id=r.reminder_id, recipient_kind="patient", recipient_id=r.patient_id,
+            purpose=purpose, received_at=deps.clock.now(), not_before=r.due_at, clinic_id=r.clinic_id,
+            session_ids=r.session_ids, urgent=r.urgent, expires_at=r.expires_at))
+    await support.remind(conn, deps, r)
+
+
 async def on_reminder(deps: Deps, env: Envelope[ReminderDue]) -> None:
-    r = env.data
     async with applying(deps, env.id) as conn:
         if conn is not None:
-            await repo.insert_request(conn, repo.NewRequest(
-                source_event_id=r.reminder_id, recipient_kind="patient", recipient_id=r.patient_id,
-                purpose=r.purpose.value, received_at=deps.clock.now(), not_before=r.due_at, clinic_id=r.clinic_id,
-                session_ids=r.session_ids, urgent=r.urgent, expires_at=r.expires_at))
-            await support.remind(conn, deps, r)
+            await _queue_one(conn, deps, env.data)
     deps.wake()
 
 
 async def on_reminders(deps: Deps, envs: Sequence[Envelope[ReminderDue]]) -> None:
-    """A partition's run of reminders: one inbox claim and one insert for all of them, in one transaction."""
+    """A partition's run of reminders in one transaction: one inbox claim and one insert for the plain ones; a
+    check-in that may open a conversation, and a patient with support persons, take the one-by-one path."""
     async with deps.pool.acquire() as conn, conn.transaction():
         fresh = await claim_events(conn, CONSUMER, [e.id for e in envs])
         new = [e.data for e in envs if e.id in fresh]
-        if new:
+        supported = await support.patients_with_support(conn, new)
+        special = [r for r in new if conversations.may_open(r) or r.patient_id in supported]
+        plain = [r for r in new if not (conversations.may_open(r) or r.patient_id in supported)]
+        if plain:
             await conn.fetch(
-                Q["insert_requests"], [r.reminder_id for r in new], [r.patient_id for r in new],
-                [r.purpose.value for r in new], [r.clinic_id for r in new],
-                [json.dumps(list(r.session_ids)) for r in new], [r.urgent for r in new],
-                [r.expires_at for r in new], deps.clock.now(), [r.due_at for r in new])
+                Q["insert_requests"], [r.reminder_id for r in plain], [r.patient_id for r in plain],
+                [r.purpose.value for r in plain], [r.clinic_id for r in plain],
+                [json.dumps(list(r.session_ids)) for r in plain], [r.urgent for r in plain],
+                [r.expires_at for r in plain], deps.clock.now(), [r.due_at for r in plain])
+        for r in special:
+            await _queue_one(conn, deps, r)
     deps.wake()
 
 

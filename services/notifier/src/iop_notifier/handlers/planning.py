@@ -8,7 +8,9 @@ from typing import Any
 
 from iop_notifier.adapters import repository as repo
 from iop_notifier.adapters.sql import Q
-from iop_notifier.domain.messages import context
+from iop_notifier.domain.checkin_messages import item_variables
+from iop_notifier.domain.instrument_set import load
+from iop_notifier.domain.messages import QUESTIONNAIRE_PURPOSES, context
 from iop_notifier.domain.offers import variables as offer_variables
 from iop_notifier.domain.policy import Decision, Recipient, Request, Send, Suppress, decide
 from iop_shared.contracts.outbound import ReasonCode
@@ -86,6 +88,9 @@ def plan_patient(deps: Deps, req: repo.RequestRow, now: datetime, facts: Facts) 
     arm = arm_of(deps.settings.experiments, req, patient.clinic_id, now)
     variables = {**session_variables(req, clinic, patient, known),
                  **offer_variables(req.extra, patient.zone, patient.locale), **(arm[2] if arm else {})}
+    if req.purpose in QUESTIONNAIRE_PURPOSES:  # the item's wording, from the instruments file only
+        variables.update(item_variables(load(), str(req.extra["instrument"]), int(req.extra["item_index"]),
+                                        bool(req.extra.get("reask")), patient.locale))
     addresses = {"sms": patient.phone or "", "email": patient.email or ""}
     return Plan(decision, patient.locale, [decision.channel], addresses, variables, arm[:2] if arm else None)
 

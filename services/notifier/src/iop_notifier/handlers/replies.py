@@ -14,6 +14,7 @@ import asyncpg
 
 from iop_notifier.adapters import repository as repo
 from iop_notifier.adapters.sql import Q
+from iop_notifier.domain.conversation import is_go
 from iop_notifier.domain.reply_parser import Expecting, ParsedReply, parse_reply
 from iop_notifier.metrics import REPLIES
 from iop_shared import outbox
@@ -21,7 +22,7 @@ from iop_shared.contracts.cloudevents import Envelope
 from iop_shared.contracts.outbound import CheckinIntent, CheckinReceived
 from iop_shared.logging import get_logger
 
-from . import routes, senders
+from . import conversations, routes, senders
 from .deps import SOURCE, Deps
 from .dispatch import process
 from .paging import Alert, open_alert
@@ -30,6 +31,8 @@ log = get_logger(__name__)
 ANSWERS = {CheckinIntent.crisis: "crisis_reply", CheckinIntent.opt_out: "opt_out_confirm",
            CheckinIntent.opt_in: "opt_in_confirm", CheckinIntent.help: "help_reply"}
 FOR_EVERY_PATIENT = frozenset({CheckinIntent.crisis, CheckinIntent.concern})  # on a shared phone
+KEYWORDS = frozenset({CheckinIntent.opt_out, CheckinIntent.opt_in, CheckinIntent.help})
+SCORE_PROMPTS = frozenset({"checkin_prompt", "checkin_item"})  # a digit after these is a score, not "2 = move it"
 _background: set[asyncio.Task[None]] = set()
 
 
@@ -60,7 +63,7 @@ async def receive_reply(deps: Deps, *, message_id: str, channel: str, text: str,
         patients = await senders.patients_behind(conn, phone=phone, patient_id=patient_id, clinic_id=clinic_id)
         primary = patients[0] if patients else None
         prompt = await conn.fetchrow(Q["last_prompt"], primary.patient_id) if primary else None
-        expecting = Expecting(deps.settings.default_score_kind) if prompt and prompt["purpose"] == "checkin_prompt" \
+        expecting = Expecting(deps.settings.default_score_kind) if prompt and prompt["purpose"] in SCORE_PROMPTS \
             else Expecting.reminder
         parsed = parse_reply(text, expecting, opted_out=bool(primary and primary.sms_opted_out))
         ident = await senders.sender_id(conn, deps, phone, msg.received_at) if phone and not primary else None
@@ -74,15 +77,41 @@ async def receive_reply(deps: Deps, *, message_id: str, channel: str, text: str,
             await conn.execute(Q["inbound_routed"], message_id, route.value)
             log.info("reply_routed", message_id=message_id, route=route.value)
             return ReplyOutcome(parsed, primary is not None, route=route.value)
-        REPLIES.labels(parsed.intent.value).inc()
+        now_ids: list[int] = []
+        routed: list[int] | None = None
         if primary is None:
             answer_id = await _unknown_sender(conn, deps, msg, parsed, ident, clinic_id)
+        elif (routed := await _route(conn, deps, msg, parsed, primary)) is not None:
+            answer_id, now_ids = None, routed
         else:
             answer_id = await _known_sender(conn, deps, msg, parsed, patients, prompt, expecting)
-    log.info("reply_received", message_id=message_id, intent=parsed.intent.value,
+    intent = "conversation" if routed is not None else None
+    REPLIES.labels(intent or parsed.intent.value).inc()  # GO or an answer is not the parser's reading
+    log.info("reply_received", message_id=message_id, intent=intent or parsed.intent.value,
              patient_id=primary.patient_id if primary else None, sender_id=ident, patients=len(patients))
     await _answer(deps, answer_id, parsed)
+    for request_id in now_ids:  # the next question, or item 9's 988/911 answer: now, not at the next poll
+        await process(deps, request_id)
     return ReplyOutcome(parsed, primary is not None)
+
+
+async def _route(conn: repo.Conn, deps: Deps, msg: Inbound, parsed: ParsedReply,
+                 patient: repo.PatientState) -> list[int] | None:
+    """A known patient's text after `routes.before_parser` (a care-team ACK, an offer's letter) passed it on:
+    STOP, GO and the other keywords, then crisis, then an open conversation, then the ordinary parser (None).
+
+    STOP also closes an open conversation; a crisis text leaves it open, so the patient can resume it."""
+    text = conversations.Text(msg.message_id, msg.text, msg.received_at)
+    if parsed.intent in KEYWORDS:
+        if parsed.intent is CheckinIntent.opt_out:
+            await conversations.on_text(conn, deps, patient, text, parsed)
+        return None
+    # GO as the whole text is a keyword like STOP (it holds no crisis word; the learned model alone misreads it).
+    if is_go(msg.text) and (started := await conversations.on_text(conn, deps, patient, text, parsed)) is not None:
+        return started
+    if parsed.intent is CheckinIntent.crisis:
+        return None
+    return await conversations.on_text(conn, deps, patient, text, parsed)
 
 
 async def _answer(deps: Deps, answer_id: int | None, parsed: ParsedReply) -> None:

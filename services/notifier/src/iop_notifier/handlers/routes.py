@@ -4,8 +4,9 @@
    opt-out or a crisis is never taken for an answer to something. One exception, and only while an offer
    with that letter is open: a text that is nothing but an offered letter ("A", "b.", "option c") is the
    answer (the crisis model reads a lone "A" as crisis); with no such offer it is read as before.
-3. A care-team member's `ACK` to a page (`acks`), then an open conversation or offer of the patient's
-   (`offers`: a reschedule choice "A", "B" or "C").
+3. A care-team member's `ACK` to a page (`acks`), then an open offer of the patient's (`offers`: a
+   reschedule choice "A", "B" or "C"), then an open check-in conversation (`replies._route`: GO, an answer;
+   STOP also closes it, a crisis leaves it open to resume).
 4. Everything else: the ordinary parser's intent (confirm, reschedule, score, concern...).
 """
 

@@ -31,6 +31,14 @@ async def replace(conn: repo.Conn, p: PatientUpserted) -> None:
                            s.locale.value, [k.value for k in s.session_kinds], s.consent_revoked_at is None)
 
 
+async def patients_with_support(conn: repo.Conn, reminders: list[ReminderDue]) -> set[str]:
+    """Of these reminders' patients, those a consented support person may be reminded for (one query)."""
+    wanted = {r.patient_id for r in reminders if r.purpose in FOR_SUPPORT and r.session_ids}
+    if not wanted:
+        return set()
+    return {row["patient_id"] for row in await conn.fetch(Q["patients_with_support"], list(wanted))}
+
+
 async def remind(conn: repo.Conn, deps: Deps, r: ReminderDue) -> None:
     """Queue the reminder for each consented support person; which of its sessions they see (those of a kind they
     were invited to) is read when it goes, since the session itself may arrive after the reminder."""

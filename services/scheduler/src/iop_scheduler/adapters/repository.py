@@ -34,7 +34,8 @@ _session = session_view
 
 def _reminder(r: asyncpg.Record) -> Reminder:
     return Reminder(r["reminder_id"], r["patient_id"], r["clinic_id"], ReminderPurpose(r["purpose"]),
-                    tuple(r["session_ids"]), r["due_at"], r["expires_at"], r["urgent"], 0, Kind(r["kind"]))
+                    tuple(r["session_ids"]), r["due_at"], r["expires_at"], r["urgent"], 0, Kind(r["kind"]),
+                    r.get("checkin_kind"))
 
 
 class Repository(BulkQueries):
@@ -135,7 +136,8 @@ class Repository(BulkQueries):
             sql("insert_reminders"), [r.reminder_id for r in reminders], [r.patient_id for r in reminders],
             [r.clinic_id for r in reminders], [str(r.purpose) for r in reminders], [str(r.kind) for r in reminders],
             [",".join(r.session_ids) for r in reminders], [r.due_at for r in reminders],
-            [r.expires_at for r in reminders], [r.urgent for r in reminders], plan_version)
+            [r.expires_at for r in reminders], [r.urgent for r in reminders], plan_version,
+            [r.checkin_kind for r in reminders])
         return len(rows)
 
     async def claim_due(self, now: datetime, limit: int) -> list[DueRow]:

@@ -94,4 +94,4 @@ def _merge(group: list[Reminder]) -> Reminder:
     session_ids = tuple(sorted({sid for r in group for sid in r.session_ids}))
     return Reminder(leader.reminder_id, leader.patient_id, leader.clinic_id, leader.purpose, session_ids,
                     min(r.due_at for r in group), min(r.expires_at for r in group), False,
-                    max(r.priority for r in group), leader.kind)
+                    max(r.priority for r in group), leader.kind, leader.checkin_kind)

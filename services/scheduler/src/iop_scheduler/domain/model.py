@@ -62,6 +62,7 @@ class Reminder:
     urgent: bool = False
     priority: int = 0
     kind: Kind = Kind.cadence
+    checkin_kind: str | None = None  # checkin_prompt only: the instrument it opens (see domain/cadence.py)
 
 
 @dataclass(frozen=True)

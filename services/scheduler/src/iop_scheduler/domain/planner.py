@@ -7,10 +7,12 @@ same input, whatever the order of that input.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from iop_shared.contracts.outbound import ReminderPurpose as P
 
+from .cadence import checkin_kind
 from .caps import apply_caps
 from .durations import format_duration
 from .ids import reminder_id
@@ -36,7 +38,7 @@ def plan_patient(inp: PlanInput, policy: Policy, now: datetime) -> Plan:
     upcoming = [s for s in sessions if s.starts_at > now]
     candidates = [*_session_reminders(inp, policy, sessions, upcoming),
                   *_weekly_messages(inp, policy, sessions, upcoming),
-                  *_checkin_prompts(inp, policy, upcoming)]
+                  *_checkin_prompts(inp, policy, upcoming, sessions)]
     timed, dropped = _place_in_time(inp, policy, now, candidates)
     timed, dropped = _add_catch_up(inp, policy, now, upcoming, timed, dropped)
     kept, cap_dropped = apply_caps(timed, inp.history, policy, inp.zone)
@@ -99,9 +101,11 @@ def _weekly_messages(inp: PlanInput, policy: Policy, sessions: list[SessionView]
     return out
 
 
-def _checkin_prompts(inp: PlanInput, policy: Policy, upcoming: list[SessionView]) -> list[Reminder]:
+def _checkin_prompts(inp: PlanInput, policy: Policy, upcoming: list[SessionView],
+                     sessions: list[SessionView]) -> list[Reminder]:
     if policy.checkin_time is None:
         return []
+    intake = local_day(sessions[0].starts_at, inp.zone) if sessions else None  # the first session known
     by_day: dict[date, list[SessionView]] = defaultdict(list)
     for s in upcoming:
         by_day[local_day(s.starts_at, inp.zone)].append(s)
@@ -109,8 +113,10 @@ def _checkin_prompts(inp: PlanInput, policy: Policy, upcoming: list[SessionView]
     for day, group in sorted(by_day.items()):
         due = max(at_local(day, policy.checkin_time, inp.zone), *(s.ends_at for s in group))
         end_of_day = at_local(day + timedelta(days=1), time(0, 0), inp.zone)
-        out.append(_candidate(inp, P.checkin_prompt, f"checkin:{day.isoformat()}", group, due,
-                              end_of_day, PRIORITY_CHECKIN))
+        prompt = _candidate(inp, P.checkin_prompt, f"checkin:{day.isoformat()}", group, due, end_of_day,
+                            PRIORITY_CHECKIN)
+        kind = checkin_kind(policy.checkin_cadence, intake, day) if intake else None
+        out.append(replace(prompt, checkin_kind=kind) if kind else prompt)
     return out
 
 
@@ -145,8 +151,7 @@ def _allowed_due(c: Reminder, policy: Policy, now: datetime, tz: str) -> tuple[d
 
 
 def _with_due(c: Reminder, due: datetime) -> Reminder:
-    return Reminder(c.reminder_id, c.patient_id, c.clinic_id, c.purpose, c.session_ids, due, c.expires_at,
-                    c.urgent, c.priority, c.kind)
+    return replace(c, due_at=due)
 
 
 def _add_catch_up(inp: PlanInput, policy: Policy, now: datetime, upcoming: list[SessionView],

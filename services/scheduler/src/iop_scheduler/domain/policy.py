@@ -7,6 +7,8 @@ from datetime import time, timedelta
 
 from iop_shared.quiet_hours import AllowedWindow
 
+from .cadence import CadenceStep
+
 # The window in which messages may go out (start inclusive, end exclusive, may wrap midnight): the shared policy.
 QuietHours = AllowedWindow
 
@@ -23,6 +25,7 @@ class Policy:
     weekly_time: time = time(18, 0)
     same_day_offset: timedelta | None = None  # off by default; 2h when enabled
     checkin_time: time | None = time(19, 0)
+    checkin_cadence: tuple[CadenceStep, ...] = ()  # empty: every prompt is the neutral 0-10 one
     quiet_hours: QuietHours = field(default_factory=QuietHours)
     cap_per_day: int = 1  # 0 disables the cap
     cap_per_week: int = 3  # 0 disables the cap

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from iop_shared import outbox
 from iop_shared.contracts import Envelope
-from iop_shared.contracts.outbound import ReminderDue
+from iop_shared.contracts.outbound import CheckinKind, ReminderDue
 from iop_shared.contracts.topics import REMINDERS
 from iop_shared.logging import get_logger
 
@@ -29,7 +29,8 @@ def reminder_event(r: Reminder, now: datetime) -> Envelope[ReminderDue]:
     """The wire event as the shared encoder builds it (the reference publish_due.sql is tested against)."""
     return Envelope(data=ReminderDue(reminder_id=r.reminder_id, patient_id=r.patient_id, clinic_id=r.clinic_id,
                                      purpose=r.purpose, session_ids=list(r.session_ids), due_at=r.due_at,
-                                     urgent=r.urgent, expires_at=r.expires_at),
+                                     urgent=r.urgent, expires_at=r.expires_at,
+                                     checkin_kind=CheckinKind(r.checkin_kind) if r.checkin_kind else None),
                     source=SOURCE, id=r.reminder_id, time=now)
 
 

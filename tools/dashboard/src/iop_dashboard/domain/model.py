@@ -129,6 +129,36 @@ class KindNoShows:
 
 
 @dataclass(frozen=True)
+class ScoreTrend:
+    """One patient's completed totals of one instrument, oldest first (numbers only)."""
+
+    patient_id: str
+    preferred_name: str | None
+    instrument: str
+    totals: tuple[int, ...]
+    last_at: datetime
+    item9_positive: bool
+
+    @property
+    def change(self) -> int:
+        return self.totals[-1] - self.totals[0] if len(self.totals) > 1 else 0
+
+
+@dataclass(frozen=True)
+class Completion:
+    """Check-ins of one instrument offered and completed in a program over the chart period."""
+
+    program_id: str
+    instrument: str
+    offered: int
+    completed: int
+
+    @property
+    def rate(self) -> float:
+        return self.completed / self.offered if self.offered else 0.0
+
+
+@dataclass(frozen=True)
 class Overview:
     """Everything on the page at one moment."""
 
@@ -143,3 +173,5 @@ class Overview:
     no_shows: tuple[KindNoShows, ...]
     concerns: tuple[Concern, ...] = ()
     clinics: tuple[str, ...] = ()
+    scores: tuple[ScoreTrend, ...] = ()
+    completion: tuple[Completion, ...] = ()

@@ -10,6 +10,7 @@ import asyncpg
 from iop_shared.contracts import Contract, ContractError, Envelope
 from iop_shared.contracts.inbound import AttendanceRecorded, PatientUpserted, SessionCancelled, SessionUpserted
 from iop_shared.contracts.outbound import (
+    AssessmentCompleted,
     CheckinIntent,
     CheckinReceived,
     Notification,
@@ -26,8 +27,8 @@ from iop_shared.contracts.reschedule import RescheduleClosed, RescheduleRequeste
 from iop_shared.db import claim_event
 
 from .. import metrics
+from ..adapters import assessments, reschedules
 from ..adapters import repository as repo
-from ..adapters import reschedules
 from ..adapters.db import transaction
 from ..domain.model import Outcome
 from .context import CONSUMER, Context
@@ -66,6 +67,11 @@ async def checkin_received(conn: asyncpg.Connection, data: Contract) -> bool:
     if c.intent is not CheckinIntent.concern:
         return False
     return await repo.concern_received(conn, c.checkin_id, c.patient_id, c.received_at)
+
+
+async def assessment_completed(conn: asyncpg.Connection, data: Contract) -> bool:
+    """A questionnaire outcome: the patient's score trend and the program's completion rate."""
+    return await assessments.completed(conn, _as(data, AssessmentCompleted))
 
 
 async def session_upserted(conn: asyncpg.Connection, data: Contract) -> bool:
@@ -132,6 +138,7 @@ async def reschedule_closed(conn: asyncpg.Connection, data: Contract) -> bool:
 ROUTES: dict[str, Apply] = {
     "iop.patient.upserted.v1": patient_upserted,
     "iop.checkin.received.v1": checkin_received,
+    "iop.assessment.completed.v1": assessment_completed,
     "iop.session.upserted.v1": session_upserted,
     "iop.session.cancelled.v1": session_cancelled,
     "iop.attendance.recorded.v1": attendance_recorded,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from ..adapters import assessments
 from ..adapters import repository as repo
 from ..adapters.db import connection
 from ..domain.model import Overview
@@ -31,8 +32,10 @@ async def overview(ctx: Context, clinics: tuple[str, ...]) -> Overview:
         counts = await repo.notification_totals(conn, today, ids)
         weeks = await repo.weekly_attendance(conn, charted, s.timezone, ids)
         no_shows = await repo.no_shows_by_kind(conn, charted, ids)
+        scores = await assessments.score_trends(conn, ids, charted.start, s.list_limit)
+        completion = await assessments.completion(conn, ids, charted.start)
     return Overview(
         generated_at=now, timezone=s.timezone, day=day, sessions=tuple(sessions), missed=tuple(missed),
         flags=tuple(flags_in_order(flags)), notifications=tuple(counts),
         weeks=tuple(fill_weeks(week_starts(now, tz, s.chart_weeks), weeks)), no_shows=tuple(fill_kinds(no_shows)),
-        concerns=tuple(concerns), clinics=clinics)
+        concerns=tuple(concerns), clinics=clinics, scores=tuple(scores), completion=tuple(completion))

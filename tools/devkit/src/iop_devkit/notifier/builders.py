@@ -14,13 +14,14 @@ from iop_shared.contracts.inbound import (
     Channel,
     ClinicUpserted,
     Consent,
+    DetailedCheckinConsent,
     Location,
     PatientUpserted,
     QuietHours,
     SessionKind,
     SessionUpserted,
 )
-from iop_shared.contracts.outbound import ReminderDue, ReminderPurpose, RiskFlagged, Severity
+from iop_shared.contracts.outbound import CheckinKind, ReminderDue, ReminderPurpose, RiskFlagged, Severity
 from iop_shared.contracts.tenancy import clinic_source
 
 SESSION_TITLE = "Relapse Prevention Group (SUD track)"
@@ -58,13 +59,14 @@ def all_day() -> tuple[time, time]:
 def patient(patient_id: str, clinic_id: str, *, phone_number: str | None = None, email: str | None = None,
             channels: tuple[str, ...] = ("sms", "email"), sms: bool = True, mail: bool = True,
             care_team_id: str = "team-x", zone: str = "America/New_York", locale: str = "en",
-            revision: int = 1, discharged: bool = False) -> Envelope[PatientUpserted]:
+            revision: int = 1, discharged: bool = False, detailed: bool = False) -> Envelope[PatientUpserted]:
+    consent = DetailedCheckinConsent(given_at=datetime.now(UTC), method="intake-form") if detailed else None
     return Envelope(PatientUpserted(
         patient_id=patient_id, clinic_id=clinic_id, phone=phone_number, email=email, timezone=zone,
         locale=locale, channels=[Channel(c) for c in channels],
         consent=Consent(sms=sms, email=mail, recorded_at=datetime.now(UTC), source="intake"),
         care_team_id=care_team_id, revision=revision,
-        discharged_at=datetime.now(UTC) - timedelta(days=1) if discharged else None),
+        discharged_at=datetime.now(UTC) - timedelta(days=1) if discharged else None, detailed_checkins=consent),
         source=clinic_source(clinic_id, "test"))
 
 
@@ -80,10 +82,11 @@ def session(session_id: str, clinic_id: str, attendees: list[str], *, starts_in:
 
 def reminder(patient_id: str, clinic_id: str, session_ids: list[str], *, urgent: bool = False,
              purpose: ReminderPurpose = ReminderPurpose.upcoming_session,
-             reminder_id: str | None = None) -> Envelope[ReminderDue]:
+             reminder_id: str | None = None, checkin_kind: CheckinKind | None = None) -> Envelope[ReminderDue]:
     return Envelope(ReminderDue(
         reminder_id=reminder_id or uid("rem"), patient_id=patient_id, clinic_id=clinic_id, purpose=purpose,
-        session_ids=session_ids, due_at=datetime.now(UTC), urgent=urgent), source="iop/scheduler")
+        session_ids=session_ids, due_at=datetime.now(UTC), urgent=urgent, checkin_kind=checkin_kind),
+        source="iop/scheduler")
 
 
 def care_team(team_id: str, clinic_id: str, members: Sequence[tuple[str, bool, str | None, str | None]],

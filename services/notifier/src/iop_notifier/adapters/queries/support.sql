@@ -5,6 +5,9 @@ DELETE FROM support_persons WHERE patient_id = $1;
 INSERT INTO support_persons (patient_id, support_id, phone, email, locale, session_kinds, consented)
 VALUES ($1, $2, $3, $4, $5, $6, $7);
 
+-- name: patients_with_support
+SELECT DISTINCT patient_id FROM support_persons WHERE patient_id = ANY($1::text[]) AND consented;
+
 -- name: consented_support
 SELECT support_id FROM support_persons WHERE patient_id = $1 AND consented ORDER BY support_id;
 

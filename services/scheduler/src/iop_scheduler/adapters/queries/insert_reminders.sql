@@ -1,12 +1,13 @@
 -- A reminder already sent or skipped keeps its state; a withdrawn or dropped one comes back when planned again.
 INSERT INTO reminders (reminder_id, patient_id, clinic_id, purpose, kind, session_ids, due_at, expires_at,
-                       urgent, plan_version)
+                       urgent, plan_version, checkin_kind)
 SELECT v.id, v.patient, v.clinic, v.purpose, v.kind, string_to_array(v.sessions, ','), v.due, v.expires,
-       v.urgent, $10
+       v.urgent, $10, v.checkin_kind
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
-            $8::timestamptz[], $9::bool[]) AS v(id, patient, clinic, purpose, kind, sessions, due, expires, urgent)
+            $8::timestamptz[], $9::bool[], $11::text[])
+         AS v(id, patient, clinic, purpose, kind, sessions, due, expires, urgent, checkin_kind)
 ON CONFLICT (reminder_id) DO UPDATE
     SET session_ids = EXCLUDED.session_ids, due_at = EXCLUDED.due_at, expires_at = EXCLUDED.expires_at,
-        urgent = EXCLUDED.urgent, plan_version = EXCLUDED.plan_version, status = 'pending', skip_reason = NULL
+        urgent = EXCLUDED.urgent, checkin_kind = EXCLUDED.checkin_kind, plan_version = EXCLUDED.plan_version, status = 'pending', skip_reason = NULL
     WHERE reminders.status IN ('pending', 'cancelled', 'dropped')
 RETURNING reminder_id

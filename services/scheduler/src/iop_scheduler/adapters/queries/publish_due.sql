@@ -13,7 +13,8 @@ SELECT r.reminder_id, $2, convert_to(r.patient_id, 'UTF8'),
            'session_ids', to_json(r.session_ids),
            'due_at', to_char(r.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
            'urgent', r.urgent,
-           'expires_at', to_char(r.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+           'expires_at', to_char(r.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+           'checkin_kind', r.checkin_kind
        ))::text, 'UTF8'),
        jsonb_build_object('ce_specversion', '1.0', 'ce_id', r.reminder_id, 'ce_type', 'iop.reminder.due.v1',
                           'ce_source', $3::text, 'ce_time', $4::text, 'content-type', 'application/json')
