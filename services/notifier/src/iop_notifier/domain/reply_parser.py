@@ -40,6 +40,9 @@ class ParsedReply:
     if_ordinary: ParsedReply | None = field(default=None, compare=False)
 
 
+# "two, my car broke down", "dos - tengo trabajo": a number word set apart by punctuation answers like its digit.
+_LEAD_NUMBER_WORD = re.compile(r"^\W*(?:one|uno|two|dos)\s*(?:[,.;:!)]|-|–|—)", re.IGNORECASE)
+_SKIN_TONES = re.compile("[\U0001F3FB-\U0001F3FF\uFE0F]|\\s")
 _OUT_OF_TEN = re.compile(r"\b(\d{1,2})\s*(?:/|out of|de)\s*10\b", re.IGNORECASE)  # "7/10", "7 out of 10"
 _NONE: frozenset[str] = frozenset()
 _CONCERN = ParsedReply(CheckinIntent.concern)
@@ -100,22 +103,33 @@ def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedR
         return ParsedReply(CheckinIntent.crisis)
     norm = " ".join(expand(normalize(_OUT_OF_TEN.sub(r"\1", text)).split(), L.ANSWER_TEXTSPEAK))
     if not norm:  # empty, emoji or punctuation only: a bare "?" asks something, a lone pill emoji worries
-        if expecting is Expecting.reminder and text.strip() in L.CONFIRM_EMOJI:
+        if expecting is Expecting.reminder and _confirm_emoji(text):
             return ParsedReply(CheckinIntent.confirm)
         asks = "?" in text or any(e in text for e in compiled().medication_emoji)
         return _CONCERN if reading.level is Level.concern or asks else _OTHER
     keyword = _keyword_intent(norm, opted_out) or _shouted_help(text)
     if keyword is not None:
         return ParsedReply(keyword)
-    if reading.level is Level.concern:
-        return _CONCERN
     tokens = norm.split()
-    answer = _score_or_digit(tokens, expecting) or _words_answer(norm, tokens, expecting)
+    apart = bool(_LEAD_NUMBER_WORD.match(text))
+    if reading.level is Level.concern:
+        if reading.reasons != ("goodbye_with_next_meeting",):
+            return _CONCERN
+        # "thanks for everything, see you thursday": a person reads it unless the model reads it as ordinary.
+        answer = _score_or_digit(tokens, expecting, apart) or _words_answer(norm, tokens, expecting)
+        return ParsedReply(CheckinIntent.concern, if_ordinary=answer if answer and answer.intent in _PLAIN else _OTHER)
+    answer = _score_or_digit(tokens, expecting, apart) or _words_answer(norm, tokens, expecting)
     if answer is not None:
         return answer
     if reading.figurative or _benign(text, tokens):
         return _OTHER
     return _UNREAD
+
+
+def _confirm_emoji(text: str) -> bool:
+    """Only thumbs-up, check or OK emoji, any skin tone, any number of them."""
+    bare = _SKIN_TONES.sub("", text)
+    return bool(bare) and all(ch in L.CONFIRM_EMOJI_BASE for ch in bare)
 
 
 def _shouted_help(text: str) -> CheckinIntent | None:
@@ -135,7 +149,9 @@ def _keyword_intent(norm: str, opted_out: bool) -> CheckinIntent | None:
     if (_whole(norm, L.OPT_IN_KEYWORDS) and (opted_out or squeeze(norm) not in {"yes", "si"})) or _any(
             tokens, L.OPT_IN_PHRASES):
         return CheckinIntent.opt_in
-    if _whole(norm, L.HELP_KEYWORDS) or (tokens[0] in L.HELP_KEYWORDS and all(t in L.HELP_FILLER for t in tokens)):
+    if _whole(norm, L.HELP_KEYWORDS) or (tokens[0] in L.HELP_KEYWORDS and (
+            all(t in L.HELP_FILLER for t in tokens)
+            or " ".join(t for t in tokens[1:] if t not in L.HELP_FILLER) in L.HELP_QUESTIONS)):
         return CheckinIntent.help
     return None
 
@@ -148,7 +164,8 @@ def _whole(norm: str, keywords: frozenset[str]) -> bool:
 
 
 def _any(tokens: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
-    return any(find_phrase(tokens, p, _NONE) >= 0 for p in phrases)
+    real = compiled().real_words  # "cambiaron" is no typo of "cambiarlo"
+    return any(find_phrase(tokens, p, _NONE, real_words=real) >= 0 for p in phrases)
 
 
 def _numbers(tokens: list[str]) -> list[tuple[int, int, bool]]:
@@ -162,7 +179,7 @@ def _numbers(tokens: list[str]) -> list[tuple[int, int, bool]]:
     return found
 
 
-def _score_or_digit(tokens: list[str], expecting: Expecting | None) -> ParsedReply | None:
+def _score_or_digit(tokens: list[str], expecting: Expecting | None, apart: bool = False) -> ParsedReply | None:
     if expecting is Expecting.craving and " ".join(tokens) in L.NO_CRAVING:
         return ParsedReply(CheckinIntent.craving, 0)
     numbers = _numbers(tokens)
@@ -181,7 +198,7 @@ def _score_or_digit(tokens: list[str], expecting: Expecting | None) -> ParsedRep
         return None
     if any(t in compiled().contrast for t in others):
         return _CONCERN
-    if as_word and not all(t in L.ANSWER_FILLER for t in others):
+    if as_word and not (apart and at == 0) and not all(t in L.ANSWER_FILLER for t in others):
         return None
     return ParsedReply(CheckinIntent.confirm if value == 1 else CheckinIntent.reschedule_request)
 
@@ -226,5 +243,12 @@ def _benign(text: str, tokens: list[str]) -> bool:
         return True
     if all(t in L.BENIGN_WORDS for t in tokens) or " ".join(tokens) in L.BENIGN_PHRASES:
         return True
+    if "?" in text:
+        return False
     rest = [t for t in tokens if t not in L.BENIGN_WORDS and t not in L.FUNCTION_WORDS]
-    return "?" not in text and any(t in L.BENIGN_ANCHORS for t in tokens) and len(rest) <= 2
+    if any(t in L.BENIGN_ANCHORS for t in tokens) and len(rest) <= 2:
+        return True
+    # A longer thank-you or FYI ("got the letter, thank you so much, my boss was fine with it"), asking nothing.
+    contrast = compiled().contrast
+    fyi = any(t in L.GRATITUDE for t in tokens) or _any(tokens, L.FYI_LEADS)
+    return fyi and not any(t in L.REQUEST_CUES or t in contrast for t in tokens)
