@@ -184,3 +184,8 @@ REQUEST_CUES = frozenset({
     "problema", "preocupa", "preocupado", "preocupada", "cuando", "donde", "como", "que", "quien", "porque",
     "manden", "mande", "enfermo", "enferma", "perdi", "falta", "error",
 })
+# Ordinary words one letter from an answer word: "i can make it" is not "cant make it", "cambié de celular" not
+# "cambio". Answer wording only; the crisis lexicon keeps its own typo tolerance.
+ANSWER_REAL_WORDS = frozenset({"can", "won", "cambie"})
+# A digit after these is a clock time ("see you at 2", "a las 2"), not an answer to a reminder.
+TIME_LEADS = frozenset({"at", "by", "around", "till", "until", "las", "la", "before", "after", "antes", "despues"})

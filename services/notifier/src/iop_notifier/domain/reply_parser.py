@@ -164,7 +164,7 @@ def _whole(norm: str, keywords: frozenset[str]) -> bool:
 
 
 def _any(tokens: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
-    real = compiled().real_words  # "cambiaron" is no typo of "cambiarlo"
+    real = compiled().real_words | L.ANSWER_REAL_WORDS  # "cambiaron" is no typo of "cambiarlo"
     return any(find_phrase(tokens, p, _NONE, real_words=real) >= 0 for p in phrases)
 
 
@@ -194,7 +194,7 @@ def _score_or_digit(tokens: list[str], expecting: Expecting | None, apart: bool 
         if not all(t in L.SCORE_FILLER for t in others):  # "5 but my landlord..." needs a person; "a 7, thanks" not
             return ParsedReply(CheckinIntent.concern, if_ordinary=ParsedReply(kind, value))
         return ParsedReply(kind, value)
-    if expecting is not Expecting.reminder or value not in (1, 2):
+    if expecting is not Expecting.reminder or value not in (1, 2) or (at and tokens[at - 1] in L.TIME_LEADS):
         return None
     if any(t in compiled().contrast for t in others):
         return _CONCERN
