@@ -33,6 +33,6 @@ def test_crisis_recall_meets_the_target_on_the_frozen_half() -> None:
 
 def test_triage_and_plain_answers_on_the_frozen_half_do_not_regress() -> None:
     summary, _ = evaluate(load(EVAL5 / "heldout.csv"))
-    assert summary.triage_rate <= 0.09  # measured 0.089 (10 of 112); the target is 0.05
+    assert summary.triage_rate <= 0.075  # step 7 measured 0.071 (8 of 112; step 6: 0.089); the target is 0.05
     assert summary.per_intent["confirm"].recall >= 0.90  # measured 0.909; the target is 0.95
     assert summary.per_intent["reschedule_request"].recall >= 0.94  # measured 0.944; the target is 0.95

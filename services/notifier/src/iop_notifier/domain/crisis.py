@@ -172,6 +172,7 @@ def read(text: str) -> Reading:
     if softened:
         return Reading(Level.concern, ("negated_or_past",), figurative)
     if any(e in text for e in lex.concern_emoji) or any(
-            find_phrase(c, p, lex.fillers) >= 0 for c in clauses for p in lex.concern):
+            find_phrase(c, p, lex.fillers, real_words=lex.real_words) >= 0
+            for c in clauses for p in lex.concern):
         return Reading(Level.concern, ("distress",), figurative)
     return Reading(Level.none, (), figurative)

@@ -37,7 +37,10 @@ OPT_IN_PHRASES = _phrases(
     "mensajes otra vez", "mensajes de nuevo", "activar mensajes", "suscribirme de nuevo",
 )
 HELP_KEYWORDS = frozenset({"help", "info", "ayuda", "informacion"})
-HELP_FILLER = frozenset({"please", "pls", "plz", "por", "favor", "porfa", "info", "help", "ayuda"})
+HELP_FILLER = frozenset({"please", "pls", "plz", "por", "favor", "porfa", "info", "help", "ayuda", "informacion"})
+# After a help keyword, asking what this number or these texts are is still the HELP keyword ("ayuda, ¿qué es esto?").
+HELP_QUESTIONS = frozenset({"what is this", "whats this", "who is this", "what are these", "what is this number",
+                            "que es esto", "quien es", "que son estos mensajes", "que es este numero"})
 
 # Strong confirm wording counts anywhere in a reply; weak ("ok") only as the whole reply.
 CONFIRM_PHRASES = _phrases(
@@ -50,6 +53,9 @@ CONFIRM_PHRASES = _phrases(
     "will come", "will do", "voy a ir", "si voy", "ahi voy", "alli estaremos", "perfecto", "sounds good",
     "alli nos vemos", "nos vemos", "de acuerdo", "ill be their", "ill be thr", "be their", "ahi estoy", "alli estoy",
     "aqui estare", "ahi llego",
+    # Mexican and Central American "I'll drop by" / "I'll be there for sure".
+    "le caigo", "ahi le caigo", "alli le caigo", "sin falta", "ahi andare", "alli andare", "ahi nos vidrios",
+    "still coming", "still on for",
 )
 # "si" is also Spanish "if": it confirms only as the first word ("si voy", "sí, confirmo").
 CONFIRM_FIRST = frozenset({"si"})
@@ -78,6 +84,7 @@ RESCHEDULE_PHRASES = _phrases(
     "mas temprano", "cambiarla", "cambiarlo", "moverla", "moverlo", "mover la cita", "recorrer la cita",
     "pasar la cita", "aplazar", "reagendar", "otra cita", "no asistire", "no voy a ir", "no voy", "no alcanzo",
     "no puedo el", "no puedo manana", "no puedo hoy", "no puedo", "cancelar la cita", "cancelar mi cita",
+    "me la pasan", "me la pueden pasar", "me la cambian", "me la mueven", "me la recorren", "pasarla", "moverla a",
 )
 WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
                       "lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo", "tomorrow",
@@ -162,3 +169,23 @@ BENIGN_PHRASES = frozenset({"no worries", "no problem", "no prob", "no thanks", 
                             "te quiero mucho"})
 LAUGHTER = frozenset({"lol", "lmao", "lmfao", "haha", "hahaha", "jaja", "jajaja", "jajajaja", "jeje", "xd", "rofl"})
 LAUGHTER_EMOJI = ("😂", "🤣", "😆", "😹")
+# A lone reminder answer emoji, repeated or skin-toned ("👍🏽👍🏽", "✅✅").
+CONFIRM_EMOJI_BASE = frozenset({"👍", "✅", "✔", "👌", "🆗"})
+# A thank-you or an FYI with none of these, and no question, has nothing for a person to act on.
+GRATITUDE = frozenset({"thanks", "thank", "thx", "ty", "tysm", "gracias", "appreciate", "agradezco", "agradecida",
+                       "agradecido", "grateful", "fyi"})
+FYI_LEADS = _phrases("just letting you know", "just wanted to let you know", "just wanted to say", "heads up",
+                     "just so you know", "solo para avisar", "nomas para avisar", "solo queria avisar",
+                     "les aviso que", "le aviso que", "para que sepan")
+REQUEST_CUES = frozenset({
+    "need", "needs", "can", "could", "would", "please", "call", "help", "question", "problem", "worried", "issue",
+    "when", "where", "how", "what", "why", "who", "send", "ran", "missing", "lost", "wrong", "sick", "hurt",
+    "necesito", "ocupo", "puede", "pueden", "podrian", "favor", "llamar", "llamen", "llame", "ayuda", "pregunta",
+    "problema", "preocupa", "preocupado", "preocupada", "cuando", "donde", "como", "que", "quien", "porque",
+    "manden", "mande", "enfermo", "enferma", "perdi", "falta", "error",
+})
+# Ordinary words one letter from an answer word: "i can make it" is not "cant make it", "cambié de celular" not
+# "cambio". Answer wording only; the crisis lexicon keeps its own typo tolerance.
+ANSWER_REAL_WORDS = frozenset({"can", "won", "cambie"})
+# A digit after these is a clock time ("see you at 2", "a las 2"), not an answer to a reminder.
+TIME_LEADS = frozenset({"at", "by", "around", "till", "until", "las", "la", "before", "after", "antes", "despues"})

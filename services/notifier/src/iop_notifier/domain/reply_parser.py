@@ -17,9 +17,10 @@ from iop_shared.contracts.outbound import CheckinIntent
 
 from . import lexicon as L
 from . import reply_model
+from . import reply_words as W
 from .crisis import Level, read
 from .crisis_lexicon import compiled
-from .text import expand, find_phrase, normalize, squeeze, within
+from .text import expand, find_phrase, normalize, within
 
 __all__ = ["Expecting", "ParsedReply", "normalize", "parse_reply", "parse_with", "within"]
 
@@ -40,6 +41,8 @@ class ParsedReply:
     if_ordinary: ParsedReply | None = field(default=None, compare=False)
 
 
+# "two, my car broke down", "dos - tengo trabajo": a number word set apart by punctuation answers like its digit.
+_LEAD_NUMBER_WORD = re.compile(r"^\W*(?:one|uno|two|dos)\s*(?:[,.;:!)]|-|–|—)", re.IGNORECASE)
 _OUT_OF_TEN = re.compile(r"\b(\d{1,2})\s*(?:/|out of|de)\s*10\b", re.IGNORECASE)  # "7/10", "7 out of 10"
 _NONE: frozenset[str] = frozenset()
 _CONCERN = ParsedReply(CheckinIntent.concern)
@@ -100,55 +103,32 @@ def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedR
         return ParsedReply(CheckinIntent.crisis)
     norm = " ".join(expand(normalize(_OUT_OF_TEN.sub(r"\1", text)).split(), L.ANSWER_TEXTSPEAK))
     if not norm:  # empty, emoji or punctuation only: a bare "?" asks something, a lone pill emoji worries
-        if expecting is Expecting.reminder and text.strip() in L.CONFIRM_EMOJI:
+        if expecting is Expecting.reminder and W.confirm_emoji(text):
             return ParsedReply(CheckinIntent.confirm)
         asks = "?" in text or any(e in text for e in compiled().medication_emoji)
         return _CONCERN if reading.level is Level.concern or asks else _OTHER
-    keyword = _keyword_intent(norm, opted_out) or _shouted_help(text)
+    keyword = W.keyword_intent(norm, opted_out) or W.shouted_help(text)
     if keyword is not None:
         return ParsedReply(keyword)
-    if reading.level is Level.concern:
-        return _CONCERN
     tokens = norm.split()
-    answer = _score_or_digit(tokens, expecting) or _words_answer(norm, tokens, expecting)
+    apart = bool(_LEAD_NUMBER_WORD.match(text))
+    if reading.level is Level.concern:
+        if reading.reasons != ("goodbye_with_next_meeting",):
+            return _CONCERN
+        # "thanks for everything, see you thursday": a person reads it unless the model reads it as ordinary.
+        answer = _score_or_digit(tokens, expecting, apart) or _words_answer(norm, tokens, expecting)
+        return ParsedReply(CheckinIntent.concern, if_ordinary=answer if answer and answer.intent in _PLAIN else _OTHER)
+    answer = _score_or_digit(tokens, expecting, apart) or _words_answer(norm, tokens, expecting)
     if answer is not None:
         return answer
-    if reading.figurative or _benign(text, tokens):
+    if reading.figurative or W.benign(text, tokens):
         return _OTHER
     return _UNREAD
 
 
-def _shouted_help(text: str) -> CheckinIntent | None:
-    """A short message that ends in the keyword typed as one ("what is this number? HELP"); "i need help" is not."""
-    words = text.split()
-    last = re.sub(r"\W", "", words[-1]) if words else ""
-    apart = len(words) >= 2 and words[-2][-1] in "?.!,:;"  # a keyword after a sentence, not "I NEED HELP"
-    keyword = apart and last.isupper() and normalize(last) in L.HELP_KEYWORDS and len(words) <= 6
-    return CheckinIntent.help if keyword else None
 
 
-def _keyword_intent(norm: str, opted_out: bool) -> CheckinIntent | None:
-    tokens = norm.split()
-    if _whole(norm, L.OPT_OUT_KEYWORDS) or (tokens[0] in L.OPT_OUT_LEADS and len(tokens) <= 4) or _any(
-            tokens, L.OPT_OUT_PHRASES):
-        return CheckinIntent.opt_out
-    if (_whole(norm, L.OPT_IN_KEYWORDS) and (opted_out or squeeze(norm) not in {"yes", "si"})) or _any(
-            tokens, L.OPT_IN_PHRASES):
-        return CheckinIntent.opt_in
-    if _whole(norm, L.HELP_KEYWORDS) or (tokens[0] in L.HELP_KEYWORDS and all(t in L.HELP_FILLER for t in tokens)):
-        return CheckinIntent.help
-    return None
 
-
-def _whole(norm: str, keywords: frozenset[str]) -> bool:
-    """The whole reply is the keyword: spacing, stretched letters ("stopp") and one typo in a long one ("strat")."""
-    word = norm.replace(" ", "")
-    return norm in keywords or word in keywords or squeeze(word) in keywords or (
-        " " not in norm and any(len(k) >= 5 and within(word, k) for k in keywords))
-
-
-def _any(tokens: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
-    return any(find_phrase(tokens, p, _NONE) >= 0 for p in phrases)
 
 
 def _numbers(tokens: list[str]) -> list[tuple[int, int, bool]]:
@@ -162,7 +142,7 @@ def _numbers(tokens: list[str]) -> list[tuple[int, int, bool]]:
     return found
 
 
-def _score_or_digit(tokens: list[str], expecting: Expecting | None) -> ParsedReply | None:
+def _score_or_digit(tokens: list[str], expecting: Expecting | None, apart: bool = False) -> ParsedReply | None:
     if expecting is Expecting.craving and " ".join(tokens) in L.NO_CRAVING:
         return ParsedReply(CheckinIntent.craving, 0)
     numbers = _numbers(tokens)
@@ -177,11 +157,11 @@ def _score_or_digit(tokens: list[str], expecting: Expecting | None) -> ParsedRep
         if not all(t in L.SCORE_FILLER for t in others):  # "5 but my landlord..." needs a person; "a 7, thanks" not
             return ParsedReply(CheckinIntent.concern, if_ordinary=ParsedReply(kind, value))
         return ParsedReply(kind, value)
-    if expecting is not Expecting.reminder or value not in (1, 2):
+    if expecting is not Expecting.reminder or value not in (1, 2) or (at and tokens[at - 1] in L.TIME_LEADS):
         return None
     if any(t in compiled().contrast for t in others):
         return _CONCERN
-    if as_word and not all(t in L.ANSWER_FILLER for t in others):
+    if as_word and not (apart and at == 0) and not all(t in L.ANSWER_FILLER for t in others):
         return None
     return ParsedReply(CheckinIntent.confirm if value == 1 else CheckinIntent.reschedule_request)
 
@@ -197,8 +177,8 @@ def _score_kind(others: list[str], expecting: Expecting | None) -> CheckinIntent
 
 
 def _words_answer(norm: str, tokens: list[str], expecting: Expecting | None) -> ParsedReply | None:
-    if _any(tokens, L.RESCHEDULE_PHRASES) or (expecting is Expecting.reminder and any(
-            t in L.WEEKDAYS for t in tokens) and _any(tokens, L.RESCHEDULE_LEADS)):
+    if W.any_phrase(tokens, L.RESCHEDULE_PHRASES) or (expecting is Expecting.reminder and any(
+            t in L.WEEKDAYS for t in tokens) and W.any_phrase(tokens, L.RESCHEDULE_LEADS)):
         return ParsedReply(CheckinIntent.reschedule_request)
     if (expecting is Expecting.reminder and norm in L.CONFIRM_WHOLE) or _confirms(tokens):
         if any(t in compiled().contrast for t in tokens):
@@ -218,13 +198,3 @@ def _confirms(tokens: list[str]) -> bool:
                                for j in range(max(0, at - 2), at)):  # "dont think ill make it"; "no problem"
             return True
     return False
-
-
-def _benign(text: str, tokens: list[str]) -> bool:
-    """Thanks, greetings, laughter, running late: nothing for a person to act on."""
-    if any(t in L.LAUGHTER for t in tokens) or any(e in text for e in L.LAUGHTER_EMOJI):
-        return True
-    if all(t in L.BENIGN_WORDS for t in tokens) or " ".join(tokens) in L.BENIGN_PHRASES:
-        return True
-    rest = [t for t in tokens if t not in L.BENIGN_WORDS and t not in L.FUNCTION_WORDS]
-    return "?" not in text and any(t in L.BENIGN_ANCHORS for t in tokens) and len(rest) <= 2
