@@ -13,7 +13,7 @@ from iop_notifier.metrics import PROVIDER_LATENCY
 from iop_notifier.settings import Settings
 from iop_shared.contracts.outbound import NotificationChannel, ReasonCode
 
-from .providers import Accepted, Lookup, Outgoing, ProviderAmbiguous, ProviderRejected, Undecidable
+from .providers import Accepted, Lookup, Outgoing, ProviderAmbiguous, ProviderRejected, Undecidable, provider_span
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -57,11 +57,12 @@ class SmtpEmail:
                 with attempt:
                     started = time.perf_counter()
                     try:
-                        await aiosmtplib.send(
-                            msg, hostname=s.smtp_host, port=s.smtp_port, username=s.smtp_username,
-                            password=s.smtp_password.get_secret_value() if s.smtp_password else None,
-                            use_tls=s.smtp_use_tls, start_tls=s.smtp_start_tls,
-                            validate_certs=s.smtp_validate_certs, timeout=s.provider_timeout_s)
+                        with provider_span("smtp", out):
+                            await aiosmtplib.send(
+                                msg, hostname=s.smtp_host, port=s.smtp_port, username=s.smtp_username,
+                                password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+                                use_tls=s.smtp_use_tls, start_tls=s.smtp_start_tls,
+                                validate_certs=s.smtp_validate_certs, timeout=s.provider_timeout_s)
                     finally:
                         PROVIDER_LATENCY.labels("smtp").observe(time.perf_counter() - started)
         except Exception as exc:

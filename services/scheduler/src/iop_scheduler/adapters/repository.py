@@ -13,6 +13,7 @@ import asyncpg
 
 from iop_shared.contracts.outbound import ReminderPurpose
 from iop_shared.db import Conn
+from iop_shared.tracing import current_carrier
 
 from ..domain.dispatch import DueRow
 from ..domain.model import Kind, PastMessage, Reminder, SessionView
@@ -147,7 +148,8 @@ class Repository:
             sql("insert_reminders"), [r.reminder_id for r in reminders], [r.patient_id for r in reminders],
             [r.clinic_id for r in reminders], [str(r.purpose) for r in reminders], [str(r.kind) for r in reminders],
             [",".join(r.session_ids) for r in reminders], [r.due_at for r in reminders],
-            [r.expires_at for r in reminders], [r.urgent for r in reminders], plan_version)
+            [r.expires_at for r in reminders], [r.urgent for r in reminders], plan_version,
+            (carrier := current_carrier()).get("traceparent"), carrier.get("tracestate"))
         return len(rows)
 
     async def claim_due(self, now: datetime, limit: int) -> list[DueRow]:

@@ -1,7 +1,7 @@
 -- name: insert_request
 INSERT INTO requests (source_event_id, recipient_kind, recipient_id, purpose, clinic_id, session_ids, urgent,
-                      is_reply, channels, extra, expires_at, received_at, not_before)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13)
+                      is_reply, channels, extra, expires_at, received_at, not_before, traceparent, tracestate)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15)
 ON CONFLICT (source_event_id, recipient_id) DO NOTHING
 RETURNING id;
 

@@ -1,12 +1,14 @@
 -- A reminder already sent or skipped keeps its state; a withdrawn or dropped one comes back when planned again.
+-- $11/$12: the trace context of the change that planned it (the dispatcher publishes it in that trace).
 INSERT INTO reminders (reminder_id, patient_id, clinic_id, purpose, kind, session_ids, due_at, expires_at,
-                       urgent, plan_version)
+                       urgent, plan_version, traceparent, tracestate)
 SELECT v.id, v.patient, v.clinic, v.purpose, v.kind, string_to_array(v.sessions, ','), v.due, v.expires,
-       v.urgent, $10
+       v.urgent, $10, $11::text, $12::text
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
             $8::timestamptz[], $9::bool[]) AS v(id, patient, clinic, purpose, kind, sessions, due, expires, urgent)
 ON CONFLICT (reminder_id) DO UPDATE
     SET session_ids = EXCLUDED.session_ids, due_at = EXCLUDED.due_at, expires_at = EXCLUDED.expires_at,
-        urgent = EXCLUDED.urgent, plan_version = EXCLUDED.plan_version, status = 'pending', skip_reason = NULL
+        urgent = EXCLUDED.urgent, plan_version = EXCLUDED.plan_version, status = 'pending', skip_reason = NULL,
+        traceparent = EXCLUDED.traceparent, tracestate = EXCLUDED.tracestate
     WHERE reminders.status IN ('pending', 'cancelled', 'dropped')
 RETURNING reminder_id
