@@ -60,7 +60,8 @@ def configure_tracing(service_name: str, *, extra: SpanExporter | None = None) -
     if isinstance(current, TracerProvider):
         provider = current
     else:
-        provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+        name = os.environ.get("OTEL_SERVICE_NAME") or service_name
+        provider = TracerProvider(resource=Resource.create({"service.name": name}))
         if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
             from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
