@@ -45,7 +45,8 @@ def _ce_ids(tail: TopicTail, run: str) -> Counter[str]:
 
 async def test_migrations_apply_from_empty_and_are_idempotent(database_url: str, pg_schema: str) -> None:
     first = await asyncio.to_thread(migrate, database_url, pg_schema)
-    assert first == ["shared_0001_outbox_inbox", "shared_0002_outbox_failed"]
+    assert first == ["shared_0001_outbox_inbox", "shared_0002_outbox_failed", "shared_0003_retention",
+                     "shared_0004_outbox_trace"]
     assert await asyncio.to_thread(migrate, database_url, pg_schema) == []
     conn = await asyncpg.connect(database_url)
     try:

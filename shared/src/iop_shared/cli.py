@@ -13,6 +13,7 @@ from .db import migrate as apply_migrations
 from .kafka import provision_topics
 from .logging import configure_logging
 from .safety import load_settings
+from .tracing import configure_tracing, instrument_app, instrument_asyncpg
 
 
 class ServedSettings(Protocol):
@@ -57,8 +58,12 @@ def service_cli(name: str, summary: str, settings_type: type[Any], migrations: P
         s = settings()
         if provision:
             asyncio.run(provision_topics(s.kafka_bootstrap_servers))
+        configure_tracing(f"iop-{name}")
+        instrument_asyncpg()
+        app = make_app(s)
+        instrument_app(app)
         # uvicorn handles SIGTERM/SIGINT: it stops serving, then the app's lifespan stops the service cleanly.
-        uvicorn.run(make_app(s), host=s.http_host, port=s.http_port, log_config=None, access_log=False)
+        uvicorn.run(app, host=s.http_host, port=s.http_port, log_config=None, access_log=False)
 
     return cli
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
+from opentelemetry.trace import SpanKind
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential, wait_random
 
 from .asyncapi import record_subscription
@@ -24,6 +26,7 @@ from .deadletter import DeadLetterPublisher
 from .faults import TRANSIENT_ERRORS, is_transient
 from .health import PROGRESS
 from .logging import get_logger
+from .tracing import context_from, span
 
 __all__ = ["TRANSIENT_ERRORS", "BatchHandler", "DeadLetterPublisher", "Handler", "subscribe_events"]
 log = get_logger(__name__)
@@ -112,6 +115,11 @@ class _Guard:
 
     async def _retrying(self, items: list[_Decoded], apply: Callable[[list[_Decoded]], Awaitable[None]]) -> None:
         """Apply, retrying transient faults with backoff; one that persists is logged and raised (redelivery)."""
+        with _consume_span(items):
+            await self._retrying_untraced(items, apply)
+
+    async def _retrying_untraced(self, items: list[_Decoded],
+                                 apply: Callable[[list[_Decoded]], Awaitable[None]]) -> None:
         try:
             async for attempt in AsyncRetrying(
                     retry=retry_if_exception(is_transient), stop=stop_after_attempt(self.retry_attempts),
@@ -123,6 +131,15 @@ class _Guard:
                 log.error("transient_failure_redeliver", topic=items[0].record.topic,
                           offset=items[0].record.offset, error=type(exc).__name__)
             raise
+
+
+def _consume_span(items: list[_Decoded]) -> AbstractContextManager[object]:
+    """The handler's span, continuing the trace of the (first) event's traceparent header; ids only."""
+    record, envelope = items[0].record, items[0].envelope
+    return span(f"process {record.topic}", parent=context_from(record.headers), kind=SpanKind.CONSUMER,
+                attributes={"messaging.system": "kafka", "messaging.destination.name": record.topic,
+                            "messaging.message.id": envelope.id, "cloudevents.event_type": envelope.type,
+                            "messaging.kafka.offset": record.offset, "messaging.batch.message_count": len(items)})
 
 
 def _one_by_one(handler: Handler) -> Callable[[list[_Decoded]], Awaitable[None]]:

@@ -7,19 +7,24 @@ from collections.abc import Iterable
 
 from .contracts import Contract, Envelope, encode
 from .db import Conn
+from .tracing import current_carrier
 
 _INSERT = """
-INSERT INTO outbox (event_id, topic, key, value, headers)
-SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bytea[], $5::jsonb[])
+INSERT INTO outbox (event_id, topic, key, value, headers, traceparent, tracestate)
+SELECT *, $6::text, $7::text FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bytea[], $5::jsonb[])
 ON CONFLICT (event_id) DO NOTHING
 """
 
 
 async def add(conn: Conn, envelopes: Iterable[Envelope[Contract]]) -> None:
-    """Queue events for Kafka; call inside the transaction that makes the state change they describe."""
+    """Queue events for Kafka; call inside the transaction that makes the state change they describe.
+
+    The current trace context is stored with them, so the relay publishes them in the writer's trace.
+    """
     records = [(e.id, encode(e)) for e in envelopes]
     if not records:
         return
+    carrier = current_carrier()
     await conn.execute(
         _INSERT,
         [event_id for event_id, _ in records],
@@ -27,4 +32,6 @@ async def add(conn: Conn, envelopes: Iterable[Envelope[Contract]]) -> None:
         [r.key for _, r in records],
         [r.value for _, r in records],
         [json.dumps({k: v.decode() for k, v in r.headers}) for _, r in records],
+        carrier.get("traceparent"),
+        carrier.get("tracestate"),
     )

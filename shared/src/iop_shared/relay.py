@@ -21,11 +21,13 @@ from dataclasses import dataclass
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.partitioner import DefaultPartitioner
+from opentelemetry.trace import SpanKind
 from prometheus_client import Counter
 
 from .db import check_schema_name
 from .faults import PERMANENT_KAFKA_ERRORS, is_transient
 from .logging import get_logger
+from .tracing import context_from, current_carrier, span, trace_headers
 
 log = get_logger(__name__)
 _partitioner = DefaultPartitioner()
@@ -33,7 +35,7 @@ SET_ASIDE = Counter("outbox_rows_set_aside_total", "Outbox rows the broker refus
 _MAX_BACKOFF = 5.0
 
 _PENDING = """
-SELECT id, event_id, topic, key, value, headers FROM outbox
+SELECT id, event_id, topic, key, value, headers, traceparent, tracestate FROM outbox
 WHERE sent_at IS NULL AND failed_at IS NULL ORDER BY id LIMIT $1
 """
 _MARK_INFLIGHT = """
@@ -59,6 +61,8 @@ class _Row:
     key: bytes
     value: bytes
     headers: list[tuple[str, bytes]]
+    traceparent: str | None = None
+    tracestate: str | None = None
 
 
 class OutboxRelay:
@@ -139,7 +143,8 @@ class OutboxRelay:
         records = await conn.fetch(
             _PENDING, self._batch_size)
         return [_Row(r["id"], r["event_id"], r["topic"], r["key"], r["value"],
-                     [(k, v.encode()) for k, v in json.loads(r["headers"]).items()]) for r in records]
+                     [(k, v.encode()) for k, v in json.loads(r["headers"]).items()],
+                     r["traceparent"], r["tracestate"]) for r in records]
 
     async def _publish(self, conn: asyncpg.Connection, producer: AIOKafkaProducer,
                        reader: AIOKafkaConsumer, rows: list[_Row]) -> None:
@@ -154,8 +159,7 @@ class OutboxRelay:
         futures: list[tuple[_Row, asyncio.Future[object]]] = []
         for r in rows:
             try:
-                futures.append((r, await producer.send(r.topic, r.value, key=r.key, headers=r.headers,
-                                                       partition=partitions[r.id])))
+                futures.append((r, await _send(producer, r, partitions[r.id])))
             except PERMANENT_KAFKA_ERRORS as exc:
                 refused[r.id] = type(exc).__name__
         sent: list[int] = []
@@ -199,6 +203,26 @@ class OutboxRelay:
         if already:
             await self._mark_sent(conn, already)
         log.info("outbox_relay_recovered", schema=self._schema, inflight=len(inflight), already_published=len(already))
+
+
+async def _send(producer: AIOKafkaProducer, row: _Row, partition: int) -> asyncio.Future[object]:
+    """Send one row; a row written in a trace is sent in a publish span of that trace, whose context the
+    consumers continue (the traceparent/tracestate headers of the CloudEvents tracing extension)."""
+    if not row.traceparent:
+        sent: asyncio.Future[object] = await producer.send(row.topic, row.value, key=row.key, headers=row.headers,
+                                                           partition=partition)
+        return sent
+    ce_type = next((v.decode() for k, v in row.headers if k == "ce_type"), "")
+    attributes = {"messaging.system": "kafka", "messaging.destination.name": row.topic,
+                  "messaging.message.id": row.event_id, "cloudevents.event_type": ce_type,
+                  "messaging.destination.partition.id": str(partition)}
+    with span(f"publish {row.topic}", parent=context_from(trace_headers(row.traceparent, row.tracestate)),
+              kind=SpanKind.PRODUCER, attributes=attributes):
+        carrier = current_carrier()
+        headers = [*row.headers, *trace_headers(carrier.get("traceparent"), carrier.get("tracestate"))]
+        traced: asyncio.Future[object] = await producer.send(row.topic, row.value, key=row.key, headers=headers,
+                                                             partition=partition)
+        return traced
 
 
 async def _partition_for(producer: AIOKafkaProducer, row: _Row) -> int:

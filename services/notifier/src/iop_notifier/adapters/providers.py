@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from opentelemetry.trace import SpanKind
+
 from iop_notifier.domain.messages import Rendered
 from iop_shared.contracts.outbound import NotificationChannel, ReasonCode
+from iop_shared.tracing import context_from, span
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,19 @@ class Outgoing:
     message: Rendered
     urgent: bool = False
     attempt: str = ""  # the ledger claim's fencing token
+    traceparent: str | None = None  # the request row's trace context: the provider call is a span of it
+    tracestate: str | None = None
+
+
+@contextmanager
+def provider_span(provider: str, out: Outgoing) -> Iterator[object]:
+    """A client span around one provider call, in the request's trace; ids only (never the address or text)."""
+    with span(f"{provider} send", parent=context_from(
+            {k: v for k, v in (("traceparent", out.traceparent), ("tracestate", out.tracestate)) if v}),
+              kind=SpanKind.CLIENT, attributes={"notification.id": out.notification_id, "notification.channel":
+                                                out.channel, "recipient.kind": out.recipient_kind,
+                                                "recipient.id": out.recipient_id, "provider": provider}) as current:
+        yield current
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import asyncpg
 from iop_notifier.domain.alerts import Member
 from iop_notifier.domain.messages import SessionFacts
 from iop_notifier.domain.quiet_hours import AllowedWindow
+from iop_shared.tracing import current_carrier
 
 from .sql import Q
 
@@ -83,6 +84,8 @@ class RequestRow:
     received_at: datetime
     deferred: bool
     state: str
+    traceparent: str | None = None  # the trace of the event that asked for the message
+    tracestate: str | None = None
 
 
 @dataclass(frozen=True)
@@ -167,7 +170,8 @@ async def insert_request(conn: Conn, req: NewRequest) -> int | None:
         Q["insert_request"], req.source_event_id, req.recipient_kind, req.recipient_id, req.purpose,
         req.clinic_id, list(req.session_ids), req.urgent, req.is_reply,
         list(req.channels) if req.channels is not None else None, json.dumps(req.extra), req.expires_at,
-        req.received_at, req.not_before)
+        req.received_at, req.not_before, (carrier := current_carrier()).get("traceparent"),
+        carrier.get("tracestate"))
     return int(value) if value is not None else None
 
 
@@ -181,7 +185,8 @@ def request_row(r: asyncpg.Record) -> RequestRow:
         r["id"], r["source_event_id"], r["recipient_kind"], r["recipient_id"], r["purpose"], r["clinic_id"],
         tuple(r["session_ids"]), r["urgent"], r["is_reply"],
         tuple(r["channels"]) if r["channels"] is not None else None, frozenset(r["exclude_channels"]),
-        json.loads(r["extra"]), r["expires_at"], r["received_at"], r["deferred"], r["state"])
+        json.loads(r["extra"]), r["expires_at"], r["received_at"], r["deferred"], r["state"],
+        r["traceparent"], r["tracestate"])
 
 
 async def set_request_state(conn: Conn, request_id: int, state: str, *, not_before: datetime | None = None,

@@ -13,7 +13,7 @@ from iop_notifier.metrics import PROVIDER_LATENCY
 from iop_notifier.settings import Settings
 from iop_shared.contracts.outbound import NotificationChannel, ReasonCode
 
-from .providers import Accepted, Lookup, Outgoing, ProviderAmbiguous, ProviderRejected, Undecidable
+from .providers import Accepted, Lookup, Outgoing, ProviderAmbiguous, ProviderRejected, Undecidable, provider_span
 from .smtp_pool import SmtpPool
 
 
@@ -59,8 +59,9 @@ class SmtpEmail:
                 with attempt:
                     started = time.perf_counter()
                     try:
-                        async with self._pool.connection() as client:
-                            await client.send_message(msg)
+                        with provider_span("smtp", out):
+                            async with self._pool.connection() as client:
+                                await client.send_message(msg)
                     finally:
                         PROVIDER_LATENCY.labels("smtp").observe(time.perf_counter() - started)
         except Exception as exc:

@@ -23,7 +23,16 @@ from iop_notifier.metrics import PROVIDER_LATENCY
 from iop_notifier.settings import Settings
 from iop_shared.contracts.outbound import NotificationChannel, ReasonCode
 
-from .providers import Accepted, Lookup, Outgoing, ProviderAmbiguous, ProviderRejected, Undecidable, digest
+from .providers import (
+    Accepted,
+    Lookup,
+    Outgoing,
+    ProviderAmbiguous,
+    ProviderRejected,
+    Undecidable,
+    digest,
+    provider_span,
+)
 
 PERMANENT = {"21610": ReasonCode.opted_out, "21211": ReasonCode.invalid_address, "21614": ReasonCode.invalid_address}
 CLOCK_SLACK = timedelta(minutes=5)  # Twilio's clock and ours differ a little
@@ -119,9 +128,10 @@ class TwilioSms:
         started = time.perf_counter()
         try:
             # The SDK hands aiohttp a bare float, which it does not enforce: the deadline is ours.
-            async with asyncio.timeout(self._timeout):
-                return await self._client.messages.create_async(
-                    to=out.address, body=out.message.sms, status_callback=self._callback, **self._sender)
+            with provider_span("twilio", out):
+                async with asyncio.timeout(self._timeout):
+                    return await self._client.messages.create_async(
+                        to=out.address, body=out.message.sms, status_callback=self._callback, **self._sender)
         finally:
             PROVIDER_LATENCY.labels("twilio").observe(time.perf_counter() - started)
 

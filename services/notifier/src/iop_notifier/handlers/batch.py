@@ -103,7 +103,8 @@ def _claim(req: repo.RequestRow, plan: Plan) -> _Claim:
     message = render(req.purpose, plan.locale, plan.variables)
     body = message.sms if channel == "sms" else message.text
     out = Outgoing(f"ntf-{uuid.uuid4().hex}", req.recipient_kind, req.recipient_id, channel,
-                   plan.addresses[channel], message, urgent=req.urgent or req.is_reply, attempt=uuid.uuid4().hex)
+                   plan.addresses[channel], message, urgent=req.urgent or req.is_reply, attempt=uuid.uuid4().hex,
+                   traceparent=req.traceparent, tracestate=req.tracestate)
     return _Claim(req, out, plan.decision.counts_against_cap, digest(body))
 
 

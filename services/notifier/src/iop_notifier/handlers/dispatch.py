@@ -120,7 +120,7 @@ async def _apply(conn: repo.Conn, deps: Deps, req: repo.RequestRow, plan: Plan, 
                             address=plan.addresses[channel], body_digest=digest(body)):
             outgoing.append(Outgoing(notification_id, req.recipient_kind, req.recipient_id, channel,
                                      plan.addresses[channel], message, urgent=req.urgent or req.is_reply,
-                                     attempt=attempt))
+                                     attempt=attempt, traceparent=req.traceparent, tracestate=req.tracestate))
         else:
             log.warning("already_claimed_not_sent_again", request_id=req.id, channel=channel)
     await repo.set_request_state(conn, req.id, "sending" if outgoing else "done")

@@ -20,6 +20,7 @@ from iop_shared.contracts.inbound import (
 from iop_shared.contracts.outbound import ReasonCode, ReminderDue, VisitMissed, VisitMissedRetracted
 from iop_shared.contracts.tenancy import check_event_clinic, require_publisher, same_clinic
 from iop_shared.db import claim_event, claim_events
+from iop_shared.tracing import current_carrier
 
 from . import conversations, events, paging, support
 from .deps import CONSUMER, Deps
@@ -138,7 +139,8 @@ async def on_reminders(deps: Deps, envs: Sequence[Envelope[ReminderDue]]) -> Non
                 Q["insert_requests"], [r.reminder_id for r in plain], [r.patient_id for r in plain],
                 [r.purpose.value for r in plain], [r.clinic_id for r in plain],
                 [json.dumps(list(r.session_ids)) for r in plain], [r.urgent for r in plain],
-                [r.expires_at for r in plain], deps.clock.now(), [r.due_at for r in plain])
+                [r.expires_at for r in plain], deps.clock.now(), [r.due_at for r in plain],
+                (carrier := current_carrier()).get("traceparent"), carrier.get("tracestate"))
         for r in special:
             await _queue_one(conn, deps, r)
     deps.wake()

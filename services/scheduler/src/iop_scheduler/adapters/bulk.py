@@ -11,6 +11,7 @@ import asyncpg
 
 from iop_shared.contracts.outbound import ReminderPurpose
 from iop_shared.db import Conn
+from iop_shared.tracing import current_carrier
 
 from ..domain.model import PastMessage, Reminder, SessionView
 from ..domain.notices import Pending
@@ -89,7 +90,9 @@ class BulkQueries:
                 _sql("insert_plans"), [r.reminder_id for r, _ in rows], [r.patient_id for r, _ in rows],
                 [r.clinic_id for r, _ in rows], [str(r.purpose) for r, _ in rows], [str(r.kind) for r, _ in rows],
                 [",".join(r.session_ids) for r, _ in rows], [r.due_at for r, _ in rows],
-                [r.expires_at for r, _ in rows], [r.urgent for r, _ in rows], [v for _, v in rows])
+                [r.expires_at for r, _ in rows], [r.urgent for r, _ in rows], [v for _, v in rows],
+                [r.checkin_kind for r, _ in rows], (carrier := current_carrier()).get("traceparent"),
+                carrier.get("tracestate"))
 
     async def record_dropped_many(self, patient_ids: list[str], drops: list[tuple[Reminder, str]]) -> list[str]:
         """record_dropped for many patients; return the ids dropped for the first time."""
@@ -119,7 +122,9 @@ class BulkQueries:
         """Queue a replan of each patient (id -> fallback zone); a queued one keeps one row, the latest zone."""
         ids = sorted(fallback_zones)
         if ids:
-            await self.conn.execute(_sql("enqueue_patients"), ids, [fallback_zones[p] for p in ids])
+            carrier = current_carrier()
+            await self.conn.execute(_sql("enqueue_patients"), ids, [fallback_zones[p] for p in ids],
+                                    carrier.get("traceparent"), carrier.get("tracestate"))
 
     async def withdraw_notices_of(self, pairs: list[tuple[str, str]]) -> None:
         """Cancel the unsent notices about each (session, patient)."""

@@ -12,6 +12,7 @@ import asyncpg
 
 from iop_shared.contracts.outbound import ReminderPurpose
 from iop_shared.db import Conn
+from iop_shared.tracing import current_carrier
 
 from ..domain.dispatch import DueRow
 from ..domain.model import Kind, PastMessage, Reminder, SessionView
@@ -137,7 +138,8 @@ class Repository(BulkQueries):
             [r.clinic_id for r in reminders], [str(r.purpose) for r in reminders], [str(r.kind) for r in reminders],
             [",".join(r.session_ids) for r in reminders], [r.due_at for r in reminders],
             [r.expires_at for r in reminders], [r.urgent for r in reminders], plan_version,
-            [r.checkin_kind for r in reminders])
+            [r.checkin_kind for r in reminders],
+            (carrier := current_carrier()).get("traceparent"), carrier.get("tracestate"))
         return len(rows)
 
     async def claim_due(self, now: datetime, limit: int) -> list[DueRow]:
@@ -182,7 +184,13 @@ class Repository(BulkQueries):
         await self.conn.execute(sql("enqueue_replans"), clinic_id, fallback_tz)
 
     async def claim_replans(self, limit: int) -> list[tuple[str, str]]:
-        return [(r["patient_id"], r["fallback_tz"]) for r in await self.conn.fetch(sql("claim_replans"), limit)]
+        return [(pid, tz) for pid, tz, _ in await self.claim_traced_replans(limit)]
+
+    async def claim_traced_replans(self, limit: int) -> list[tuple[str, str, dict[str, str]]]:
+        """The next owed replans, each with the trace headers of the change that owed it."""
+        rows = await self.conn.fetch(sql("claim_replans"), limit)
+        return [(r["patient_id"], r["fallback_tz"],
+                 {k: r[k] for k in ("traceparent", "tracestate") if r[k]}) for r in rows]
 
     async def done_replans(self, patient_ids: list[str]) -> None:
         await self.conn.execute(sql("done_replans"), patient_ids)

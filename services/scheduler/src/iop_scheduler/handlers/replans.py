@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
+from iop_shared.tracing import context_from, span
+
 from ..domain.model import Reminder
 from .deps import Deps
 from .planning import replan, replan_many
@@ -28,9 +32,14 @@ async def drain_replans_set_based(deps: Deps, batch: int = SET_BATCH) -> list[Re
     planned: list[Reminder] = []
     while True:
         async with deps.store.transaction() as repo:
-            owed = await repo.claim_replans(batch)
-            plans = await replan_many(repo, deps, dict(owed), deps.clock.now())
-            await repo.done_replans([pid for pid, _ in owed])
-        planned += [r for plan in plans.values() for r in plan.reminders]
+            owed = await repo.claim_traced_replans(batch)
+            by_trace: dict[tuple[tuple[str, str], ...], dict[str, str]] = defaultdict(dict)
+            for pid, fallback, carried in owed:
+                by_trace[tuple(sorted(carried.items()))][pid] = fallback
+            for trace_key, group in by_trace.items():  # planned in the trace of the change that owed it
+                with span("replan", parent=context_from(dict(trace_key))):
+                    plans = await replan_many(repo, deps, group, deps.clock.now())
+                planned += [r for plan in plans.values() for r in plan.reminders]
+            await repo.done_replans([pid for pid, _, _ in owed])
         if len(owed) < batch:
             return planned

@@ -1,7 +1,7 @@
 -- name: insert_request
 INSERT INTO requests (source_event_id, recipient_kind, recipient_id, purpose, clinic_id, session_ids, urgent,
-                      is_reply, channels, extra, expires_at, received_at, not_before)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13)
+                      is_reply, channels, extra, expires_at, received_at, not_before, traceparent, tracestate)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15)
 ON CONFLICT (source_event_id, recipient_id) DO NOTHING
 RETURNING id;
 
@@ -49,11 +49,13 @@ WHERE recipient_id = $1 AND id <> $2 AND state IN ('pending', 'leased') AND NOT 
 FOR UPDATE SKIP LOCKED;
 
 -- name: insert_requests
--- A partition's run of reminders in one statement (the rows of insert_request, column by column).
+-- A partition's run of reminders in one statement (the rows of insert_request, column by column); $10/$11: the
+-- trace context of the batch (its first event's), carried to the provider call.
 INSERT INTO requests (source_event_id, recipient_kind, recipient_id, purpose, clinic_id, session_ids, urgent,
-                      is_reply, expires_at, received_at, not_before)
+                      is_reply, expires_at, received_at, not_before, traceparent, tracestate)
 SELECT u.source_event_id, 'patient', u.recipient_id, u.purpose, u.clinic_id,
-       ARRAY(SELECT jsonb_array_elements_text(u.session_ids)), u.urgent, false, u.expires_at, $8, u.not_before
+       ARRAY(SELECT jsonb_array_elements_text(u.session_ids)), u.urgent, false, u.expires_at, $8, u.not_before,
+       $10::text, $11::text
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::bool[], $7::timestamptz[],
             $9::timestamptz[]) AS u(source_event_id, recipient_id, purpose, clinic_id, session_ids, urgent,
                                      expires_at, not_before)
