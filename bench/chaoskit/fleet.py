@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import time
 import subprocess
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import asyncpg
+import httpx
+
 from iop_notifier.testing.twilio_fake import TwilioFake
-from iop_shared.testing.service_processes import free_port, service_env, spawn_service, wait_ready
+from iop_shared.testing.service_processes import free_port, service_env, spawn_service
 
 REPLICAS = {"scheduler": 2, "notifier": 2, "attendance": 1}
+READY_S = 240  # a restarted replica on a loaded machine catches up before it answers ready
 
 
 def tuning(name: str, offset_s: int, twilio: TwilioFake, port: int) -> dict[str, str]:
@@ -42,7 +47,18 @@ class Replica:
 
     async def start(self) -> None:
         self.proc = spawn_service(self.name, self.env, self.log)
-        await wait_ready(self.proc, self.base, self.log)
+        deadline = time.monotonic() + READY_S
+        async with httpx.AsyncClient(timeout=2) as http:
+            while time.monotonic() < deadline:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"{self.key} exited with {self.proc.returncode}; see {self.log}")
+                try:
+                    if (await http.get(f"{self.base}/readyz")).status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.5)
+        raise RuntimeError(f"{self.key} not ready after {READY_S}s; see {self.log}")
 
     def kill(self) -> None:
         """SIGKILL: no shutdown hook runs, whatever was in flight is cut off."""
@@ -54,13 +70,16 @@ class Replica:
 @dataclass
 class Fleet:
     replicas: dict[str, Replica] = field(default_factory=dict)
+    schemas: dict[str, str] = field(default_factory=dict)
+    database_url: str = ""
 
     @classmethod
     def build(cls, kafka: str, database_url: str, topics: str, logs: Path, twilio: TwilioFake,
               offset_s: int, base_env: dict[str, str]) -> Fleet:
-        fleet = cls()
+        fleet = cls(database_url=database_url)
         for name, count in REPLICAS.items():
             schema, group = f"chaos_{name}_{uuid.uuid4().hex[:8]}", f"chaos-{name}-{uuid.uuid4().hex[:8]}"
+            fleet.schemas[name] = schema
             for i in range(count):
                 port = free_port()
                 env = {**base_env, **service_env(name, schema, port, topics), **tuning(name, offset_s, twilio, port),
@@ -80,6 +99,15 @@ class Fleet:
         replica = self.replicas[key]
         replica.kill()
         await replica.start()
+
+    async def known_patients(self) -> dict[str, int]:
+        """How many patients the scheduler and the notifier hold, read from their schemas."""
+        conn = await asyncpg.connect(self.database_url)
+        try:
+            return {n: int(await conn.fetchval(f'SELECT count(*) FROM "{self.schemas[n]}".patients'))
+                    for n in ("scheduler", "notifier")}
+        finally:
+            await conn.close()
 
     def alive(self) -> list[str]:
         return [k for k, r in self.replicas.items() if r.proc is not None and r.proc.poll() is None]

@@ -59,6 +59,7 @@ class Result:
 async def run(cfg: Config, say: Callable[[str], None] = print) -> Result:
     # The run's own reader retries through the broker restart; its connection errors are expected noise.
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+    logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)  # the fake's dropped connections, on purpose
     started = time.monotonic()
     cfg.logs.mkdir(parents=True, exist_ok=True)
     infra = Infra()
@@ -94,7 +95,7 @@ async def _with_services(cfg: Config, infra: Infra, topics: str,
             say(f"services up: {', '.join(fleet.replicas)}")
             await ledger.start()
             await clinic.publish_all(infra.kafka.bootstrap, clinic.upserts(clinic_id, phones))
-            await asyncio.sleep(3)  # patients before their sessions, as a clinic enrols before it books
+            await _enrolled(fleet, cfg.patients, say)  # patients before their sessions, as a clinic enrols first
             first_due = clinic.now() + timedelta(seconds=cfg.lead_s)
             await clinic.publish_all(infra.kafka.bootstrap, clinic.sessions(
                 clinic_id, list(phones), first_due, timedelta(seconds=cfg.spread_s), timedelta(seconds=cfg.offset_s)))
@@ -139,6 +140,16 @@ async def _faults(cfg: Config, fleet: Fleet, infra: Infra, ledger: Ledger, phone
     for task in tasks:
         task.result()  # a service that did not come back fails the run
     return done
+
+
+async def _enrolled(fleet: Fleet, n: int, say: Callable[[str], None]) -> None:
+    """Wait until both the scheduler and the notifier know every patient (ingest speed is not what this tests)."""
+    began = time.monotonic()
+    while (known := await fleet.known_patients()) != {"scheduler": n, "notifier": n}:
+        if time.monotonic() - began > 600:
+            raise RuntimeError(f"patients not ingested in 600s: {known}")
+        await asyncio.sleep(1)
+    say(f"{n} patients enrolled in {time.monotonic() - began:.0f}s")
 
 
 async def _settle(cfg: Config, ledger: Ledger, phones: dict[str, str], say: Callable[[str], None]) -> None:
