@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from chaoskit.run import Config, Result, run  # noqa: E402
+from chaoskit.run import Config, Result, run
 
 
 def report(result: Result) -> None:

@@ -17,7 +17,7 @@ class PrivateKafka:
     """A single-node KRaft broker on free ports, in a throwaway directory, as the dev stack runs one."""
 
     def __init__(self) -> None:
-        self.home = Path(tempfile.mkdtemp(prefix="iop-chaos-kafka-", dir="/var/tmp"))  # noqa: S108
+        self.home = Path(tempfile.mkdtemp(prefix="iop-chaos-kafka-", dir="/var/tmp"))
         self.cfg = StackConfig(home=self.home, kafka_port=free_port(), controller_port=free_port(), pg_port=0,
                                database="iop")
         self._pid: int | None = None

@@ -39,7 +39,7 @@ class Config:
     offset_s: int = 240  # reminder before the session: long enough that no delay makes one expire
     fault_every: int = 50  # every k-th Twilio create answers with a fault
     settle_s: float = 120.0  # after the window, how long outcomes may still arrive
-    logs: Path = field(default_factory=lambda: Path("/tmp") / f"iop-chaos-{uuid.uuid4().hex[:8]}")  # noqa: S108
+    logs: Path = field(default_factory=lambda: Path("/tmp") / f"iop-chaos-{uuid.uuid4().hex[:8]}")
 
 
 @dataclass
@@ -114,7 +114,7 @@ async def _with_services(cfg: Config, infra: Infra, topics: str,
 
 async def _faults(cfg: Config, fleet: Fleet, infra: Infra, ledger: Ledger, phones: dict[str, str],
                   say: Callable[[str], None]) -> list[str]:
-    """Strike each fault at its time (recoveries may overlap), reading the topics meanwhile; returns what struck when."""
+    """Strike each fault at its time (recoveries may overlap), reading the topics meanwhile; when each struck."""
     t0 = time.monotonic() + cfg.lead_s
     actions: dict[str, Callable[[], Awaitable[None]]] = {
         "restart:kafka": infra.restart_kafka, "restart:postgres": infra.restart_pg}

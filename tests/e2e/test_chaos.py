@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from chaoskit.run import SCHEDULE, Config, run  # noqa: E402
+from chaoskit.run import SCHEDULE, Config, run
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 PATIENTS = 1000

@@ -19,10 +19,10 @@ import secrets
 import socket
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from collections.abc import Callable
 
 import httpx
 import uvicorn
@@ -92,7 +92,7 @@ class TwilioFake:
         app = FastAPI()
 
         @app.post("/2010-04-01/Accounts/{sid}/Messages.json")
-        async def create(sid: str, request: Request) -> JSONResponse:
+        async def create(sid: str, request: Request) -> Response:
             self.requests += 1
             if not self._authorized(request, sid):
                 return _error(20003, 401, "Authenticate")
