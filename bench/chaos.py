@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import json
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -38,8 +39,10 @@ def main() -> None:
     parser.add_argument("--fault-every", type=int, default=50, help="every k-th Twilio create gets a fault")
     args = parser.parse_args()
     spread = args.spread if args.spread is not None else max(60.0, min(150.0, args.patients / 60))
-    cfg = Config(patients=args.patients, spread_s=spread, fault_every=args.fault_every)
-    report(asyncio.run(run(cfg)))
+    cfg = Config(patients=args.patients, spread_s=spread, fault_every=args.fault_every,
+                 settle_s=max(120.0, args.patients / 15))
+    began = time.monotonic()
+    report(asyncio.run(run(cfg, say=lambda line: print(f"[{time.monotonic() - began:6.1f}s] {line}", flush=True))))
 
 
 if __name__ == "__main__":

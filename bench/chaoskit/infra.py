@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
@@ -41,7 +44,11 @@ class PrivateKafka:
         self.start()
 
     def close(self) -> None:
-        self.stop()
+        """Its data is thrown away: no controlled shutdown needed."""
+        if self._pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._pid, signal.SIGKILL)
+            self._pid = None
         shutil.rmtree(self.home, ignore_errors=True)
 
 
@@ -52,9 +59,8 @@ class Infra:
         self.kafka = PrivateKafka()
         self.pg = PrivatePostgres(durable=True)
 
-    def start(self) -> None:
-        self.pg.start()
-        self.kafka.start()
+    async def start(self) -> None:
+        await asyncio.gather(asyncio.to_thread(self.pg.start), asyncio.to_thread(self.kafka.start))
 
     async def restart_kafka(self) -> None:
         await asyncio.to_thread(self.kafka.restart)

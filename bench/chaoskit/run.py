@@ -65,7 +65,7 @@ async def run(cfg: Config, say: Callable[[str], None] = print) -> Result:
     infra = Infra()
     saved = os.environ.get("IOP_TOPIC_PREFIX")
     try:
-        await asyncio.to_thread(infra.start)
+        await infra.start()
         durable = await pg_durable(infra.pg.url)
         say(f"private kafka {infra.kafka.bootstrap}, private postgres port {infra.pg.cfg.pg_port} durable={durable}")
         async with private_topics(infra.kafka.bootstrap, f"chaos{uuid.uuid4().hex[:8]}.") as topics:

@@ -4,6 +4,7 @@ PostgreSQL restart once, Twilio answering with faults; nothing lost, nothing sen
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,9 @@ PATIENTS = 1000
 
 async def test_every_reminder_is_delivered_once_or_suppressed_with_its_reason_under_combined_faults(
         tmp_path: Path) -> None:
+    began = time.monotonic()
     result = await run(Config(patients=PATIENTS, spread_s=60, settle_s=90, fault_every=40, logs=tmp_path),
-                       say=lambda line: print(line, flush=True))
+                       say=lambda line: print(f"[{time.monotonic() - began:6.1f}s] {line}", flush=True))
     t = result.tally
     print(result.line())
     assert result.pg_durable
