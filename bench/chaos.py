@@ -27,6 +27,7 @@ def report(result: Result) -> None:
     print("fault schedule: " + ", ".join(result.faults))
     print(f"suppressed by policy, by reason: {dict(t.reasons)}")
     print(f"lost, by how they ended: {dict(t.lost_by)}")
+    print(f"lateness at the provider (capacity, not loss): {t.lateness()}")
     print(f"fake/topic consistency: {dict(t.oddities) or 'consistent'}")
     print(f"pg_durable={str(result.pg_durable).lower()}")
     print(json.dumps(result.line(), separators=(",", ":")))

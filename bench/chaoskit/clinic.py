@@ -35,6 +35,12 @@ def sessions(clinic: str, patients: list[str], first_due: datetime, spread: time
     return out
 
 
+def due_times(envelopes: list[Envelope[Contract]], offset: timedelta) -> dict[str, float]:
+    """patient_id -> when its reminder is planned to fall due (epoch seconds)."""
+    return {p: (e.data.starts_at - offset).timestamp() for e in envelopes if isinstance(e.data, SessionUpserted)
+            for p in e.data.attendees}
+
+
 def upserts(clinic: str, phones: dict[str, str]) -> list[Envelope[Contract]]:
     return [b.clinic(clinic, quiet=b.all_day()),
             *(b.patient(p, clinic, phone_number=ph, channels=("sms",)) for p, ph in phones.items())]

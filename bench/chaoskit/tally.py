@@ -25,6 +25,17 @@ class Tally:
     reasons: Counter[str] = field(default_factory=Counter)  # policy suppressions by reason
     lost_by: Counter[str] = field(default_factory=Counter)  # how the lost ones ended
     oddities: Counter[str] = field(default_factory=Counter)  # consistency between the fake and the topics
+    lateness_s: list[float] = field(default_factory=list)  # provider acceptance minus planned due time
+
+    def lateness(self) -> str:
+        """p50 / p99 / max of how late the delivered reminders reached the provider (capacity, not loss)."""
+        if not self.lateness_s:
+            return "none delivered"
+        ordered = sorted(self.lateness_s)
+
+        def pick(q: float) -> float:
+            return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+        return f"p50 {pick(0.5):.1f}s, p99 {pick(0.99):.1f}s, max {ordered[-1]:.1f}s"
 
     @property
     def lost(self) -> int:
@@ -44,9 +55,13 @@ def _policy_reason(outcomes: list[tuple[str, dict[str, Any]]]) -> str | None:
     return None
 
 
-def count(phones: dict[str, str], ledger: Ledger, messages: list[FakeMessage]) -> Tally:
+def count(phones: dict[str, str], ledger: Ledger, messages: list[FakeMessage],
+          due: dict[str, float] | None = None) -> Tally:
     """One reminder per patient; each patient lands in exactly one class (unknown before delivered)."""
     at_fake = Counter(m.to for m in messages)
+    first_at: dict[str, float] = {}
+    for m in messages:
+        first_at.setdefault(m.to, m.accepted_at)
     markers = Counter(m.marker for m in messages)
     outcomes = ledger.outcomes()
     tally = Tally(reminders=len(phones), dead_letters=len(ledger.of("iop.deadletter.v1")))
@@ -67,6 +82,8 @@ def count(phones: dict[str, str], ledger: Ledger, messages: list[FakeMessage]) -
                 tally.oddities["unknown_but_never_received"] += 1
         elif at_fake[phone]:
             tally.delivered += 1
+            if due and pid in due:
+                tally.lateness_s.append(first_at[phone] - due[pid])
         elif reason := _policy_reason(mine):
             tally.suppressed_by_policy += 1
             tally.reasons[reason] += 1
