@@ -13,6 +13,7 @@ from iop_devkit.notifier.smtp import SmtpCapture
 from iop_devkit.notifier.twilio_fake import (
     ACCEPT_QUEUED_THEN_TIMEOUT,
     ACCEPT_THEN_500,
+    ACCEPT_THEN_DROP,
     ACCEPT_THEN_TIMEOUT,
     FakeMessage,
     TwilioFake,
@@ -44,7 +45,7 @@ async def _first_message(twilio: TwilioFake, ph: str) -> FakeMessage:
     return twilio.to(ph)[0]
 
 
-@pytest.mark.parametrize("fault", [ACCEPT_THEN_TIMEOUT, ACCEPT_THEN_500, ACCEPT_QUEUED_THEN_TIMEOUT])
+@pytest.mark.parametrize("fault", [ACCEPT_THEN_TIMEOUT, ACCEPT_THEN_500, ACCEPT_QUEUED_THEN_TIMEOUT, ACCEPT_THEN_DROP])
 async def test_a_message_accepted_then_lost_in_answer_is_found_at_the_provider_not_sent_twice(
         fault: int, topics: str, kafka_bootstrap: str, twilio: TwilioFake,
         make_settings: Callable[..., Settings]) -> None:

@@ -4,7 +4,9 @@
 Twilio's error JSON `{code, message, more_info, status}` when a test scripted one for the recipient
 (21211 invalid number, 21610 unsubscribed, 429 too many requests, 5xx).
 Faults after acceptance: ACCEPT_THEN_TIMEOUT creates the message and answers only after `hang_s` (the client
-times out first), ACCEPT_THEN_500 creates it and answers 500, ACCEPT_QUEUED_THEN_TIMEOUT leaves it queued.
+times out first), ACCEPT_THEN_500 creates it and answers 500, ACCEPT_QUEUED_THEN_TIMEOUT leaves it queued,
+ACCEPT_THEN_DROP creates it and drops the connection mid-answer. `fault` (a callable, see twilio_faults) scripts
+answers by schedule rather than per recipient.
 `GET .../Messages.json?To=...&DateSent>=...` lists messages newest first, paged the way Twilio pages them.
 """
 
@@ -12,10 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import secrets
 import socket
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -23,7 +27,7 @@ from typing import Any
 import httpx
 import uvicorn
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from twilio.request_validator import RequestValidator
 
 ERRORS = {21211: (400, "The 'To' number is not a valid phone number."),
@@ -33,6 +37,8 @@ ERRORS = {21211: (400, "The 'To' number is not a valid phone number."),
 ACCEPT_THEN_TIMEOUT = 1
 ACCEPT_THEN_500 = 2
 ACCEPT_QUEUED_THEN_TIMEOUT = 3  # as ACCEPT_THEN_TIMEOUT, and the message waits in the queue (no date_sent)
+ACCEPT_THEN_DROP = 4  # creates the message, starts the answer and drops the connection mid-response
+ACCEPTING = (ACCEPT_THEN_TIMEOUT, ACCEPT_THEN_500, ACCEPT_QUEUED_THEN_TIMEOUT, ACCEPT_THEN_DROP)
 
 
 @dataclass
@@ -44,6 +50,11 @@ class FakeMessage:
     status_callback: str | None
     accepted_at: float
     queued: bool = False  # still in Twilio's queue: no date_sent yet
+
+    @property
+    def marker(self) -> str:
+        """Our per-send marker: the recipient and the body's hash (what the notifier's reconciliation matches)."""
+        return f"{self.to}:{hashlib.sha256(self.body.encode()).hexdigest()[:16]}"
 
 
 def free_port() -> int:
@@ -62,6 +73,8 @@ class TwilioFake:
         self.delay_s = 0.0  # latency of every create, so a test can kill a sender mid-stream
         self.hang_s = 30.0
         self._scripts: dict[str, deque[int]] = defaultdict(deque)
+        # Consulted when no script is left for the recipient: a schedule of faults (see twilio_faults).
+        self.fault: Callable[[str], int | None] | None = None
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self._server: uvicorn.Server | None = None
@@ -79,7 +92,7 @@ class TwilioFake:
         app = FastAPI()
 
         @app.post("/2010-04-01/Accounts/{sid}/Messages.json")
-        async def create(sid: str, request: Request) -> JSONResponse:
+        async def create(sid: str, request: Request) -> Response:
             self.requests += 1
             if not self._authorized(request, sid):
                 return _error(20003, 401, "Authenticate")
@@ -87,8 +100,8 @@ class TwilioFake:
             if self.delay_s:
                 await asyncio.sleep(self.delay_s)
             script = self._scripts.get(form.get("To", ""))
-            code = script.popleft() if script else None
-            if code is not None and code not in (ACCEPT_THEN_TIMEOUT, ACCEPT_THEN_500, ACCEPT_QUEUED_THEN_TIMEOUT):
+            code = script.popleft() if script else self.fault(form.get("To", "")) if self.fault else None
+            if code is not None and code not in ACCEPTING:
                 status, message = ERRORS.get(code, (400, "error"))
                 return _error(code, status, message)
             msg = FakeMessage("SM" + secrets.token_hex(16), form["To"], form["Body"],
@@ -99,6 +112,8 @@ class TwilioFake:
                 await asyncio.sleep(self.hang_s)
             if code == ACCEPT_THEN_500:
                 return _error(20500, 500, "Internal Server Error")
+            if code == ACCEPT_THEN_DROP:
+                return _Dropped()
             return JSONResponse(_resource(msg, sid), status_code=201)
 
         @app.get("/2010-04-01/Accounts/{sid}/Messages.json")
@@ -177,6 +192,15 @@ class TwilioFake:
         assert self._server and self._task
         self._server.should_exit = True
         await self._task
+
+
+class _Dropped(Response):
+    """Sends the status line and headers, then fails: uvicorn closes the connection mid-response."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 201,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", b"512")]})
+        raise ConnectionAbortedError("dropped by the fake")
 
 
 def _error(code: int, status: int, message: str) -> JSONResponse:

@@ -58,6 +58,18 @@ async def run_services(kafka: str, database_url: str, names: list[str], logs: Pa
         yield topics, {name: base for name, (_, base) in procs.items()}
 
 
+def spawn_service(name: str, env: Mapping[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """Start one process of `name` (`python -m ... run`) with exactly `env`, appending its output to `log`."""
+    with log.open("ab") as out:
+        return subprocess.Popen([sys.executable, "-m", MODULES[name][0], "run"], env=dict(env), stdout=out,
+                                stderr=subprocess.STDOUT)
+
+
+async def wait_ready(proc: subprocess.Popen[bytes], base: str, log: Path) -> None:
+    """Wait until the process answers /readyz 200 (60 s at most); fail with its log's tail if it exits."""
+    await _ready(proc, base, log)
+
+
 async def _ready(proc: subprocess.Popen[bytes], base: str, log: Path) -> None:
     deadline = time.monotonic() + 60
     async with httpx.AsyncClient(timeout=2) as http:
