@@ -59,3 +59,11 @@ async def count_notifications(conn: Conn, counted: Sequence[Counted]) -> None:
 
 async def flags_unpaged(conn: Conn, flags: Sequence[tuple[str, datetime]]) -> None:
     await conn.execute(q("flags_unpaged"), [f for f, _ in flags], [a for _, a in flags])
+
+
+async def refresh_session_counts(conn: Conn, session_ids: Sequence[str]) -> None:
+    """Recount these sessions' attendees and statuses, serialised per session across concurrent runs."""
+    if not session_ids:
+        return
+    await conn.execute(q("lock_session_counts"), list(session_ids))
+    await conn.execute(q("refresh_session_counts"), list(session_ids))

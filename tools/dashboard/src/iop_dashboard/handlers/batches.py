@@ -25,6 +25,8 @@ from ..domain.model import Outcome
 from . import events
 from .context import CONSUMER, Context
 
+COUNTED = frozenset({"iop.session.upserted.v1", "iop.attendance.recorded.v1", "iop.visit.missed.v1",
+                     "iop.visit.missed_retracted.v1"})  # the events that change a session's counts
 RunApply = Callable[[asyncpg.Connection, list[Contract]], Awaitable[int]]
 OUTCOMES = {"iop.notification.sent.v1": Outcome.sent, "iop.notification.delivered.v1": Outcome.delivered,
             "iop.notification.failed.v1": Outcome.failed, "iop.notification.suppressed.v1": Outcome.suppressed}
@@ -41,12 +43,18 @@ async def handle_batch(ctx: Context, envelopes: Sequence[Envelope[Contract]]) ->
             applied = await _apply_run(conn, run)
             _count(run, applied)
             changed += applied
+        await batch.refresh_session_counts(conn, _sessions_counted(todo))
         if changed:
             await repo.notify_changed(conn, ctx.channel)
     for e in envelopes:
         if e.id not in fresh:
             metrics.EVENTS.labels(e.type, "duplicate").inc()
     return changed
+
+
+def _sessions_counted(todo: list[Envelope[Contract]]) -> list[str]:
+    """The sessions whose counts these events may change (the types in COUNTED all name their session)."""
+    return [str(getattr(e.data, "session_id")) for e in todo if e.type in COUNTED]  # noqa: B009
 
 
 def _run_key(e: Envelope[Contract]) -> str:
