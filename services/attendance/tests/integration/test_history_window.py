@@ -31,11 +31,12 @@ async def seed(conn: asyncpg.Connection, rng: random.Random, patients: int) -> l
     rows = []
     for p in ids:
         at = NOW - timedelta(days=rng.randrange(20, 110))
+        drops_out = rng.randrange(45) if rng.random() < 0.3 else 45  # long runs of misses from there on
         for n in range(rng.randrange(0, 45)):
             at += timedelta(hours=rng.choice([20, 44, 48, 70, 170, 400]))
-            status = rng.choice(STATUSES)
+            status = rng.choice(STATUSES) if n < drops_out else rng.choice([None, "absent", "absent", "excused"])
             expected = rng.random() > 0.1
-            missed = expected and status in (None, "absent") and rng.random() > 0.3
+            missed = expected and status in (None, "absent") and (n >= drops_out or rng.random() > 0.3)
             hours = rng.choice([0, 1, 3, 3, 3])
             rows.append((f"{p}-s{n}", p, at, at + timedelta(hours=hours), expected, status,
                          f"mv-{p}-{n}" if missed else None, f"me-{p}-{n}" if missed else None))

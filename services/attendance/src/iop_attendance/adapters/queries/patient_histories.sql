@@ -44,22 +44,21 @@ SELECT
            array_agg(missed_visit_id ORDER BY pos) AS missed_visit_ids,
            array_agg(missed_event_id ORDER BY pos) AS missed_event_ids
       FROM (
-        SELECT c.*,
-               count(*) FILTER (WHERE att) OVER (ORDER BY pos) - att::int AS attended_before,
-               count(*) FILTER (WHERE concluded) OVER (ORDER BY pos DESC) - concluded::int AS concluded_after,
-               max(pos) FILTER (WHERE att) OVER () AS last_attended
-          FROM (
-            SELECT visits.*, row_number() OVER (ORDER BY starts_at, session_id) AS pos,
-                   COALESCE(status IN ('present', 'late', 'left_early'), false) AS att,
-                   COALESCE(status IN ('present', 'late', 'left_early'), false)
-                   OR (expected AND status IS DISTINCT FROM 'excused' AND missed_visit_id IS NOT NULL) AS concluded
-              FROM visits
-             WHERE visits.patient_id = p.patient_id AND starts_at >= $2 AND starts_at <= $3
-          ) AS c
+        SELECT visits.*, row_number() OVER w AS pos,
+               count(*) FILTER (WHERE status IN ('present', 'late', 'left_early')) OVER w AS attended_upto,
+               count(*) FILTER (WHERE status IN ('present', 'late', 'left_early')) OVER () AS attended_total,
+               count(*) FILTER (WHERE status IN ('present', 'late', 'left_early') OR (expected
+                   AND status IS DISTINCT FROM 'excused' AND missed_visit_id IS NOT NULL)) OVER w AS concluded_upto,
+               count(*) FILTER (WHERE status IN ('present', 'late', 'left_early') OR (expected
+                   AND status IS DISTINCT FROM 'excused' AND missed_visit_id IS NOT NULL)) OVER () AS concluded_total,
+               COALESCE(status IN ('present', 'late', 'left_early'), false)::int AS att
+          FROM visits
+         WHERE visits.patient_id = p.patient_id AND starts_at >= $2 AND starts_at <= $3
+        WINDOW w AS (ORDER BY starts_at, session_id)
       ) AS k
      WHERE $9
-        OR ($5 > 0 AND attended_before < $5)
-        OR ($6 > 0 AND concluded_after < $6)
-        OR ($7 AND (last_attended IS NULL OR pos >= last_attended))
+        OR ($5 > 0 AND attended_upto - att < $5)  -- attended before this visit
+        OR ($6 > 0 AND concluded_total - concluded_upto < $6)  -- concluded after this visit
+        OR ($7 AND attended_total = attended_upto)  -- none attended after this visit
         OR starts_at >= hours.since
   ) AS v ON true
