@@ -31,28 +31,30 @@ SEED = [
        SELECT 'rs' || g || '-' || k, 'rp' || (g * 10 + m)
          FROM generate_series(0, {patients} / 10 - 1) g, generate_series(0, {weeks} * 7 / 2) k,
               generate_series(0, 9) m""",
+    # Generated from the same series as the rosters (a join of millions of rows would take minutes).
     """INSERT INTO attendance (session_id, patient_id, status, recorded_at)
-       SELECT e.session_id, e.patient_id,
-              (ARRAY['present','present','present','present','present','present','late','left_early','absent',
-                     'excused'])[1 + abs(hashtext(e.session_id || e.patient_id)) % 10], s.starts_at
-         FROM expected_attendees e JOIN sessions s USING (session_id)
-        WHERE s.starts_at < {now} AND e.session_id LIKE 'rs%'""",
+       SELECT sid, pid, (ARRAY['present', 'present', 'present', 'present', 'present', 'present', 'late', 'left_early',
+                               'absent', 'excused'])[1 + abs(hashtext(sid || pid)) % 10], at
+         FROM (SELECT 'rs' || g || '-' || k AS sid, 'rp' || (g * 10 + m) AS pid,
+                      {start} - k * interval '2 days' AS at
+                 FROM generate_series(0, {patients} / 10 - 1) g, generate_series(0, {weeks} * 7 / 2) k,
+                      generate_series(0, 9) m) AS v
+        WHERE at < {now}""",
     """INSERT INTO missed_visits (visit_id, session_id, patient_id, detected_at)
-       SELECT 'rv-' || a.session_id || '-' || a.patient_id, a.session_id, a.patient_id, s.starts_at + interval '1 hour'
-         FROM attendance a JOIN sessions s USING (session_id)
-        WHERE a.status = 'absent' AND a.session_id LIKE 'rs%'""",
-    # What the projection keeps per session (as migration 0004 backfills it).
+       SELECT 'rv-' || session_id || '-' || patient_id, session_id, patient_id, recorded_at + interval '1 hour'
+         FROM attendance WHERE status = 'absent' AND session_id LIKE 'rs%'""",
+    # What the projection keeps per session (as migration 0004 backfills it); every absence was missed.
     """INSERT INTO session_counts
-       SELECT s.session_id, count(e.patient_id),
-              count(*) FILTER (WHERE a.status = 'present'), count(*) FILTER (WHERE a.status = 'late'),
-              count(*) FILTER (WHERE a.status = 'left_early'), count(*) FILTER (WHERE a.status = 'absent'),
-              count(*) FILTER (WHERE a.status = 'excused'),
-              (SELECT count(*) FROM missed_visits m WHERE m.session_id = s.session_id AND m.retracted_at IS NULL)
+       SELECT s.session_id, 10, COALESCE(a.present, 0), COALESCE(a.late, 0), COALESCE(a.left_early, 0),
+              COALESCE(a.absent, 0), COALESCE(a.excused, 0), COALESCE(a.absent, 0)
          FROM sessions s
-         LEFT JOIN expected_attendees e ON e.session_id = s.session_id
-         LEFT JOIN attendance a ON a.session_id = e.session_id AND a.patient_id = e.patient_id
-        WHERE s.session_id LIKE 'rs%'
-        GROUP BY s.session_id""",
+         LEFT JOIN (SELECT session_id, count(*) FILTER (WHERE status = 'present') AS present,
+                           count(*) FILTER (WHERE status = 'late') AS late,
+                           count(*) FILTER (WHERE status = 'left_early') AS left_early,
+                           count(*) FILTER (WHERE status = 'absent') AS absent,
+                           count(*) FILTER (WHERE status = 'excused') AS excused
+                      FROM attendance WHERE session_id LIKE 'rs%' GROUP BY session_id) AS a USING (session_id)
+        WHERE s.session_id LIKE 'rs%'""",
     """INSERT INTO risk_flags (flag_id, patient_id, care_team_id, severity, rule, reasons, raised_at, status,
                                status_rank)
        SELECT 'rf' || i, 'rp' || i, 'team', 'medium', 'consecutive_misses_2', '{{}}', {now} - i * interval '1 minute',
