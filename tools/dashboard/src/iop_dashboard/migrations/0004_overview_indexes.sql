@@ -7,8 +7,12 @@ CREATE INDEX IF NOT EXISTS concerns_patient_waiting ON concerns (patient_id) WHE
 
 -- Each session's expected attendees and their latest statuses, counted once when an event changes them (in the
 -- event's transaction) rather than at every render: a clinic's eight charted weeks are thousands of sessions.
+-- The session's clinic, start and cancellation are copied so the charts read this table alone, by clinic and time.
 CREATE TABLE IF NOT EXISTS session_counts (
     session_id  text PRIMARY KEY,
+    clinic_id   text,
+    starts_at   timestamptz,
+    cancelled   boolean NOT NULL,
     expected    integer NOT NULL,
     present     integer NOT NULL,
     late        integer NOT NULL,
@@ -17,8 +21,9 @@ CREATE TABLE IF NOT EXISTS session_counts (
     excused     integer NOT NULL,
     missed      integer NOT NULL
 );
+CREATE INDEX IF NOT EXISTS session_counts_clinic_starts ON session_counts (clinic_id, starts_at);
 INSERT INTO session_counts
-SELECT s.session_id, count(e.patient_id),
+SELECT s.session_id, s.clinic_id, s.starts_at, s.cancelled, count(e.patient_id),
        count(*) FILTER (WHERE a.status = 'present'), count(*) FILTER (WHERE a.status = 'late'),
        count(*) FILTER (WHERE a.status = 'left_early'), count(*) FILTER (WHERE a.status = 'absent'),
        count(*) FILTER (WHERE a.status = 'excused'),
