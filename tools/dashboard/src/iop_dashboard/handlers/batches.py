@@ -25,8 +25,9 @@ from ..domain.model import Outcome
 from . import events
 from .context import CONSUMER, Context
 
+# The events that change a session's counts (session_counts).
 COUNTED = frozenset({"iop.session.upserted.v1", "iop.session.cancelled.v1", "iop.attendance.recorded.v1",
-                     "iop.visit.missed.v1", "iop.visit.missed_retracted.v1"})  # the events that change a session's counts
+                     "iop.visit.missed.v1", "iop.visit.missed_retracted.v1"})
 RunApply = Callable[[asyncpg.Connection, list[Contract]], Awaitable[int]]
 OUTCOMES = {"iop.notification.sent.v1": Outcome.sent, "iop.notification.delivered.v1": Outcome.delivered,
             "iop.notification.failed.v1": Outcome.failed, "iop.notification.suppressed.v1": Outcome.suppressed}
