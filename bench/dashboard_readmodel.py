@@ -45,7 +45,8 @@ SEED = [
          FROM attendance WHERE status = 'absent' AND session_id LIKE 'rs%'""",
     # What the projection keeps per session (as migration 0004 backfills it); every absence was missed.
     """INSERT INTO session_counts
-       SELECT s.session_id, s.clinic_id, s.starts_at, s.cancelled, 10, COALESCE(a.present, 0), COALESCE(a.late, 0), COALESCE(a.left_early, 0),
+       SELECT s.session_id, s.clinic_id, s.starts_at, s.cancelled, 10, COALESCE(a.present, 0), COALESCE(a.late, 0),
+              COALESCE(a.left_early, 0),
               COALESCE(a.absent, 0), COALESCE(a.excused, 0), COALESCE(a.absent, 0)
          FROM sessions s
          LEFT JOIN (SELECT session_id, count(*) FILTER (WHERE status = 'present') AS present,
