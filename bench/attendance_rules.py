@@ -36,9 +36,11 @@ from typing import Any
 import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient
 from attendance_processes import START, Replicas, SharedClock, generator
+from rawkafka import raw_round_trip
 
 from iop_attendance.settings import Settings
 from iop_shared.contracts.topics import TOPICS
+from iop_shared.db import pg_durable
 from iop_shared.kafka import provision_topics
 
 PUBLISH_S: list[float] = []  # how long the generator took to publish each step
@@ -79,12 +81,16 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         replicas.reset_timings()
         total = 0
         started = time.monotonic()
+        week_rates: list[float] = []
         for week in range(args.weeks):
             clock.set(START + timedelta(weeks=week + 1, hours=-14))  # after the week's last session
-            total += await publish(week)
+            week_started = time.monotonic()
+            count = await publish(week)
+            total += count
             await replicas.wait("iop.attendance.recorded.v1", total)
-            print(f"week {week + 1}: {total} events, {total / (time.monotonic() - started):.0f}/s "
-                  f"(published in {PUBLISH_S[-1]:.1f}s)", flush=True)
+            week_rates.append(count / (time.monotonic() - week_started))
+            print(f"week {week + 1}: {total} events, {total / (time.monotonic() - started):.0f}/s overall, "
+                  f"this week {week_rates[-1]:.0f}/s (published in {PUBLISH_S[-1]:.1f}s)", flush=True)
         elapsed = time.monotonic() - started
         conn = await asyncpg.connect(database_url, server_settings={"search_path": schema})
         try:
@@ -99,7 +105,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         return {"bench": "attendance_rules", "events": total, "rate_per_s": round(total / elapsed, 1),
                 "p99_eval_ms": round(statistics.quantiles(evals, n=100)[98], 2), "peak_rss_mb": round(peak_rss, 1),
                 "flags": int(flags), "patients": args.patients, "weeks": args.weeks, "replicas": args.replicas,
-                "batch_size": args.batch_size}
+                "batch_size": args.batch_size, "week1_rate_per_s": round(week_rates[0], 1),
+                "last_week_rate_per_s": round(week_rates[-1], 1),
+                "last_to_first_week": round(week_rates[-1] / week_rates[0], 3)}
     finally:
         requests.send(None)
         load.join(timeout=30)
@@ -122,8 +130,21 @@ async def cleanup(bootstrap_servers: str, database_url: str, schema: str) -> Non
 
 
 async def run_all(args: argparse.Namespace) -> dict[str, Any]:
-    """The measured run, then (with --baseline-patients) the baseline: one event per transaction, as before batching."""
+    """The measured run, then (with --baseline-patients) the baseline: one event per transaction, as before batching.
+
+    The PostgreSQL durability mode and the raw Kafka round trip of this run come first: every rate is given as a
+    ratio to that round trip too.
+    """
+    bootstrap_servers = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
+    durable = await pg_durable(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:15432/iop"))
+    print(f"PostgreSQL durable (fsync, synchronous_commit, full_page_writes): {durable}", flush=True)
+    raw = await raw_round_trip(bootstrap_servers)
+    print(f"raw aiokafka round trip: {raw:,.0f} records/s", flush=True)
     result = await run(args)
+    result |= {"raw_kafka_round_trip_per_s": round(raw), "ratio_to_raw": round(result["rate_per_s"] / raw, 4),
+               "pg_durable": durable}
+    print(f"attendance: {result['rate_per_s']:,.0f} events/s = {result['ratio_to_raw']:.1%} of the raw round trip; "
+          f"last week at {result['last_to_first_week']:.0%} of the first", flush=True)
     if args.baseline_patients:
         small = argparse.Namespace(**{**vars(args), "patients": args.baseline_patients})
         batched = await run(small)

@@ -92,7 +92,7 @@ class Service:
         await self._producer.start()
         self.broker = make_broker(s.kafka_bootstrap_servers, client_id=f"iop-{SERVICE}")
         subscribe(self.broker, self.ctx, s.group_id, DeadLetterPublisher(
-            self._producer, SERVICE, cipher=cipher_for(s.deadletter_key, s.environment)))
+            self._producer, SERVICE, cipher=cipher_for(s.deadletter_key, s.environment)), s.consumer_batch_size)
         await self.broker.start()
 
     async def stop(self) -> None:

@@ -46,6 +46,8 @@ class Settings(BaseServiceSettings):
     refresh_interval: timedelta = Field(default=timedelta(seconds=60), description="push a refresh this often")
     run_migrations: bool = True
     pool_max_size: int = Field(default=10, ge=2)
+    consumer_batch_size: int = Field(default=2000, ge=1, le=20000,
+                                     description="records per Kafka batch; a partition's run is one transaction")
     # Sign-in: OIDC in production, configured users in development.
     public_url: str = Field(default="", description="the page's public origin (Origin checks, OIDC redirect)")
     oidc_issuer: str = Field(default="", description="OIDC issuer URL (its /.well-known/openid-configuration)")

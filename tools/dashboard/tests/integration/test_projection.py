@@ -98,6 +98,8 @@ async def test_events_from_kafka_build_the_overview_idempotently(
         hour = Period(past, past + timedelta(hours=1))
         async with app.service.pool.acquire() as conn:
             await eventually(lambda: _counted(conn, hour, 2), timeout=15)
+            # The old session's record and miss travel on their own partitions: applied once both are in.
+            await eventually(lambda: _applied_to(conn, old.data.session_id), timeout=15)
             weeks = await repo.weekly_attendance(conn, week, "UTC", ["clinic-1"])
             kinds = await repo.no_shows_by_kind(conn, week, ["clinic-1"])
             counts = {(n.outcome, n.channel, n.reason): n.count
@@ -111,6 +113,12 @@ async def test_events_from_kafka_build_the_overview_idempotently(
     assert [(w.expected, w.attended, w.rate) for w in weeks] == [(2, 1, 0.5)]
     assert [(k.kind, k.count) for k in kinds] == [("family", 1)]
     assert counts == {("sent", "sms", ""): 1, ("suppressed", "sms", "cap_reached"): 1}
+
+
+async def _applied_to(conn: Any, session_id: str) -> bool:
+    return bool(await conn.fetchval(
+        "SELECT (SELECT count(*) FROM attendance WHERE session_id = $1)"
+        " + (SELECT count(*) FROM missed_visits WHERE session_id = $1) = 2", session_id))
 
 
 async def _counted(conn: Any, hour: Period, total: int) -> bool:

@@ -15,12 +15,14 @@ from iop_shared.contracts.inbound import AgeGroup
 from iop_shared.contracts.outbound import CheckinIntent, Severity
 
 from ..domain.model import Checkin, Finding, FlagState, FlagStatus, History, Profile, Prompt, Visit
+from ..domain.window import VisitWindow
 from . import assessments
 from .repository import KIND, STATUS
 from .sql import q
 
 HISTORY_WINDOW = timedelta(days=120)
 FLAG_WINDOW = timedelta(days=60)
+WHOLE = VisitWindow(whole=True)
 
 
 @dataclass(frozen=True)
@@ -34,11 +36,15 @@ class NewFlag:
     reasons: tuple[str, ...]
 
 
-async def histories_and_flags(conn: asyncpg.Connection, patient_ids: Sequence[str],
-                              now: datetime) -> dict[str, tuple[History, list[FlagState]]]:
-    """What the rules need and the flags that matter, per patient, in one round trip."""
+async def histories_and_flags(conn: asyncpg.Connection, patient_ids: Sequence[str], now: datetime,
+                              window: VisitWindow = WHOLE) -> dict[str, tuple[History, list[FlagState]]]:
+    """What the rules need and the flags that matter, per patient, in one round trip.
+
+    `window` bounds the visits loaded to what the rules read (domain.window); by default every visit.
+    """
     rows = await conn.fetch(q("patient_histories"), list(patient_ids), now - HISTORY_WINDOW, now,
-                            now - FLAG_WINDOW)
+                            now - FLAG_WINDOW, window.head_attended, window.tail_concluded, window.streak,
+                            window.ended_weeks, window.whole)
     scores = await assessments.of_patients(conn, patient_ids, now - HISTORY_WINDOW)
     return {r["patient_id"]: (replace(_history(r), assessments=scores.get(r["patient_id"], ())), _flags(r))
             for r in rows}

@@ -19,6 +19,7 @@ from ..adapters.risk_repository import NewFlag
 from ..domain.flags import reconcile
 from ..domain.model import FlagState, Profile
 from ..domain.rules import evaluate
+from ..domain.window import visit_window
 from .context import Context
 
 
@@ -37,7 +38,7 @@ async def evaluate_patients(conn: asyncpg.Connection, ctx: Context, patient_ids:
         await repo.lock_patients(conn, ids)
     to_raise: list[NewFlag] = []
     to_resolve: list[tuple[FlagState, Profile]] = []
-    for history, flags in (await risk_repo.histories_and_flags(conn, ids, now)).values():
+    for history, flags in (await risk_repo.histories_and_flags(conn, ids, now, visit_window(ctx.rules))).values():
         decisions = reconcile(ctx.rules, evaluate(ctx.rules, history, now), flags, now)
         for finding in decisions.raise_for:
             rule = ctx.rules.get(finding.rule_id)

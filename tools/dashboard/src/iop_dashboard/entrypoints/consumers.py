@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from faststream.kafka import KafkaBroker
 
-from iop_shared.consumer import DeadLetterPublisher, Handler, subscribe_events
+from iop_shared.consumer import BatchHandler, DeadLetterPublisher, subscribe_events
 from iop_shared.contracts import BY_CE_TYPE, Contract, Envelope
 from iop_shared.contracts.topics import (
     ATTENDANCE,
@@ -17,21 +19,26 @@ from iop_shared.contracts.topics import (
     VISITS,
 )
 
-from ..handlers import events
+from ..handlers import batches, events
 from ..handlers.context import Context
 
 TOPICS = (PATIENTS, SESSIONS, ATTENDANCE, VISITS, RISK, NOTIFICATIONS, CHECKINS, RESCHEDULES)
 
 
-def _bind(ctx: Context, apply: events.Apply) -> Handler:
-    async def handler(envelope: Envelope[Contract]) -> None:
-        await events.handle(ctx, envelope, apply)
+def _bind(ctx: Context) -> BatchHandler:
+    async def handler(envelopes: Sequence[Envelope[Contract]]) -> None:
+        await batches.handle_batch(ctx, envelopes)
     return handler
 
 
-def subscribe(broker: KafkaBroker, ctx: Context, group_id: str, dead_letters: DeadLetterPublisher) -> None:
-    """One subscriber per topic, each dispatching the event types of that topic the dashboard projects."""
+def subscribe(broker: KafkaBroker, ctx: Context, group_id: str, dead_letters: DeadLetterPublisher,
+              batch_size: int = 2000) -> None:
+    """One subscriber per topic; a partition's consecutive events of the projected types are one transaction.
+
+    The same handler serves every type of a topic, so the guard hands it the partition's whole run at once.
+    """
     for topic in TOPICS:
-        handlers = {ce_type: _bind(ctx, apply) for ce_type, apply in events.ROUTES.items()
-                    if BY_CE_TYPE[ce_type].topic == topic}
-        subscribe_events(broker, topic=topic, group_id=group_id, handlers=handlers, dead_letters=dead_letters)
+        handler = _bind(ctx)
+        types = [ce_type for ce_type in events.ROUTES if BY_CE_TYPE[ce_type].topic == topic]
+        subscribe_events(broker, topic=topic, group_id=group_id, handlers={}, dead_letters=dead_letters,
+                         batch_handlers=dict.fromkeys(types, handler), max_records=batch_size)

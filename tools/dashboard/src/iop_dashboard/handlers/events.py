@@ -50,7 +50,8 @@ async def handle(ctx: Context, envelope: Envelope[Contract], apply: Apply) -> bo
     return changed
 
 
-def _as(data: Contract, model: type[C]) -> C:
+def as_contract(data: Contract, model: type[C]) -> C:
+    """The payload as `model`, or a contract error (the event goes to dead letters)."""
     if not isinstance(data, model):
         raise ContractError(f"expected {model.__name__}, got {type(data).__name__}")
     return data
@@ -58,12 +59,12 @@ def _as(data: Contract, model: type[C]) -> C:
 
 async def patient_upserted(conn: asyncpg.Connection, data: Contract) -> bool:
     """Who the patient is (clinic, care team, preferred name) for scoping; another clinic's upsert is ignored."""
-    return await repo.upsert_patient(conn, _as(data, PatientUpserted))
+    return await repo.upsert_patient(conn, as_contract(data, PatientUpserted))
 
 
 async def checkin_received(conn: asyncpg.Connection, data: Contract) -> bool:
     """A reply read as `concern` enters the triage queue; other replies are not the dashboard's."""
-    c = _as(data, CheckinReceived)
+    c = as_contract(data, CheckinReceived)
     if c.intent is not CheckinIntent.concern:
         return False
     return await repo.concern_received(conn, c.checkin_id, c.patient_id, c.received_at)
@@ -71,68 +72,68 @@ async def checkin_received(conn: asyncpg.Connection, data: Contract) -> bool:
 
 async def assessment_completed(conn: asyncpg.Connection, data: Contract) -> bool:
     """A questionnaire outcome: the patient's score trend and the program's completion rate."""
-    return await assessments.completed(conn, _as(data, AssessmentCompleted))
+    return await assessments.completed(conn, as_contract(data, AssessmentCompleted))
 
 
 async def session_upserted(conn: asyncpg.Connection, data: Contract) -> bool:
-    return await repo.upsert_session(conn, _as(data, SessionUpserted))
+    return await repo.upsert_session(conn, as_contract(data, SessionUpserted))
 
 
 async def session_cancelled(conn: asyncpg.Connection, data: Contract) -> bool:
-    return await repo.cancel_session(conn, _as(data, SessionCancelled))
+    return await repo.cancel_session(conn, as_contract(data, SessionCancelled))
 
 
 async def attendance_recorded(conn: asyncpg.Connection, data: Contract) -> bool:
-    return await repo.record_attendance(conn, _as(data, AttendanceRecorded))
+    return await repo.record_attendance(conn, as_contract(data, AttendanceRecorded))
 
 
 async def visit_missed(conn: asyncpg.Connection, data: Contract) -> bool:
-    return await repo.visit_missed(conn, _as(data, VisitMissed))
+    return await repo.visit_missed(conn, as_contract(data, VisitMissed))
 
 
 async def visit_retracted(conn: asyncpg.Connection, data: Contract) -> bool:
-    return await repo.visit_retracted(conn, _as(data, VisitMissedRetracted))
+    return await repo.visit_retracted(conn, as_contract(data, VisitMissedRetracted))
 
 
 async def risk_flagged(conn: asyncpg.Connection, data: Contract) -> bool:
-    return await repo.flag_raised(conn, _as(data, RiskFlagged))
+    return await repo.flag_raised(conn, as_contract(data, RiskFlagged))
 
 
 async def risk_acknowledged(conn: asyncpg.Connection, data: Contract) -> bool:
-    return await repo.flag_acknowledged(conn, _as(data, RiskAcknowledged))
+    return await repo.flag_acknowledged(conn, as_contract(data, RiskAcknowledged))
 
 
 async def risk_resolved(conn: asyncpg.Connection, data: Contract) -> bool:
-    return await repo.flag_resolved(conn, _as(data, RiskResolved))
+    return await repo.flag_resolved(conn, as_contract(data, RiskResolved))
 
 
 def notification(outcome: Outcome) -> Apply:
     """Counts one notification outcome by channel and reason code."""
 
     async def apply(conn: asyncpg.Connection, data: Contract) -> bool:
-        n = _as(data, Notification)
+        n = as_contract(data, Notification)
         patient = n.recipient_id if n.recipient_kind is RecipientKind.patient else None
         await repo.count_notification(conn, n.occurred_at, outcome, n.channel.value if n.channel else "",
                                       n.reason_code.value if n.reason_code else "", patient)
-        if _nobody_paged(n):
+        if nobody_paged(n):
             await repo.flag_unpaged(conn, n.source_event_id, n.occurred_at)
         return True
 
     return apply
 
 
-def _nobody_paged(n: Notification) -> bool:
+def nobody_paged(n: Notification) -> bool:
     """The notifier's word that a flag's care team had nobody to page; its source_event_id is the flag id."""
     return (isinstance(n, NotificationSuppressed) and n.recipient_kind is RecipientKind.care_team
             and n.reason_code is ReasonCode.no_recipient)
 
 
 async def reschedule_requested(conn: asyncpg.Connection, data: Contract) -> bool:
-    return await reschedules.requested(conn, _as(data, RescheduleRequested))
+    return await reschedules.requested(conn, as_contract(data, RescheduleRequested))
 
 
 async def reschedule_closed(conn: asyncpg.Connection, data: Contract) -> bool:
-    return await reschedules.closed(conn, _as(data, RescheduleClosed))
+    return await reschedules.closed(conn, as_contract(data, RescheduleClosed))
 
 
 ROUTES: dict[str, Apply] = {
