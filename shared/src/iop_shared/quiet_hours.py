@@ -75,7 +75,7 @@ def earliest_allowed_at_or_after(instant: datetime, tz: str | ZoneInfo, window: 
         candidate = at_local(day, window.start, tz)
         for _ in range(_MAX_STEPS):
             if candidate >= instant and is_allowed(candidate, tz, window):
-                return candidate
+                return _back_to_first(candidate, instant, tz, window)
             candidate += _STEP  # only when a DST change touches the window's edge
     raise ValueError("no allowed time found in three days")  # unreachable for a valid window
 
@@ -90,6 +90,25 @@ def latest_allowed_at_or_before(instant: datetime, tz: str | ZoneInfo, window: A
         candidate = at_local(day, window.end, tz) - _STEP
         for _ in range(_MAX_STEPS):
             if candidate <= instant and is_allowed(candidate, tz, window):
-                return candidate
+                return _on_to_last(candidate, instant, tz, window)
             candidate -= _STEP
     raise ValueError("no allowed time found in three days")  # unreachable for a valid window
+
+
+def _back_to_first(found: datetime, floor: datetime, tz: str | ZoneInfo, window: AllowedWindow) -> datetime:
+    # A start inside a spring-forward gap maps past the gap's end: the minutes just after the gap are allowed too.
+    for _ in range(_MAX_STEPS):
+        earlier = found - _STEP
+        if earlier < floor or not is_allowed(earlier, tz, window):
+            return found
+        found = earlier
+    return found
+
+
+def _on_to_last(found: datetime, ceiling: datetime, tz: str | ZoneInfo, window: AllowedWindow) -> datetime:
+    for _ in range(_MAX_STEPS):
+        later = found + _STEP
+        if later > ceiling or not is_allowed(later, tz, window):
+            return found
+        found = later
+    return found

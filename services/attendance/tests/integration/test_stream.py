@@ -40,7 +40,7 @@ async def test_stream_yields_misses_flags_and_attendance_for_the_clinic(service:
                   envelope(session_upserted(attended_session, [patient], before)),
                   envelope(attendance_recorded(attended_session, patient, AttendanceStatus.present, before)),
                   envelope(session_upserted(missed_session, [patient], before + timedelta(minutes=30))))
-    await asyncio.wait_for(follower, timeout=20)
+    await asyncio.wait_for(follower, timeout=60)  # missed visits wait for the consumers to catch up first
     await asyncio.wait_for(other_clinic, timeout=5)
     missed = [json.loads(i["data"])["session_id"] for i in seen if i["event"] == "iop.visit.missed.v1"]
     assert missed_session in missed
