@@ -1,4 +1,4 @@
-"""The notifier as its own process, wired to the Twilio fake, for the closing-the-loop tests."""
+"""The notifier as its own process, wired to the Twilio fake, for the notifier's process tests."""
 
 from __future__ import annotations
 
@@ -19,8 +19,14 @@ Launch = Callable[..., Awaitable[str]]
 
 
 @pytest.fixture
+def never_logged() -> list[bytes]:
+    """Texts a test sent that must not reach the processes' logs (a module overrides it with its own)."""
+    return []
+
+
+@pytest.fixture
 async def notifier_proc(topics: str, kafka_bootstrap: str, database_url: str, pg_schema: str, group_id: str,
-                        twilio: TwilioFake) -> AsyncIterator[Launch]:
+                        twilio: TwilioFake, never_logged: list[bytes]) -> AsyncIterator[Launch]:
     """Start notifier processes (keywords override settings); each is stopped and its logs checked at the end."""
     procs: list[asyncio.subprocess.Process] = []
 
@@ -56,6 +62,7 @@ async def notifier_proc(topics: str, kafka_bootstrap: str, database_url: str, pg
         _, stderr = await asyncio.wait_for(proc.communicate(), timeout=20)
         assert b'"notifier_stopped"' in stderr
         assert b"+1555" not in stderr  # no phone numbers in the logs
+        assert not [text for text in never_logged if text in stderr]  # no message text in the logs
 
 
 async def applied(database_url: str, schema: str, **counts: int) -> None:
