@@ -19,6 +19,7 @@ from iop_shared.kafka import make_broker, wait_for_kafka
 from iop_shared.logging import get_logger
 from iop_shared.relay import OutboxRelay
 from iop_shared.retention import RetentionTimer
+from iop_shared.shutdown import close_pool
 
 from .adapters.catchup import wait_caught_up
 from .adapters.retention import purges
@@ -120,7 +121,7 @@ class Service:
         if self._producer is not None:
             await self._producer.stop()
         if self.pool is not None:
-            await self.pool.close()
+            await close_pool(self.pool)
         log.info("attendance_stopped", schema=self.settings.db_schema)
 
 

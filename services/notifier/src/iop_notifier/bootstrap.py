@@ -19,6 +19,7 @@ from iop_shared.kafka import make_broker, wait_for_kafka
 from iop_shared.logging import get_logger
 from iop_shared.relay import OutboxRelay
 from iop_shared.retention import RetentionTimer
+from iop_shared.shutdown import close_pool
 
 from .adapters.embedded import EmbeddedChannel
 from .adapters.providers import Sender
@@ -97,7 +98,7 @@ class Notifier:
         if self.deps:
             for sender in {id(x): x for x in self.deps.senders.values()}.values():
                 await sender.close()
-            await self.deps.pool.close()
+            await close_pool(self.deps.pool)
         log.info("notifier_stopped")
 
 

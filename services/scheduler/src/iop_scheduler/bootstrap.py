@@ -20,6 +20,7 @@ from iop_shared.kafka import make_broker, wait_for_kafka
 from iop_shared.logging import get_logger
 from iop_shared.relay import OutboxRelay
 from iop_shared.retention import RetentionTimer
+from iop_shared.shutdown import bounded, close_pool
 
 from .adapters.repository import Store
 from .adapters.retention import purges
@@ -90,18 +91,15 @@ class Service:
 
     async def stop(self) -> None:
         self.stop_event.set()
-        await self.timer.aclose()
+        await bounded(self.timer.aclose(), "timer")
         if self.drainer is not None:
-            await self.drainer.aclose()
-        with contextlib.suppress(Exception):
-            await self.broker.stop()
+            await bounded(self.drainer.aclose(), "replan drainer")
+        await bounded(self.broker.stop(), "broker")
         for task in self.tasks:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(task, timeout=10)
+            await bounded(task, "task")
         if self.dlq_producer is not None:
-            await self.dlq_producer.stop()
-        with contextlib.suppress(RuntimeError):
-            await self.store.pool.close()
+            await bounded(self.dlq_producer.stop(), "dead-letter producer")
+        await close_pool(self.store.pool)
         log.info("scheduler_stopped")
 
 

@@ -19,6 +19,7 @@ from iop_shared.deadletter_crypto import cipher_for
 from iop_shared.kafka import make_broker, wait_for_kafka
 from iop_shared.logging import get_logger
 from iop_shared.retention import RetentionTimer
+from iop_shared.shutdown import close_pool
 
 from .adapters.attendance import AttendanceClient
 from .adapters.changes import Broadcaster, ChangeListener, Clinics
@@ -110,7 +111,7 @@ class Service:
             await self.ctx.attendance.aclose()
             await self.ctx.notifier.aclose()
         if self.pool is not None:
-            await self.pool.close()
+            await close_pool(self.pool)
         log.info("dashboard_stopped")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -86,6 +86,17 @@ class RequestRow:
     state: str
     traceparent: str | None = None  # the trace of the event that asked for the message
     tracestate: str | None = None
+
+
+# A request sent inline (a crisis answer, before the webhook returns) is left alone by the dispatcher this long:
+# were the dispatcher to claim it first, the answer would go out after the webhook had returned. Should the
+# inline send never happen (the process died), the dispatcher sends it when this has passed.
+INLINE_GRACE = timedelta(seconds=5)
+
+
+def sent_inline(now: datetime) -> datetime:
+    """The not_before of a request this process sends itself at once; the dispatcher's fallback after that."""
+    return now + INLINE_GRACE
 
 
 @dataclass(frozen=True)

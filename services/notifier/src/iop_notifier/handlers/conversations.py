@@ -168,7 +168,7 @@ async def _critical(conn: repo.Conn, deps: Deps, patient: repo.PatientState, c: 
         msg.received_at)
     request_id = await repo.insert_request(conn, repo.NewRequest(
         source_event_id=f"{c.conversation_id}:item9", recipient_kind="patient", recipient_id=patient.patient_id,
-        purpose="crisis_reply", received_at=msg.received_at, not_before=msg.received_at,
+        purpose="crisis_reply", received_at=msg.received_at, not_before=repo.sent_inline(msg.received_at),
         clinic_id=patient.clinic_id, urgent=True, is_reply=True, channels=["sms"]))
     log.warning("assessment_item9_positive", patient_id=patient.patient_id, conversation_id=c.conversation_id)
     return [request_id] if request_id is not None else []

@@ -104,7 +104,10 @@ async def _apply(conn: repo.Conn, deps: Deps, req: repo.RequestRow, plan: Plan, 
                                     recipient_id=req.recipient_id, reason=decision.reason, at=now)
         return None
     assert isinstance(decision, Send)
-    if decision.counts_against_cap and await _absorbs_others(conn, req, now) is False:
+    # A support person's reminders are not merged: which of them they may see is decided per reminder (the
+    # session's kind), so a merge could keep the one they are not invited to and drop the one they are.
+    if decision.counts_against_cap and req.recipient_kind != "support_person" \
+            and await _absorbs_others(conn, req, now) is False:
         await repo.set_request_state(conn, req.id, "done")
         await events.suppressed(conn, source_event_id=req.source_event_id, kind=req.recipient_kind,
                                 recipient_id=req.recipient_id, reason=ReasonCode.merged, at=now)

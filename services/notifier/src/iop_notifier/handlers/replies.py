@@ -115,11 +115,14 @@ async def _route(conn: repo.Conn, deps: Deps, msg: Inbound, parsed: ParsedReply,
 
 
 async def _answer(deps: Deps, answer_id: int | None, parsed: ParsedReply) -> None:
+    if answer_id is not None and parsed.intent == CheckinIntent.crisis:
+        # Answered before the webhook returns; the dispatcher is woken only after, or it could claim the
+        # answer first and send it after this request has already returned.
+        await process(deps, answer_id)
+        deps.wake()
+        return
     deps.wake()  # pages queued with the reply go out at the dispatcher's next turn, which is now
     if answer_id is None:
-        return
-    if parsed.intent == CheckinIntent.crisis:
-        await process(deps, answer_id)  # answered now, not at the dispatcher's next turn
         return
     task = asyncio.create_task(process(deps, answer_id))
     _background.add(task)
@@ -170,5 +173,6 @@ async def _known_sender(conn: repo.Conn, deps: Deps, msg: Inbound, parsed: Parse
         return None
     return await repo.insert_request(conn, repo.NewRequest(
         source_event_id=f"reply-{msg.message_id}", recipient_kind="patient", recipient_id=primary.patient_id,
-        purpose=ANSWERS[parsed.intent], received_at=now, not_before=now, clinic_id=primary.clinic_id,
+        purpose=ANSWERS[parsed.intent], received_at=now, clinic_id=primary.clinic_id,
+        not_before=repo.sent_inline(now) if parsed.intent is CheckinIntent.crisis else now,
         urgent=True, is_reply=True, channels=["sms"] if msg.phone else None))

@@ -52,8 +52,9 @@ async def answer_unknown_sender(conn: repo.Conn, deps: Deps, *, message_id: str,
     locale = clear_language(text)
     return await repo.insert_request(conn, repo.NewRequest(
         source_event_id=f"reply-{message_id}", recipient_kind="sender", recipient_id=ident,
-        purpose="crisis_reply" if locale else "crisis_reply_bilingual", received_at=now, not_before=now,
-        clinic_id=clinic_id, urgent=True, is_reply=True, channels=["sms"], extra={"locale": locale or "en"}))
+        purpose="crisis_reply" if locale else "crisis_reply_bilingual", received_at=now,
+        not_before=repo.sent_inline(now), clinic_id=clinic_id, urgent=True, is_reply=True, channels=["sms"],
+        extra={"locale": locale or "en"}))
 
 
 async def alert_clinic(conn: repo.Conn, deps: Deps, *, message_id: str, clinic_id: str | None,

@@ -6,6 +6,7 @@ stop it at once: both are read when each message is about to go.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 
 from iop_notifier.adapters import repository as repo
@@ -46,17 +47,24 @@ async def remind(conn: repo.Conn, deps: Deps, r: ReminderDue) -> None:
         return
     for row in await conn.fetch(Q["consented_support"], r.patient_id):
         await repo.insert_request(conn, repo.NewRequest(
-            source_event_id=r.reminder_id, recipient_kind=KIND, recipient_id=row["support_id"], purpose=PURPOSE,
-            received_at=deps.clock.now(), not_before=r.due_at, clinic_id=r.clinic_id,
-            session_ids=list(r.session_ids), urgent=r.urgent, expires_at=r.expires_at,
-            extra={"patient_id": r.patient_id}))
+            source_event_id=r.reminder_id, recipient_kind=KIND, recipient_id=recipient_id(r.patient_id, row[
+                "support_id"]), purpose=PURPOSE, received_at=deps.clock.now(), not_before=r.due_at,
+            clinic_id=r.clinic_id, session_ids=list(r.session_ids), urgent=r.urgent, expires_at=r.expires_at,
+            extra={"patient_id": r.patient_id, "support_id": row["support_id"]}))
+
+
+def recipient_id(patient_id: str, support_id: str) -> str:
+    """A support person's recipient id: a clinic names support persons per patient ("sup-1" for many patients),
+    so caps, locks and events are kept per patient and person, never shared by two families (a digest: the pair
+    may pass an id's 128 characters, and no separator is safe inside ids that may hold any of them)."""
+    return "sup-" + hashlib.blake2b(f"{patient_id}\0{support_id}".encode(), digest_size=12).hexdigest()
 
 
 async def plan_support(conn: repo.Conn, deps: Deps, req: repo.RequestRow, now: datetime) -> Plan | None:
     """The decision for a support person's reminder, from their consent and number as they are now; None while
     its sessions have not arrived yet."""
     pid = str(req.extra.get("patient_id", ""))
-    person = await conn.fetchrow(Q["support_person"], pid, req.recipient_id)
+    person = await conn.fetchrow(Q["support_person"], pid, str(req.extra.get("support_id", req.recipient_id)))
     patient = await repo.patient(conn, pid)
     clinic = await repo.clinic(conn, patient.clinic_id) if patient else None
     if person is None or not person["consented"]:

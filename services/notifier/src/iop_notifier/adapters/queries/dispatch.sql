@@ -45,6 +45,7 @@ SELECT count(*) FROM requests WHERE state IN ('pending', 'leased') AND not_befor
 -- name: due_together
 SELECT id, purpose, source_event_id, recipient_kind FROM requests
 WHERE recipient_id = $1 AND id <> $2 AND state IN ('pending', 'leased') AND NOT urgent AND NOT is_reply
+  AND recipient_kind <> 'support_person'
   AND not_before <= $3
 FOR UPDATE SKIP LOCKED;
 
