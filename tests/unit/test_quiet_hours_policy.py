@@ -32,7 +32,7 @@ windows = st.tuples(minutes, minutes).filter(lambda w: w[0] != w[1]).map(lambda 
 instants = st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2028, 12, 31), timezones=st.just(UTC))
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(instants, st.sampled_from(ZONES), windows)
 def test_the_earliest_allowed_moment_is_allowed_and_nothing_allowed_is_skipped(
         at: datetime, tz: str, window: AllowedWindow) -> None:
@@ -43,7 +43,7 @@ def test_the_earliest_allowed_moment_is_allowed_and_nothing_allowed_is_skipped(
     assert found - at <= timedelta(hours=49)  # a spring-forward gap may swallow a short window for a day
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(instants, st.sampled_from(ZONES), windows)
 def test_the_latest_allowed_moment_is_allowed_and_not_later(at: datetime, tz: str, window: AllowedWindow) -> None:
     found = latest_allowed_at_or_before(at, tz, window)
