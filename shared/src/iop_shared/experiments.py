@@ -2,16 +2,18 @@
 report (per-arm attendance and no-show rates, the relative lift of each arm over control with a 95 % interval,
 counted per patient: a patient's sessions are not independent).
 
-Pure: the operator CLI reads the outcomes from the attendance service's visits and calls `report`.
+Pure: the operator CLI (from the attendance schema) and the dashboard (through the attendance API) read the same
+per-patient outcomes (`iop_attendance.adapters.experiments`) and both call `summarize` and `as_json`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Self
+from typing import Any, Self
 
 from pydantic import Field, model_validator
 
@@ -162,6 +164,38 @@ def report(experiment: Experiment, tallies: dict[str, Tally]) -> list[ArmReport]
         out.append(ArmReport(arm.name, arm.control, t, _rate(t.attended, t.sessions), _rate(t.no_shows, t.sessions),
                              *(lift or (None, None, None))))
     return out
+
+
+@dataclass(frozen=True)
+class PatientOutcome:
+    """One patient's past expected visits in the experiment's window: sessions, attended, no-shows."""
+
+    patient_id: str
+    sessions: int
+    attended: int
+    no_shows: int
+
+
+def tallies(experiment: Experiment, outcomes: Iterable[PatientOutcome]) -> dict[str, Tally]:
+    """Each arm's tally; a patient's arm is recomputed from the same hash that assigned it."""
+    out: dict[str, Tally] = {}
+    for o in outcomes:
+        arm = assign(experiment, o.patient_id).name
+        out[arm] = out.get(arm, Tally()).add(o.sessions, o.attended, o.no_shows)
+    return out
+
+
+def summarize(experiment: Experiment, outcomes: Iterable[PatientOutcome]) -> list[ArmReport]:
+    """The report of an experiment from its patients' outcomes: what `iopctl` and the dashboard show."""
+    return report(experiment, tallies(experiment, outcomes))
+
+
+def as_json(experiment: Experiment, rows: list[ArmReport]) -> dict[str, Any]:
+    """The report as JSON: `iopctl experiments report`'s last line and the dashboard's API answer."""
+    return {"experiment_id": experiment.experiment_id, "clinic_id": experiment.clinic_id, "arms": [
+        {"arm": r.arm, "control": r.control, "patients": r.tally.patients, "sessions": r.tally.sessions,
+         "attended_rate": round(r.attended_rate, 4), "no_show_rate": round(r.no_show_rate, 4),
+         "lift": r.lift, "ci95": None if r.ci_low is None else [r.ci_low, r.ci_high]} for r in rows]}
 
 
 def enrolled(experiment: Experiment, at: datetime) -> bool:
