@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from iop_shared.experiments import Tally, per_session_lift, relative_lift
+from iop_shared.experiments import Tally, _log_rate_var, per_session_lift, relative_lift
 
 pytestmark = pytest.mark.unit
 
@@ -58,3 +58,21 @@ def test_no_interval_from_one_patient_or_from_totals_alone() -> None:
     assert relative_lift(tally([(10, 7)]), tally([(10, 5), (10, 6)])) is None  # one patient in the arm
     assert relative_lift(Tally(5, 50, 35, 15), Tally(5, 50, 25, 25)) is None  # no per-patient sums
     assert per_session_lift(Tally(5, 50, 35, 15), Tally(5, 50, 25, 25)) is not None
+
+
+def test_the_variance_is_the_cr1_sandwich_of_a_regression_on_sessions() -> None:
+    # Independently, from the session rows: regress each session's outcome on an intercept (so X'X = N and the
+    # estimate is p), then the CR1 sandwich with patients as clusters, k / (k - 1) * sum_g (X_g' u_g)**2 / N**2,
+    # against the tally's per-patient sums of squares.
+    import random
+
+    rng = random.Random(3)
+    patients = [(n, sum(rng.random() < q for _ in range(n)))
+                for n, q in ((rng.randint(1, 12), rng.choice((0.2, 0.6, 0.95))) for _ in range(40))]
+    rows = [[1.0] * a + [0.0] * (n - a) for n, a in patients]
+    sessions = sum(len(r) for r in rows)
+    p = sum(map(sum, rows)) / sessions
+    meat = sum(sum(y - p for y in r) ** 2 for r in rows)
+    k = len(rows)
+    var_p = k / (k - 1) * meat / sessions**2
+    assert _log_rate_var(tally(patients)) == pytest.approx(var_p / p**2, rel=1e-9)
