@@ -1,16 +1,19 @@
 """Reminder experiments: arms (template variants and/or cadences, one control), deterministic assignment and the
-report (per-arm attendance and no-show rates, the relative lift of each arm over control with a 95 % interval).
+report (per-arm attendance and no-show rates, the relative lift of each arm over control with a 95 % interval,
+counted per patient: a patient's sessions are not independent).
 
-Pure: the operator CLI reads the outcomes from the attendance service's visits and calls `report`.
+Pure: the operator CLI (from the attendance schema) and the dashboard (through the attendance API) read the same
+per-patient outcomes (`iop_attendance.adapters.experiments`) and both call `summarize` and `as_json`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Self
+from typing import Any, Self
 
 from pydantic import Field, model_validator
 
@@ -67,14 +70,21 @@ def assign(experiment: Experiment, patient_id: str) -> Arm:
 
 @dataclass(frozen=True)
 class Tally:
+    """An arm's counts, with the per-patient sums of squares the patient-clustered interval needs."""
+
     patients: int = 0
     sessions: int = 0
     attended: int = 0
     no_shows: int = 0
+    attended_sq: int = 0  # sum over patients of attended**2
+    attended_x_sessions: int = 0  # sum over patients of attended * sessions
+    sessions_sq: int = 0  # sum over patients of sessions**2
 
     def add(self, sessions: int, attended: int, no_shows: int) -> Tally:
+        """This tally with one more patient's sessions, attended and no-shows."""
         return Tally(self.patients + 1, self.sessions + sessions, self.attended + attended,
-                     self.no_shows + no_shows)
+                     self.no_shows + no_shows, self.attended_sq + attended * attended,
+                     self.attended_x_sessions + attended * sessions, self.sessions_sq + sessions * sessions)
 
 
 @dataclass(frozen=True)
@@ -93,14 +103,55 @@ def _rate(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
-def relative_lift(arm: Tally, control: Tally) -> tuple[float, float, float] | None:
-    """Lift of the attendance rate and its 95 % interval (risk ratio, log scale, delta method)."""
-    a, n1, c, n0 = arm.attended, arm.sessions, control.attended, control.sessions
-    if min(a, c) == 0 or a == n1 or c == n0:
-        return None  # no interval without events and non-events in both
-    rr = (a / n1) / (c / n0)
-    se = math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n0)
+def _log_rate_var(t: Tally) -> float | None:
+    """Variance of log(attended / sessions) with patients as clusters; None without two patients' sums.
+
+    The attendance rate is a ratio of per-patient sums, p = sum(a_i) / sum(n_i), so its variance is the
+    cluster-robust (linearisation, "sandwich") variance of a ratio estimator with the usual small-sample factor
+    k / (k - 1) over k patients: Var(p) = k / (k - 1) * sum((a_i - p * n_i)**2) / sum(n_i)**2 (Cochran, Sampling
+    Techniques, 3rd ed. 1977, section 6.3; Cameron and Miller, "A Practitioner's Guide to Cluster-Robust
+    Inference", J. Human Resources 50(2), 2015, CR1). With one session per patient it is the binomial
+    1/a - 1/n of the per-session interval; a patient's correlated sessions widen it. The delta method gives
+    Var(log p) = Var(p) / p**2. Plain arithmetic, so the services need no scipy or statsmodels at run time.
+    """
+    k, n, a = t.patients, t.sessions, t.attended
+    if k < 2 or not t.sessions_sq:
+        return None  # one patient, or totals without the per-patient sums: no patient-level variance
+    p = a / n
+    residuals = t.attended_sq - 2 * p * t.attended_x_sessions + p * p * t.sessions_sq
+    return k / (k - 1) * max(residuals, 0.0) / (n * n) / (p * p)
+
+
+def _interval(arm: Tally, control: Tally, var_log_rr: float) -> tuple[float, float, float] | None:
+    if var_log_rr <= 0:
+        return None
+    rr, se = (arm.attended / arm.sessions) / (control.attended / control.sessions), math.sqrt(var_log_rr)
     return rr - 1, math.exp(math.log(rr) - Z95 * se) - 1, math.exp(math.log(rr) + Z95 * se) - 1
+
+
+def _has_events(arm: Tally, control: Tally) -> bool:
+    return min(arm.attended, control.attended) > 0 and arm.attended < arm.sessions and \
+        control.attended < control.sessions
+
+
+def relative_lift(arm: Tally, control: Tally) -> tuple[float, float, float] | None:
+    """Lift of the attendance rate and its 95 % interval, counted per patient (risk ratio, log scale).
+
+    The arms hold different patients, so the variances of the two log rates add (`_log_rate_var`).
+    """
+    if not _has_events(arm, control):
+        return None  # no interval without events and non-events in both
+    v1, v0 = _log_rate_var(arm), _log_rate_var(control)
+    return None if v1 is None or v0 is None else _interval(arm, control, v1 + v0)
+
+
+def per_session_lift(arm: Tally, control: Tally) -> tuple[float, float, float] | None:
+    """The same with every session taken as independent (delta method): too narrow when a patient's sessions are
+    correlated, which they are; kept to show by how much, never reported."""
+    if not _has_events(arm, control):
+        return None
+    a, n1, c, n0 = arm.attended, arm.sessions, control.attended, control.sessions
+    return _interval(arm, control, 1 / a - 1 / n1 + 1 / c - 1 / n0)
 
 
 def report(experiment: Experiment, tallies: dict[str, Tally]) -> list[ArmReport]:
@@ -113,6 +164,38 @@ def report(experiment: Experiment, tallies: dict[str, Tally]) -> list[ArmReport]
         out.append(ArmReport(arm.name, arm.control, t, _rate(t.attended, t.sessions), _rate(t.no_shows, t.sessions),
                              *(lift or (None, None, None))))
     return out
+
+
+@dataclass(frozen=True)
+class PatientOutcome:
+    """One patient's past expected visits in the experiment's window: sessions, attended, no-shows."""
+
+    patient_id: str
+    sessions: int
+    attended: int
+    no_shows: int
+
+
+def tallies(experiment: Experiment, outcomes: Iterable[PatientOutcome]) -> dict[str, Tally]:
+    """Each arm's tally; a patient's arm is recomputed from the same hash that assigned it."""
+    out: dict[str, Tally] = {}
+    for o in outcomes:
+        arm = assign(experiment, o.patient_id).name
+        out[arm] = out.get(arm, Tally()).add(o.sessions, o.attended, o.no_shows)
+    return out
+
+
+def summarize(experiment: Experiment, outcomes: Iterable[PatientOutcome]) -> list[ArmReport]:
+    """The report of an experiment from its patients' outcomes: what `iopctl` and the dashboard show."""
+    return report(experiment, tallies(experiment, outcomes))
+
+
+def as_json(experiment: Experiment, rows: list[ArmReport]) -> dict[str, Any]:
+    """The report as JSON: `iopctl experiments report`'s last line and the dashboard's API answer."""
+    return {"experiment_id": experiment.experiment_id, "clinic_id": experiment.clinic_id, "arms": [
+        {"arm": r.arm, "control": r.control, "patients": r.tally.patients, "sessions": r.tally.sessions,
+         "attended_rate": round(r.attended_rate, 4), "no_show_rate": round(r.no_show_rate, 4),
+         "lift": r.lift, "ci95": None if r.ci_low is None else [r.ci_low, r.ci_high]} for r in rows]}
 
 
 def enrolled(experiment: Experiment, at: datetime) -> bool:

@@ -5,32 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import random
 from collections import Counter
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import asyncpg
 import pytest
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from iop_attendance.bootstrap import MIGRATIONS
 from iop_ctl.main import app
-from iop_shared.db import migrate
+from iop_devkit.experiments import ATTEND, experiment, simulate
 from iop_shared.experiments import Experiment, Tally, assign, relative_lift
-
-START = datetime(2026, 9, 1, tzinfo=UTC)
-ATTEND = {"control": 0.70, "short-note": 0.78, "extra-2h": 0.70}  # the simulated truth per arm
-
-
-def experiment() -> Experiment:
-    return Experiment.model_validate({
-        "experiment_id": "exp-1", "clinic_id": "clinic-a", "starts_at": START.isoformat(),
-        "ends_at": (START + timedelta(days=60)).isoformat(), "arms": [
-            {"name": "control", "control": True, "weight": 2},
-            {"name": "short-note", "template_variant": "A quick note from us"},
-            {"name": "extra-2h", "cadence": ["72h", "24h", "2h"]}]})
 
 
 @pytest.mark.unit
@@ -56,32 +40,10 @@ def test_no_interval_without_events() -> None:
     assert relative_lift(Tally(1, 4, 0, 4), Tally(1, 4, 2, 2)) is None
 
 
-async def _simulate(database_url: str, schema: str, patients: int) -> None:
-    await asyncio.to_thread(migrate, database_url, schema, MIGRATIONS)
-    rng, e = random.Random(7), experiment()
-    conn = await asyncpg.connect(database_url, server_settings={"search_path": schema})
-    try:
-        await conn.executemany("INSERT INTO patients (patient_id, clinic_id, revision) VALUES ($1, $2, 1)",
-                               [(f"p{i}", "clinic-a") for i in range(patients)] + [("other", "clinic-b")])
-        visits = []
-        for i in range(patients):
-            p = ATTEND[assign(e, f"p{i}").name]
-            for k in range(4):
-                at = START + timedelta(days=3 * k + i % 7, hours=18)
-                status = "present" if rng.random() < p else "absent"
-                visits.append((f"s{k}-{i % 50}", f"p{i}", "prog-1", "group", at, at + timedelta(hours=3), at, status))
-        visits.append(("s-b", "other", "prog-1", "group", START, START + timedelta(hours=3), START, "absent"))
-        await conn.executemany(
-            "INSERT INTO visits (session_id, patient_id, program_id, kind, starts_at, ends_at, due_at, expected,"
-            " status) VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8)", visits)
-    finally:
-        await conn.close()
-
-
 @pytest.mark.integration
 async def test_a_simulated_run_of_2000_patients_reports_per_arm_rates_and_the_interval(
         database_url: str, pg_schema: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    await _simulate(database_url, pg_schema, 2000)
+    await simulate(database_url, pg_schema, 2000)
     definitions = tmp_path / "experiments.json"
     definitions.write_text(json.dumps([experiment().model_dump(mode="json")]))
     monkeypatch.setenv("DATABASE_URL", database_url)

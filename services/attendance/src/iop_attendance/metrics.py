@@ -14,3 +14,6 @@ EVALUATION_SECONDS = Histogram(
     "attendance_risk_evaluation_seconds", "Time to load one patient's history and evaluate the rules",
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0))
 TIMER_SWEEPS = Counter("attendance_timer_sweeps_total", "Timer sweeps run")
+FLAGS_ACKNOWLEDGED_BY_EVENT = Counter(
+    "attendance_flags_acknowledged_by_event_total",
+    "iop.risk.acknowledged.v1 from another service (an on-call member's ACK by text), by outcome", ["outcome"])

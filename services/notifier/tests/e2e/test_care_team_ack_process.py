@@ -45,6 +45,7 @@ async def test_an_ack_reply_from_the_paged_member_stops_escalation_and_no_other_
         [ack] = await tail.wait_for(lambda e: e.type == "iop.risk.acknowledged.v1", timeout=10)
         assert ack.data.flag_id == flag.data.flag_id and ack.data.by == "m-on"
         assert ack.data.care_team_id == team and ack.data.patient_id == pid
+        assert ack.source == f"/clinics/{clinic}/notifier"  # attendance records it only for this clinic's flag
         await asyncio.sleep(4.5)  # past the escalation time: nobody else is paged
         assert twilio.to(nxt) == [] and twilio.to(stranger) == [] and twilio.to(patient_phone) == []
         assert len(twilio.to(on)) == 1

@@ -23,3 +23,14 @@ def test_a_code_is_stable_starts_with_a_digit_and_avoids_look_alikes() -> None:
 ])
 def test_what_reads_as_an_acknowledgement(text: str, expected: AckReply | None) -> None:
     assert parse_ack(text) == expected
+
+
+def test_an_ack_speaks_for_the_paged_teams_clinic_and_a_fallback_roster_for_the_alerts() -> None:
+    from iop_notifier.handlers.acks import speaks_for
+
+    page = {"care_team_id": "team-b", "team_clinic_id": "clinic-b", "alert_clinic_id": "clinic-a"}
+    assert speaks_for(page, {}) == "/clinics/clinic-b/notifier"  # attendance refuses it for clinic-a's flag
+    assert speaks_for(page, {"clinic-a": "team-b"}) == "/clinics/clinic-a/notifier"
+    assert speaks_for(page, {"*": "team-b"}) == "/clinics/clinic-a/notifier"
+    assert speaks_for(page, {"clinic-c": "team-b"}) == "/clinics/clinic-b/notifier"
+    assert speaks_for({**page, "team_clinic_id": None}, {}) == "iop/notifier"

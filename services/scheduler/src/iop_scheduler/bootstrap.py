@@ -138,7 +138,7 @@ def bootstrap(settings: Settings, clock: Clock | None = None, *, relay: bool = T
     deps = Deps(store=store, clock=clock or SystemClock(), policy=settings.policy(), metrics=metrics,
                 default_timezone=settings.default_timezone, fhir_program_id=settings.fhir_program_id,
                 reschedule=RescheduleTimes(settings.reschedule_min_lead, settings.reschedule_offer_ttl,
-                                           settings.reschedule_hold_ttl))
+                                           settings.reschedule_hold_ttl), experiments=tuple(settings.experiments))
     dispatcher = Dispatcher(deps, batch_size=settings.dispatch_batch)
     timer = DispatchTimer(dispatcher, settings.sweep_interval, settings.dispatch_resolution)
     deps.nudge = timer.wake_at

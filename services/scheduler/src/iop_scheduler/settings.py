@@ -19,9 +19,11 @@ from pydantic import (
 from pydantic_settings import NoDecode, SettingsConfigDict
 
 from iop_shared.contracts.outbound import CheckinKind
+from iop_shared.experiments import Experiment
 from iop_shared.safety import check_token_map
 from iop_shared.settings import BaseServiceSettings
 
+from .domain.arms import cadence_offsets
 from .domain.cadence import CadenceStep
 from .domain.durations import parse_duration, parse_durations
 from .domain.policy import Policy, QuietHours
@@ -94,10 +96,25 @@ class Settings(BaseServiceSettings):
     reschedule_offer_ttl: Duration = timedelta(hours=24)
     reschedule_hold_ttl: Duration = timedelta(hours=24)
     reschedule_sweep_interval: Duration = timedelta(seconds=15)
+    # Reminder experiments (JSON list of iop_shared.experiments.Experiment, as NOTIFIER_EXPERIMENTS): a patient in
+    # an arm with a `cadence` gets that arm's offsets before the sessions of the experiment's window.
+    experiments: list[Experiment] = Field(default_factory=list)
 
     dispatch_batch: int = 5000
     sweep_interval: Duration = timedelta(seconds=15)
     dispatch_resolution: Duration = timedelta(milliseconds=200)
+
+    @field_validator("experiments")
+    @classmethod
+    def _cadences_parse(cls, value: list[Experiment]) -> list[Experiment]:
+        for i, e in enumerate(value):
+            for arm in e.arms:
+                try:
+                    cadence_offsets(arm.cadence or [])
+                except ValueError:
+                    raise ValueError(f"experiments.{i}: arm {arm.name}: cadence must be positive durations such as "
+                                     "48h, 2h") from None
+        return value
 
     @field_validator("weekly_day")
     @classmethod

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from iop_shared.contracts.common import EntityId, TimeZoneName
+from iop_shared.experiments import Experiment
 from iop_shared.settings import BaseServiceSettings
 
 
@@ -63,6 +64,8 @@ class Settings(BaseServiceSettings):
     # Required outside development: without it nobody can open a concern (the triage queue is a safety path).
     notifier_token: SecretStr = SecretStr("")
     notifier_timeout: timedelta = timedelta(seconds=5)
+    # Reminder experiments (JSON list of iop_shared.experiments.Experiment, as NOTIFIER_EXPERIMENTS): their reports.
+    experiments: list[Experiment] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _sign_in_is_safe(self) -> Self:

@@ -1,5 +1,8 @@
 """`iopctl experiments report ID`: per arm the patients, sessions, attended and no-show rates, and each arm's
-relative lift in attendance over control with a 95 % interval, from the attendance service's visits."""
+relative lift in attendance over control with a 95 % interval (per patient), from the attendance service's visits.
+
+The outcomes query and the report are the ones the dashboard shows (iop_attendance.adapters.experiments,
+iop_shared.experiments.summarize), so both print the same numbers."""
 
 from __future__ import annotations
 
@@ -16,11 +19,11 @@ from pydantic import TypeAdapter
 from rich.console import Console
 from rich.table import Table
 
-from iop_shared.experiments import ArmReport, Experiment, Tally, assign, report
+from iop_attendance.adapters.experiments import outcomes
+from iop_shared.experiments import ArmReport, Experiment, PatientOutcome, as_json, summarize
 
 app = typer.Typer(help="Reminder experiments measured by attendance.", no_args_is_help=True)
 console = Console()
-OUTCOMES = (Path(__file__).with_name("experiment_outcomes.sql")).read_text(encoding="utf-8")
 
 
 def load(definitions: Path, experiment_id: str) -> Experiment:
@@ -33,19 +36,14 @@ def load(definitions: Path, experiment_id: str) -> Experiment:
     return found[0]
 
 
-async def tallies(dsn: str, schema: str, experiment: Experiment, now: datetime) -> dict[str, Tally]:
-    """Each arm's patients and visits; a patient's arm is recomputed from the same hash that assigned it."""
+async def read_outcomes(dsn: str, schema: str, experiment: Experiment, now: datetime) -> list[PatientOutcome]:
+    """The experiment's per-patient outcomes, read straight from the attendance service's schema."""
     conn = await asyncpg.connect(dsn, server_settings={"search_path": schema})
     try:
-        rows = await conn.fetch(OUTCOMES, experiment.clinic_id, experiment.starts_at, experiment.ends_at, now,
-                                experiment.programs)
+        return await outcomes(conn, experiment.clinic_id, experiment.starts_at, experiment.ends_at, now,
+                              experiment.programs)
     finally:
         await conn.close()
-    out: dict[str, Tally] = {}
-    for r in rows:
-        arm = assign(experiment, r["patient_id"]).name
-        out[arm] = out.get(arm, Tally()).add(r["sessions"], r["attended"], r["no_shows"])
-    return out
 
 
 def _pct(x: float | None) -> str:
@@ -61,10 +59,7 @@ def show(experiment: Experiment, rows: list[ArmReport]) -> None:
         table.add_row(r.arm + (" (control)" if r.control else ""), str(r.tally.patients), str(r.tally.sessions),
                       f"{r.attended_rate:.1%}", f"{r.no_show_rate:.1%}", _pct(r.lift), ci)
     console.print(table)
-    print(json.dumps({"experiment_id": experiment.experiment_id, "arms": [
-        {"arm": r.arm, "control": r.control, "patients": r.tally.patients, "sessions": r.tally.sessions,
-         "attended_rate": round(r.attended_rate, 4), "no_show_rate": round(r.no_show_rate, 4),
-         "lift": r.lift, "ci95": None if r.ci_low is None else [r.ci_low, r.ci_high]} for r in rows]}))
+    print(json.dumps(as_json(experiment, rows)))
 
 
 @app.command("report")
@@ -75,5 +70,5 @@ def report_command(
     """Per arm: patients, sessions, attended and no-show rates; lift over control with a 95 % interval."""
     experiment = load(definitions, experiment_id)
     dsn = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:15432/iop")
-    rows = report(experiment, asyncio.run(tallies(dsn, schema, experiment, datetime.now(UTC))))
+    rows = summarize(experiment, asyncio.run(read_outcomes(dsn, schema, experiment, datetime.now(UTC))))
     show(experiment, rows)

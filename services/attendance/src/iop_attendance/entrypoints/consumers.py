@@ -8,9 +8,9 @@ from faststream.kafka import KafkaBroker
 
 from iop_shared.consumer import BatchHandler, DeadLetterPublisher, subscribe_events
 from iop_shared.contracts import Contract, Envelope
-from iop_shared.contracts.topics import ATTENDANCE, CHECKINS, PATIENTS, REMINDERS, SESSIONS
+from iop_shared.contracts.topics import ATTENDANCE, CHECKINS, PATIENTS, REMINDERS, RISK, SESSIONS
 
-from ..handlers import events
+from ..handlers import acks, events
 from ..handlers.context import Context
 
 
@@ -20,7 +20,7 @@ def _bind(ctx: Context, apply: events.Apply) -> BatchHandler:
     return handler
 
 
-TOPICS = (SESSIONS, ATTENDANCE, CHECKINS, REMINDERS, PATIENTS)
+TOPICS = (SESSIONS, ATTENDANCE, CHECKINS, REMINDERS, PATIENTS, RISK)
 
 
 def groups(group_id: str) -> dict[str, str]:
@@ -30,10 +30,11 @@ def groups(group_id: str) -> dict[str, str]:
 
 def subscribe(broker: KafkaBroker, ctx: Context, group_id: str, dead_letters: DeadLetterPublisher,
               batch_size: int) -> None:
-    """Sessions, attendance, check-ins, check-in prompts and patients, applied idempotently, in runs per partition.
+    """Sessions, attendance, check-ins, check-in prompts, patients and other services' flag acknowledgements,
+    applied idempotently, in runs per partition.
 
     A batch of up to `batch_size` records is one offset commit; each partition's run of it is one transaction.
-    Each topic gets its own consumer group (`<group_id>.<topic>`): one group across five subscribers
+    Each topic gets its own consumer group (`<group_id>.<topic>`): one group across six subscribers
     rebalances all of them whenever one joins, which stalls start-up for seconds per subscriber.
     """
     routes = {
@@ -44,6 +45,7 @@ def subscribe(broker: KafkaBroker, ctx: Context, group_id: str, dead_letters: De
                    "iop.assessment.completed.v1": events.assessment_completed},
         REMINDERS: {"iop.reminder.due.v1": events.reminder_due},
         PATIENTS: {"iop.patient.upserted.v1": events.patient_upserted},
+        RISK: {"iop.risk.acknowledged.v1": acks.risk_acknowledged},
     }
     bound = {apply: _bind(ctx, apply) for handlers in routes.values() for apply in handlers.values()}
     for topic, handlers in routes.items():

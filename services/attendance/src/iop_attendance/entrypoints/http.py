@@ -26,6 +26,7 @@ from ..bootstrap import Service
 from ..domain import fhir
 from ..handlers import commands, queries, stream
 from ..handlers.context import Context
+from . import experiments
 from .auth import Scope
 from .schemas import Accepted, AttendanceBatch, AttendanceIn, FlagAction
 
@@ -175,6 +176,7 @@ def create_app(service: Service) -> FastAPI:
         return EventSourceResponse(stream.events(ctx(), scope, start=start, stopped=request.is_disconnected),
                                    ping=15)
 
+    app.include_router(experiments.router(service))
     return app
 
 

@@ -1,11 +1,14 @@
 """Care teams answer by text: the paged member's `ACK` stops escalation and publishes iop.risk.acknowledged.v1.
 
 Only a number that was paged for an alert can acknowledge it; any other number's `ACK` is read as an ordinary
-text (so it changes nothing and learns nothing: no answer says whether a code exists).
+text (so it changes nothing and learns nothing: no answer says whether a code exists). The event is published as
+the clinic of the team that was paged (`ce_source` /clinics/<id>/notifier): attendance, which owns the flag,
+records it only when that is the flag's clinic.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 import asyncpg
@@ -14,6 +17,7 @@ from iop_notifier.adapters import repository as repo
 from iop_notifier.adapters.sql import Q
 from iop_notifier.domain.acks import AckReply, ack_code, parse_ack
 from iop_shared import outbox
+from iop_shared.contracts import clinic_source
 from iop_shared.contracts.cloudevents import Envelope
 from iop_shared.contracts.outbound import RiskAcknowledged
 from iop_shared.logging import get_logger
@@ -41,8 +45,21 @@ def _pick(pages: list[asyncpg.Record], reply: AckReply) -> asyncpg.Record | None
     return next((p for p in pages if p["acknowledged_at"] is None), None)
 
 
-async def acknowledge_by_text(conn: repo.Conn, phone: str | None, text: str, now: datetime) -> bool:
-    """True when `text` from `phone` acknowledged (or had already acknowledged) one of that number's pages."""
+def speaks_for(page: Mapping[str, str | None], fallbacks: Mapping[str, str]) -> str:
+    """The `ce_source` of a page's acknowledgement: its team's clinic; a configured fallback roster speaks for the
+    alert's clinic (the operator set it to answer for that clinic, or for every clinic with "*")."""
+    team, alert_clinic = page["care_team_id"], page["alert_clinic_id"]
+    roster = team is not None and team in {fallbacks.get(alert_clinic or ""), fallbacks.get("*")}
+    clinic = alert_clinic if roster and alert_clinic else page["team_clinic_id"]
+    return clinic_source(clinic, "notifier") if clinic else SOURCE
+
+
+async def acknowledge_by_text(conn: repo.Conn, phone: str | None, text: str, now: datetime,
+                              fallbacks: Mapping[str, str] | None = None) -> bool:
+    """True when `text` from `phone` acknowledged (or had already acknowledged) one of that number's pages.
+
+    `fallbacks` are the fallback rosters by clinic (NOTIFIER_FALLBACK_CARE_TEAMS).
+    """
     reply = parse_ack(text) if phone else None
     if reply is None:
         return False
@@ -53,6 +70,7 @@ async def acknowledge_by_text(conn: repo.Conn, phone: str | None, text: str, now
         # The same event the dashboard's acknowledgement produces, so every reader (dashboard, notifier) agrees.
         await outbox.add(conn, [Envelope(data=RiskAcknowledged(
             flag_id=page["risk_flag_id"] or page["flag_id"], patient_id=page["patient_id"],
-            care_team_id=page["care_team_id"], by=page["member_id"], acknowledged_at=now), source=SOURCE)])
+            care_team_id=page["care_team_id"], by=page["member_id"], acknowledged_at=now),
+            source=speaks_for(dict(page), fallbacks or {}))])
     log.info("alert_acknowledged_by_text", flag_id=page["flag_id"], member_id=page["member_id"])
     return True

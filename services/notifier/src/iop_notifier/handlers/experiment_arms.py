@@ -1,5 +1,5 @@
 """Reminder experiments in the notifier: a reminder of an enrolled patient carries its arm's wording and records
-the arm it went out under (`experiment_sends`). Arms' cadences are the scheduler's to apply (not yet)."""
+the arm it went out under (`experiment_sends`). Arms' cadences are the scheduler's (SCHEDULER_EXPERIMENTS)."""
 
 from __future__ import annotations
 

@@ -47,7 +47,7 @@ Step = Callable[[repo.Conn, Deps, Text], Awaitable[bool]]
 
 
 async def _care_team_ack(conn: repo.Conn, deps: Deps, t: Text) -> bool:
-    return await acknowledge_by_text(conn, t.phone, t.text, t.received_at)
+    return await acknowledge_by_text(conn, t.phone, t.text, t.received_at, deps.settings.fallback_care_teams)
 
 
 async def _offer(conn: repo.Conn, deps: Deps, t: Text) -> bool:

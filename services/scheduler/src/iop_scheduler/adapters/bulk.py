@@ -58,6 +58,11 @@ class BulkQueries:
             out[r["for_patient"]].append(session_view(r))
         return {p: tuple(out.get(p, ())) for p, _ in patients}
 
+    async def session_programs(self, session_ids: list[str]) -> dict[str, str | None]:
+        """Session id -> its program (None when the clinic sent none)."""
+        rows = await self.conn.fetch(_sql("session_programs"), session_ids)
+        return {r["session_id"]: r["program_id"] for r in rows}
+
     async def confirmations_of_many(self, patient_ids: list[str]) -> dict[str, frozenset[str]]:
         out: dict[str, set[str]] = defaultdict(set)
         for r in await self.conn.fetch(_sql("confirmations_of_patients"), patient_ids):

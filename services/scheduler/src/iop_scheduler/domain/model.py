@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from iop_shared.contracts.outbound import ReminderPurpose
@@ -84,6 +85,8 @@ class PlanInput:
     confirmed: frozenset[str] = frozenset()
     history: tuple[PastMessage, ...] = ()
     zone: str = "UTC"
+    # Experiment cadence arms (domain/arms.py): session id -> the arm's offsets; absent sessions keep the default.
+    session_offsets: Mapping[str, tuple[timedelta, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from iop_shared.contracts.outbound import ReminderPurpose as P
 
+from .arms import later_offsets
 from .cadence import checkin_kind
 from .caps import apply_caps
 from .durations import format_duration
@@ -57,17 +58,19 @@ def _candidate(inp: PlanInput, purpose: P, slot: str, sessions: list[SessionView
 
 def _session_reminders(inp: PlanInput, policy: Policy, sessions: list[SessionView],
                        upcoming: list[SessionView]) -> list[Reminder]:
-    """72h+24h before a first session or one after a gap; else 24h before each unconfirmed session."""
+    """72h+24h before a first session or one after a gap; else 24h before each unconfirmed session (or the
+    patient's experiment arm's cadence for the sessions it covers, domain/arms.py)."""
     out: list[Reminder] = []
     for s in upcoming:
         previous = [p for p in sessions if p.starts_at < s.starts_at]
         first = not previous or s.starts_at - previous[-1].starts_at >= policy.gap
+        arm = inp.session_offsets.get(s.session_id)
         if first:
-            offsets = list(policy.first_offsets)
+            offsets = list(arm or policy.first_offsets)
         elif s.session_id in inp.confirmed or policy.each_session_offset is None:
             offsets = []
         else:
-            offsets = [policy.each_session_offset]
+            offsets = later_offsets(arm, policy.each_session_offset) if arm else [policy.each_session_offset]
         nearest = min(offsets, default=None)
         for offset in offsets:
             priority = PRIORITY_NEAREST if offset == nearest else PRIORITY_EARLY

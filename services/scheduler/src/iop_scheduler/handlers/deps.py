@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from iop_shared.clock import Clock
+from iop_shared.experiments import Experiment
 
 from ..adapters.repository import Store
 from ..domain.policy import Policy
@@ -38,3 +39,5 @@ class Deps:
     # Wakes the background drainer of queued replans; None (no drainer running): the use case drains inline.
     replans_owed: Callable[[], None] | None = None
     reschedule: RescheduleTimes = field(default_factory=RescheduleTimes)
+    # Reminder experiments (SCHEDULER_EXPERIMENTS): an arm with a cadence plans its own offsets (domain/arms.py).
+    experiments: tuple[Experiment, ...] = ()

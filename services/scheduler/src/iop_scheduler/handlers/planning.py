@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..adapters.repository import PatientRow, Repository
-from ..domain.model import PatientView, Plan, PlanInput, Reminder
+from ..domain.arms import cadences_of, session_offsets
+from ..domain.model import PatientView, Plan, PlanInput, Reminder, SessionView
 from ..domain.planner import plan_patient
 from ..domain.policy import Policy, QuietHours
 from .deps import Deps
@@ -65,12 +66,26 @@ async def _inputs(repo: Repository, deps: Deps, active: list[PatientRow], fallba
                                            now - 2 * policy.gap, now + policy.horizon)
     confirmed = await repo.confirmations_of_many(ids)
     history = await repo.history_of_many(ids, now - policy.history_window)
+    arms = await _arm_offsets(repo, deps, active, sessions)
     out = {}
     for p in active:
         zone = zone_of(p, fallback_zones[p.patient_id])
         out[p.patient_id] = PlanInput(PatientView(p.patient_id, p.clinic_id, zone), sessions[p.patient_id],
-                                      confirmed[p.patient_id], history[p.patient_id], zone)
+                                      confirmed[p.patient_id], history[p.patient_id], zone,
+                                      arms.get(p.patient_id, {}))
     return out
+
+
+async def _arm_offsets(repo: Repository, deps: Deps, active: list[PatientRow],
+                       sessions: dict[str, tuple[SessionView, ...]]) -> dict[str, dict[str, tuple[timedelta, ...]]]:
+    """Per patient in a cadence arm: session id -> the arm's offsets (programs read only when an arm names some)."""
+    cadences = {p.patient_id: c for p in active if (c := cadences_of(deps.experiments, p.patient_id, p.clinic_id))}
+    if not cadences:
+        return {}
+    programs: dict[str, str | None] = {}
+    if any(c.programs for cs in cadences.values() for c in cs):
+        programs = await repo.session_programs([s.session_id for pid in cadences for s in sessions[pid]])
+    return {pid: session_offsets(cs, sessions[pid], programs) for pid, cs in cadences.items()}
 
 
 def record(deps: Deps, reminders: tuple[Reminder, ...] | list[Reminder]) -> None:

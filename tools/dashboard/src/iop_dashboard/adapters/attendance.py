@@ -6,11 +6,14 @@ from typing import Any, Literal
 
 import httpx
 
+from iop_shared.experiments import Experiment, PatientOutcome
+
 FlagAction = Literal["acknowledge", "resolve"]
 
 
 class FlagActionError(Exception):
-    """The attendance service did not perform the action; `status` is what the dashboard answers with."""
+    """The attendance service did not perform the action (or answer the read); `status` is what the dashboard
+    answers with."""
 
     def __init__(self, status: int, detail: str) -> None:
         super().__init__(detail)
@@ -19,7 +22,7 @@ class FlagActionError(Exception):
 
 
 class AttendanceClient:
-    """POST /v1/flags/{id}/acknowledge|resolve with a bearer token."""
+    """POST /v1/flags/{id}/acknowledge|resolve and GET experiment outcomes, with a bearer token."""
 
     def __init__(self, base_url: str, token: str, timeout: float,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
@@ -41,6 +44,20 @@ class AttendanceClient:
             raise FlagActionError(502, f"attendance service answered {response.status_code}")
         result: dict[str, Any] = response.json()
         return result
+
+    async def experiment_outcomes(self, experiment: Experiment) -> list[PatientOutcome]:
+        """The per-patient outcomes of `experiment` (GET /v1/clinics/{id}/experiment-outcomes)."""
+        params: dict[str, Any] = {"starts_at": experiment.starts_at.isoformat(),
+                                  "ends_at": experiment.ends_at.isoformat(), "program_id": experiment.programs}
+        try:
+            response = await self._http.get(f"/v1/clinics/{experiment.clinic_id}/experiment-outcomes",
+                                            params=params)
+        except httpx.HTTPError as exc:
+            raise FlagActionError(503, f"attendance service unreachable ({type(exc).__name__})") from exc
+        if response.is_error:  # 404 included: the token does not cover the clinic, a deployment fault
+            raise FlagActionError(502, f"attendance service answered {response.status_code}")
+        return [PatientOutcome(o["patient_id"], o["sessions"], o["attended"], o["no_shows"])
+                for o in response.json()["outcomes"]]
 
     async def aclose(self) -> None:
         await self._http.aclose()

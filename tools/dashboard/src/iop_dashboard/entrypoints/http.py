@@ -16,7 +16,7 @@ from iop_shared.http_errors import install_http_guards
 
 from ..adapters.db import connection
 from ..bootstrap import Service
-from . import routes, signin, triage
+from . import experiments, routes, signin, triage
 
 STATIC = Path(__file__).parent.parent / "static"
 SESSION_COOKIE = "iop_dashboard_session"
@@ -47,6 +47,7 @@ def create_app(service: Service) -> FastAPI:
     app.include_router(signin.router(s))
     app.include_router(routes.router(service))
     app.include_router(triage.router(service))
+    app.include_router(experiments.router(service))
 
     @app.get("/healthz", tags=["operations"])
     async def healthz() -> dict[str, str]:

@@ -81,3 +81,12 @@ def render_login(csrf: str, error: str | None) -> str:
 def render_concern(opened: OpenedConcern, user: User, csrf: str, timezone: str) -> str:
     """A concern's text, for the user who opened it (the page without JavaScript)."""
     return ENV.get_template("concern.html").render(c=opened, user=user, csrf=csrf, **_local(ZoneInfo(timezone)))
+
+
+def _pct(x: float | None) -> str:
+    return "" if x is None else f"{x * 100:+.1f}%"
+
+
+def render_experiments(reports: list[dict[str, object]], user: User) -> str:
+    """The experiments page: per arm the numbers of `iopctl experiments report` (the same JSON)."""
+    return ENV.get_template("experiments.html").render(reports=reports, user=user, pct=_pct)

@@ -10,3 +10,4 @@ SELECT v.patient_id,
    AND (cardinality($5::text[]) = 0 OR v.program_id = ANY($5::text[]))
    AND (v.status IS DISTINCT FROM 'excused')
  GROUP BY v.patient_id
+ ORDER BY v.patient_id
