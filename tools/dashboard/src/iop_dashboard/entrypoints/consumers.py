@@ -42,5 +42,6 @@ def subscribe(broker: KafkaBroker, ctx: Context, group_id: str, dead_letters: De
     for topic in TOPICS:
         handler = _bind(ctx)
         types = [ce_type for ce_type in events.ROUTES if BY_CE_TYPE[ce_type].topic == topic]
-        subscribe_events(broker, topic=topic, group_id=f"{group_id}.{topic.base_name}", handlers={}, dead_letters=dead_letters,
-                         batch_handlers=dict.fromkeys(types, handler), max_records=batch_size)
+        subscribe_events(broker, topic=topic, group_id=f"{group_id}.{topic.base_name}", handlers={},
+                         dead_letters=dead_letters, batch_handlers=dict.fromkeys(types, handler),
+                         max_records=batch_size)
