@@ -102,7 +102,8 @@ async def test_flags_list_acknowledge_resolve(client: httpx.AsyncClient, kafka_b
 
 async def test_operations_endpoints(client: httpx.AsyncClient) -> None:
     assert (await client.get("/healthz")).json() == {"status": "ok"}
-    assert (await client.get("/readyz")).json() == {"database": True, "kafka": True, "publishing": True}
+    assert (await client.get("/readyz")).json() == {
+        "ready": True, "checks": {"database": True, "kafka": True, "publishing": True}}
     metrics = (await client.get("/metrics")).text
     assert "attendance_events_applied_total" in metrics and "attendance_risk_evaluation_seconds" in metrics
     assert "/v1/flags" in (await client.get("/openapi.json")).json()["paths"]

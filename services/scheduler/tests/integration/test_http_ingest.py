@@ -70,8 +70,8 @@ async def test_auth_and_validation(client: Any) -> None:
     assert (await client.get("/openapi.json")).json()["paths"]["/fhir/r4/Appointment"]
     assert (await client.get("/healthz")).status_code == 200
     ready = await client.get("/readyz")
-    assert ready.status_code == 200 and ready.json() == {"ready": True, "database": True, "kafka": True,
-                                                         "publishing": True}
+    assert ready.status_code == 200 and ready.json() == {
+        "ready": True, "checks": {"database": True, "kafka": True, "publishing": True}}
     assert "scheduler_dispatch_lag_seconds" in (await client.get("/metrics")).text
 
 

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Header, HTTPException, Query, Request, Response, status
+from fastapi import FastAPI, Header, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sse_starlette import EventSourceResponse
 
 from iop_shared.contracts import TenantMismatch
 from iop_shared.contracts.common import EntityId, TimeZoneName
 from iop_shared.contracts.outbound import Severity
-from iop_shared.health import readiness
 from iop_shared.http_errors import install_http_guards
+from iop_shared.operations import database_check, kafka_check, lifespan, operations_router, work_check
 
 from ..adapters import risk_repository as risk_repo
 from ..adapters.db import connection
@@ -34,15 +31,7 @@ from .schemas import Accepted, AttendanceBatch, AttendanceIn, FlagAction
 def create_app(service: Service) -> FastAPI:
     """The FastAPI app; its lifespan starts and stops the service (broker, relay, timers)."""
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await service.start()
-        try:
-            yield
-        finally:
-            await service.stop()
-
-    app = FastAPI(title="IOP attendance", version="1.0.0", lifespan=lifespan,
+    app = FastAPI(title="IOP attendance", version="1.0.0", lifespan=lifespan(service.start, service.stop),
                   description="Attendance ingest, missed visits, relapse-risk flags and dashboard reads.")
     app.state.settings = service.settings
     app.state.service = service
@@ -52,28 +41,10 @@ def create_app(service: Service) -> FastAPI:
         assert service.ctx is not None
         return service.ctx
 
-    @app.get("/healthz", tags=["operations"])
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.get("/readyz", tags=["operations"])
-    async def readyz(response: Response) -> dict[str, bool]:
-        checks = {"database": False, "kafka": service.broker is None}
-        try:
-            async with connection(ctx().pool) as conn:
-                checks["database"] = await conn.fetchval("SELECT true") is True
-            if service.broker is not None:
-                checks["kafka"] = await service.broker.ping(timeout=2.0)
-            checks["publishing"] = (await readiness(ctx().pool, service.settings)).ready
-        except Exception:
-            checks["publishing"] = False
-        if not all(checks.values()):
-            response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-        return checks
-
-    @app.get("/metrics", tags=["operations"])
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    pool = lambda: service.pool  # noqa: E731 - opened at start, after the app is built
+    app.include_router(operations_router(lambda: {
+        "database": database_check(pool), "kafka": kafka_check(lambda: service.broker),
+        "publishing": work_check(pool, service.settings)}))
 
     async def _record(records: list[AttendanceIn], scope: str | None, *, batch: bool) -> Accepted:
         now = ctx().clock.now()

@@ -1,12 +1,9 @@
 """The notifier's HTTP API: health, metrics, Twilio webhooks and the embedded channel."""
 
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from iop_notifier.adapters.embedded import list_messages
@@ -24,9 +21,9 @@ from iop_notifier.settings import Settings
 from iop_shared.bearer import match_token
 from iop_shared.clock import Clock
 from iop_shared.contracts.common import check_e164
-from iop_shared.health import readiness
 from iop_shared.http_errors import install_http_guards
 from iop_shared.logging import get_logger
+from iop_shared.operations import database_check, kafka_check, lifespan, operations_router, work_check
 
 from .fhir import router as fhir_router
 
@@ -76,15 +73,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     settings = settings or Settings()
     notifier = bootstrap(settings, clock)
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def start() -> None:
         app.state.deps = await notifier.start()
-        try:
-            yield
-        finally:
-            await notifier.stop()
 
-    app = FastAPI(title="IOP notifier", version="1.0.0", lifespan=lifespan,
+    app = FastAPI(title="IOP notifier", version="1.0.0", lifespan=lifespan(start, notifier.stop),
                   description="SMS and email fan-out, replies, crisis answers and care-team alerts.")
     app.state.notifier = notifier
 
@@ -102,26 +94,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         match_token(authorization, [(settings.admin_token.get_secret_value(), True)],
                     "a valid operator bearer token is required")
 
-    @app.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.get("/readyz")
-    async def readyz(response: Response, d: DepsDep) -> dict[str, Any]:
-        checks = {"database": False, "kafka": False}
-        try:
-            checks["database"] = await d.pool.fetchval("SELECT 1") == 1
-        except Exception:
-            log.warning("readyz_database_down")
-        broker = notifier.broker
-        checks["kafka"] = bool(broker and await broker.ping(timeout=2.0))
-        checks["publishing"] = (await readiness(d.pool, settings)).ready
-        response.status_code = 200 if all(checks.values()) else 503
-        return {"ready": all(checks.values()), "checks": checks}
-
-    @app.get("/metrics")
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    pool = lambda: notifier.deps.pool if notifier.deps else None  # noqa: E731 - opened at start
+    app.include_router(operations_router(lambda: {
+        "database": database_check(pool), "kafka": kafka_check(lambda: notifier.broker),
+        "publishing": work_check(pool, settings)}))
 
     @app.post("/twilio/status")
     async def twilio_status(request: Request, d: DepsDep,

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field, ValidationError
 
 from iop_shared.bearer import require_token
 from iop_shared.contracts.common import Revision
 from iop_shared.contracts.inbound import PatientUpserted, SessionCancelled, SessionUpserted
 from iop_shared.contracts.reschedule import SlotUpserted
-from iop_shared.health import readiness
 from iop_shared.http_errors import install_http_guards, invalid_body
+from iop_shared.operations import database_check, kafka_check, lifespan, operations_router, work_check
 
 from ..bootstrap import Service
 from ..domain.fhir import Appointment, FhirFieldError
@@ -51,15 +47,7 @@ class CancelBody(BaseModel):
 def create_app(service: Service) -> FastAPI:
     """The FastAPI app; its lifespan starts and stops the whole service."""
 
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await service.start()
-        try:
-            yield
-        finally:
-            await service.stop()
-
-    app = FastAPI(title="IOP scheduler", version="1.0", lifespan=lifespan,
+    app = FastAPI(title="IOP scheduler", version="1.0", lifespan=lifespan(service.start, service.stop),
                   description="Session ingest (JSON, FHIR R4), reminder planning and durable dispatch.")
     app.state.tokens = service.settings.tokens()
     install_http_guards(app, service.settings.http_max_body_bytes)  # 413 before parsing; 422s never echo input
@@ -132,27 +120,8 @@ def create_app(service: Service) -> FastAPI:
                 raise commands.Forbidden("patient_id")
             return await repo.reminders_of(patient_id)
 
-    @app.get("/healthz", tags=["ops"])
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.get("/readyz", tags=["ops"])
-    async def readyz() -> JSONResponse:
-        checks = {"database": False, "kafka": False}
-        # Readiness reports a failure instead of raising it.
-        with contextlib.suppress(Exception):
-            async with deps.store.transaction() as repo:
-                checks["database"] = await repo.conn.fetchval("SELECT true") is True
-        with contextlib.suppress(Exception):
-            checks["kafka"] = bool(await service.broker.ping(timeout=2.0))
-        checks["publishing"] = False
-        with contextlib.suppress(Exception):
-            checks["publishing"] = (await readiness(deps.store.pool, service.settings)).ready
-        ok = all(checks.values())
-        return JSONResponse({"ready": ok, **checks}, status_code=200 if ok else 503)
-
-    @app.get("/metrics", tags=["ops"])
-    async def metrics() -> Response:
-        return Response(generate_latest(deps.metrics.registry), media_type=CONTENT_TYPE_LATEST)
-
+    pool = lambda: deps.store.pool  # noqa: E731 - opened at start, after the app is built
+    app.include_router(operations_router(lambda: {
+        "database": database_check(pool), "kafka": kafka_check(lambda: service.broker),
+        "publishing": work_check(pool, service.settings)}, registry=lambda: deps.metrics.registry))
     return app

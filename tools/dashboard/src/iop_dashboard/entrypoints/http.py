@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Response, status
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.middleware.sessions import SessionMiddleware
 
-from iop_shared.health import readiness
 from iop_shared.http_errors import install_http_guards
+from iop_shared.operations import database_check, kafka_check, lifespan, operations_router, work_check
 
-from ..adapters.db import connection
 from ..bootstrap import Service
 from . import experiments, routes, signin, triage
 
@@ -25,16 +21,8 @@ SESSION_COOKIE = "iop_dashboard_session"
 def create_app(service: Service) -> FastAPI:
     """The FastAPI app; its lifespan starts and stops the service (consumers, listener, timer)."""
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await service.start()
-        try:
-            yield
-        finally:
-            await service.stop()
-
     s = service.settings
-    app = FastAPI(title="IOP operations dashboard", version="1.1.0", lifespan=lifespan,
+    app = FastAPI(title="IOP operations dashboard", version="1.1.0", lifespan=lifespan(service.start, service.stop),
                   description="Today's sessions, attendance, missed visits, risk flags, the triage queue and "
                               "notification delivery of the signed-in user's clinics, projected from the Kafka "
                               "events; flag actions go to the attendance service, concerns open through the "
@@ -49,30 +37,11 @@ def create_app(service: Service) -> FastAPI:
     app.include_router(triage.router(service))
     app.include_router(experiments.router(service))
 
-    @app.get("/healthz", tags=["operations"])
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    async def listening() -> bool:
+        return service.listener is not None and service.listener.listening.is_set()
 
-    @app.get("/readyz", tags=["operations"])
-    async def readyz(response: Response) -> dict[str, bool]:
-        """Database, Kafka and the change listener."""
-        checks = {"database": False, "kafka": service.broker is None,
-                  "listener": service.listener is not None and service.listener.listening.is_set()}
-        try:
-            assert service.ctx is not None
-            async with connection(service.ctx.pool) as conn:
-                checks["database"] = await conn.fetchval("SELECT true") is True
-            if service.broker is not None:
-                checks["kafka"] = await service.broker.ping(timeout=2.0)
-            checks["consumers"] = (await readiness(service.ctx.pool, service.settings, outbox=False)).ready
-        except Exception:
-            checks["consumers"] = False
-        if not all(checks.values()):
-            response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-        return checks
-
-    @app.get("/metrics", tags=["operations"])
-    async def metrics_endpoint() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
-
+    pool = lambda: service.pool  # noqa: E731 - opened at start, after the app is built
+    app.include_router(operations_router(lambda: {
+        "database": database_check(pool), "kafka": kafka_check(lambda: service.broker), "listener": listening,
+        "consumers": work_check(pool, s, outbox=False)}))
     return app
