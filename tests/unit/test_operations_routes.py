@@ -1,4 +1,4 @@
-"""The operations routes every service shares: one /readyz shape, a failing or hanging check is a 503, never an error."""
+"""The operations routes every service shares: one /readyz shape; a failing or hanging check is a 503, not a 500."""
 
 from __future__ import annotations
 
