@@ -60,9 +60,9 @@ def test_every_consumed_topic_and_group_is_granted(monkeypatch: pytest.MonkeyPat
 
 
 def test_clinics_write_only_the_clinic_owned_topics() -> None:
-    from iop_shared.contracts.topics import ATTENDANCE, CARE_TEAMS, CLINICS, PATIENTS, RESCHEDULES, SESSIONS, SLOTS
+    from iop_shared.contracts.topics import ATTENDANCE, CARE_TEAMS, CLINICS, PATIENTS, SESSIONS, SLOTS
 
     read, write, groups = documented()["User:clinic-<id>"]
-    # A clinic reads only the reschedule requests it is asked to confirm (no consumer group: it assigns itself).
-    assert (read, groups) == ({RESCHEDULES.base_name}, set())
+    # A clinic reads no topic: every topic carries every clinic's events (its reschedule requests come over HTTP).
+    assert (read, groups) == (set(), set())
     assert write == {t.base_name for t in (CLINICS, PATIENTS, CARE_TEAMS, SESSIONS, ATTENDANCE, SLOTS)}

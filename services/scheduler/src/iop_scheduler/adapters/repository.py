@@ -17,6 +17,7 @@ from iop_shared.tracing import current_carrier
 from ..domain.dispatch import DueRow
 from ..domain.model import Kind, PastMessage, Reminder, SessionView
 from ..domain.notices import Coalesced, Pending
+from ..domain.offers import PendingReschedule
 from .bulk import BulkQueries
 from .rows import PatientRow, patient_row, session_view
 
@@ -162,6 +163,12 @@ class Repository(BulkQueries):
     async def next_due(self) -> datetime | None:
         value: datetime | None = await self.conn.fetchval(sql("next_due"))
         return value
+
+    async def pending_reschedules(self, clinic_id: str) -> list[PendingReschedule]:
+        """The clinic's seats held for its confirmation, soonest to expire first."""
+        rows = await self.conn.fetch(sql("reschedule/pending_holds"), clinic_id)
+        return [PendingReschedule(hold_expires_at=r["expires_at"], **{k: r[k] for k in (
+            "hold_id", "patient_id", "session_id", "slot_id", "slot_starts_at")}) for r in rows]
 
     async def reminders_of(self, patient_id: str) -> list[dict[str, object]]:
         return [dict(r) for r in await self.conn.fetch(sql("patient_reminders"), patient_id)]

@@ -12,6 +12,18 @@ CHOICES = ("A", "B", "C")
 
 
 @dataclass(frozen=True)
+class PendingReschedule:
+    """A seat held for a patient, waiting for the clinic to move the session (ids and times only)."""
+
+    hold_id: str
+    patient_id: str
+    session_id: str
+    slot_id: str
+    slot_starts_at: datetime
+    hold_expires_at: datetime
+
+
+@dataclass(frozen=True)
 class OpenSlot:
     slot_id: str
     starts_at: datetime

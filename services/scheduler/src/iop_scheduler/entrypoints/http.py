@@ -19,6 +19,7 @@ from iop_shared.operations import database_check, kafka_check, lifespan, operati
 from ..bootstrap import Service
 from ..domain.fhir import Appointment, FhirFieldError
 from ..domain.fhir_slot import FhirSlotError, map_slot
+from ..domain.offers import PendingReschedule
 from ..handlers import commands
 
 _bearer = HTTPBearer(auto_error=False)
@@ -119,6 +120,13 @@ def create_app(service: Service) -> FastAPI:
             if owner not in (None, clinic_id):
                 raise commands.Forbidden("patient_id")
             return await repo.reminders_of(patient_id)
+
+    @app.get("/v1/reschedule-requests", response_model=list[PendingReschedule], tags=["plan"])
+    async def pending_reschedules(clinic_id: Clinic) -> list[PendingReschedule]:
+        """This clinic's held seats awaiting its confirmation, soonest to expire first: the per-clinic feed (the
+        Kafka topic carries every clinic's requests, so a clinic system reads its own here)."""
+        async with deps.store.transaction() as repo:
+            return await repo.pending_reschedules(clinic_id)
 
     pool = lambda: deps.store.pool  # noqa: E731 - opened at start, after the app is built
     app.include_router(operations_router(lambda: {
