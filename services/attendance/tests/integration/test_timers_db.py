@@ -3,7 +3,8 @@
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
@@ -15,12 +16,15 @@ from iop_attendance.domain.model import Outcome
 from iop_attendance.domain.ruleset import RuleSet
 from iop_attendance.domain.timeline import weekly_hours
 from iop_attendance.handlers import events
+from iop_attendance.handlers.context import Context
 from iop_attendance.handlers.timers import sweep
 from iop_attendance.settings import Settings
 from iop_devkit.attendance import T0, attendance_recorded, envelope, patient_upserted, session_upserted
+from iop_devkit.testing.kafka import unique
 from iop_shared.clock import FrozenClock
+from iop_shared.contracts import Contract, Envelope
 from iop_shared.contracts.inbound import AgeGroup, AttendanceStatus
-from iop_shared.contracts.outbound import ReminderDue, ReminderPurpose
+from iop_shared.contracts.outbound import CheckinIntent, CheckinReceived, ReminderDue, ReminderPurpose
 
 pytestmark = pytest.mark.integration
 
@@ -128,3 +132,25 @@ async def test_visits_read_back_carry_their_status_so_left_early_and_excused_cou
     assert left_early[0].status is AttendanceStatus.left_early
     assert weekly_hours(left_early, "UTC")[0].attended_hours == 1.5  # half of the 3-hour session
     assert histories["p2"][0].visits[0].outcome is Outcome.excused
+
+
+
+async def test_the_timer_hears_of_a_due_time_only_after_it_is_committed(service: Service) -> None:
+    """A wake inside the transaction let the sweep run before the commit, see nothing and leave the visit to the
+    interval sweep (minutes later): the handler's wakes reach the timer once its transaction is over."""
+    assert service.ctx is not None
+    wakes: list[datetime] = []
+    during: list[int] = []
+    due = datetime.now(UTC) + timedelta(minutes=1)
+
+    async def apply(conn: asyncpg.Connection, ctx: Context, envs: list[Envelope[Contract]]) -> list[
+            Envelope[Contract]]:
+        ctx.wake(due + timedelta(seconds=30))
+        ctx.wake(due)
+        during.append(len(wakes))
+        return []
+
+    checkin = Envelope(CheckinReceived(checkin_id=unique("chk"), patient_id="p-wake", intent=CheckinIntent.other,
+                                       received_at=datetime.now(UTC)), source="iop/notifier")
+    await events.handle(replace(service.ctx, wake=wakes.append), [checkin], apply)
+    assert during == [0] and wakes == [due]  # nothing while the transaction was open; then the earliest

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
 from typing import TypeVar
 
 import asyncpg
@@ -41,10 +43,15 @@ UNSCORED_ANSWERS = frozenset({CheckinIntent.other, CheckinIntent.concern})
 
 async def handle(ctx: Context, envelopes: Sequence[Envelope[Contract]], apply: Apply) -> None:
     """Run `apply` once per event id, in one transaction with the events it causes."""
+    # The timer hears of new due times only once they are committed: woken earlier, its sweep could run before
+    # the commit, find nothing, and leave the visit to the interval sweep (minutes later).
+    due: list[datetime] = []
     async with transaction(ctx.pool) as conn:
         fresh = await claim_events(conn, ctx.consumer, [e.id for e in envelopes])
         todo = list({e.id: e for e in envelopes if e.id in fresh}.values())
-        await outbox.add(conn, await apply(conn, ctx, todo))
+        await outbox.add(conn, await apply(conn, replace(ctx, wake=due.append), todo))
+    if due:
+        ctx.wake(min(due))
     for ce_type, n in Counter(e.type for e in envelopes).items():
         done = sum(1 for e in todo if e.type == ce_type)
         metrics.EVENTS_APPLIED.labels(ce_type).inc(done)
