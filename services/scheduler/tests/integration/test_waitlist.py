@@ -43,7 +43,7 @@ def yes(offer_id: str, pid: str, sid: str, slot_id: str) -> Envelope[RescheduleC
 
 @pytest.fixture
 async def svc(make_service: object) -> Service:
-    return await make_service(kafka=False, clock=FrozenClock(T0), reschedule_hold_ttl="1h")  # type: ignore[operator]
+    return await make_service(kafka=False, clock=FrozenClock(T0), reschedule_hold_ttl="1h")  # type: ignore[operator,no-any-return]
 
 
 async def _offers(svc: Service) -> list[str]:
