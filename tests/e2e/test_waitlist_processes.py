@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from iop_devkit.notifier import builders as b
@@ -32,6 +33,20 @@ def _with_waitlist(sid: str, starts: datetime, attendees: list[str], waitlist: l
     return Envelope(data=data, source=env.source)
 
 
+async def _scheduler_knows(database_url: str, pids: list[str]) -> bool:
+    """Every patient is the clinic's in the scheduler (its own topic: a waitlisted unknown id is offered nothing)."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        for r in await conn.fetch("SELECT table_schema FROM information_schema.tables WHERE table_name = 'holds'"):
+            n = await conn.fetchval(f'SELECT count(*) FROM "{r["table_schema"]}".patients'  # noqa: S608
+                                    " WHERE patient_id = ANY($1::text[]) AND clinic_id = 'clinic-a'", pids)
+            if n == len(pids):
+                return True
+        return False
+    finally:
+        await conn.close()
+
+
 def _texts(twilio: TwilioFake, phone: str, words: str) -> list[str]:
     return [m.body for m in twilio.to(phone) if words in m.body]
 
@@ -44,6 +59,7 @@ async def test_a_released_seat_is_offered_to_the_waitlist_and_the_first_yes_is_r
     starts = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=6)
     async with TwilioFake() as twilio, _stack(kafka_bootstrap, database_url, tmp_path, twilio, monkeypatch) as urls:
         await _booked(kafka_bootstrap, twilio, phones, b.uid("ses"))  # the notifier knows all three patients
+        await eventually(lambda: _scheduler_knows(database_url, [w1, w2]), timeout=15)
         async with TopicTail(kafka_bootstrap, RESCHEDULES.name) as tail:
             await publish(kafka_bootstrap, _with_waitlist(sid, starts, [p1], [w1, w2], 1),
                           _with_waitlist(sid, starts, [], [w1, w2], 2))  # p1 taken off: a seat released

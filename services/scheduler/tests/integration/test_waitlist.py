@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from iop_devkit.scheduler import patient, session
-from iop_devkit.testing.kafka import TopicTail, publish, unique
+from iop_devkit.scheduler import cancel, patient, session
+from iop_devkit.testing.kafka import TopicTail, eventually, publish, unique
 from iop_scheduler.bootstrap import Service
 from iop_scheduler.handlers import ingest, reschedule
 from iop_shared.clock import FrozenClock
@@ -91,6 +91,26 @@ async def test_a_released_seat_goes_to_the_waitlist_then_back_to_it_at_expiry(sv
     assert states == {"w1": "consumed", "w2": "released"}
 
 
+async def test_no_seat_of_a_cancelled_session_or_one_without_capacity_can_be_taken(svc: Service) -> None:
+    d, starts = svc.deps, T0 + timedelta(days=3)
+    for pid in ("p1", "p2", "w1", "w2"):
+        await ingest.patient_upserted(d, patient(pid))
+    for sid in ("s3", "s4"):
+        await ingest.session_upserted(d, seated(sid, starts, ["p1", "p2"], ["w1", "w2"], 1))
+        await ingest.session_upserted(d, seated(sid, starts, ["p1"], ["w1", "w2"], 2))
+    await ingest.session_cancelled(d, cancel("s3", 3))
+    plain = session("s4", starts, ["p1"], revision=3)  # the clinic withdraws the capacity
+    await ingest.session_upserted(d, plain)
+    async with svc.store.transaction() as repo:
+        offers = await repo.conn.fetch("SELECT offer_id, patient_id, session_id FROM reschedule_offers")
+    assert len(offers) == 4
+    for o in offers:
+        await reschedule.chosen(d, yes(o["offer_id"], o["patient_id"], o["session_id"], f"wl-{o['session_id']}"))
+    async with svc.store.transaction() as repo:
+        assert await repo.conn.fetchval("SELECT count(*) FROM holds") == 0
+        assert await repo.conn.fetchval("SELECT count(*) FROM outbox WHERE topic LIKE '%reschedules%'") == 8
+
+
 async def test_another_clinics_patient_on_a_waitlist_is_refused(svc: Service) -> None:
     await ingest.patient_upserted(svc.deps, patient("other", clinic="clinic-b"))
     with pytest.raises(TenantMismatch) as err:
@@ -105,13 +125,20 @@ def _of(*types: type[Contract]) -> object:
 
 async def test_two_waitlisted_patients_racing_on_two_replicas_get_exactly_one_seat(
         make_service: object, kafka_bootstrap: str) -> None:
-    for _ in range(2):
-        await make_service()  # type: ignore[operator]
+    replicas = [await make_service() for _ in range(2)]  # type: ignore[operator]
     sid, racers = unique("s"), [unique("w"), unique("w")]
     starts = datetime.now(UTC) + timedelta(days=2)
+
+    async def known() -> bool:  # patients and sessions are separate topics: only a known patient is offered
+        async with replicas[0].store.transaction() as repo:
+            n = await repo.conn.fetchval("SELECT count(*) FROM patients WHERE patient_id = ANY($1::text[])"
+                                         " AND clinic_id = 'clinic-a'", racers)
+        return bool(n == len(racers))
+
     async with TopicTail(kafka_bootstrap, RESCHEDULES.name) as tail:
-        await publish(kafka_bootstrap, *(patient(p) for p in ["p1", "p2", *racers]),
-                      seated(sid, starts, ["p1", "p2"], racers, 1))
+        await publish(kafka_bootstrap, *(patient(p) for p in ["p1", "p2", *racers]))
+        await eventually(known)
+        await publish(kafka_bootstrap, seated(sid, starts, ["p1", "p2"], racers, 1))
         await publish(kafka_bootstrap, seated(sid, starts, ["p1"], racers, 2))
         offered = await tail.wait_for(_of(WaitlistOffered), count=2)  # type: ignore[arg-type]
         claims = [yes(e.data.offer_id, e.data.patient_id, sid, e.data.slot_id) for e in offered

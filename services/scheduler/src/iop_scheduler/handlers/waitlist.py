@@ -32,12 +32,19 @@ async def session_upserted(repo: Repository, deps: Deps, s: SessionUpserted, old
     await repo.conn.execute(sql("reschedule/set_session_waitlist"), s.session_id, s.capacity,
                             list(dict.fromkeys(s.waitlist)))
     if s.capacity is None:
+        await close(repo, s.session_id)
         return
+    await repo.conn.execute(sql("reschedule/lock_waitlist_seats"), waitlist_slot_id(s.session_id))
     row = await repo.conn.fetchrow(sql("reschedule/waitlist_seats"), waitlist_slot_id(s.session_id), s.clinic_id,
                                    s.program_id, s.kind.value, s.starts_at, s.ends_at,
                                    open_seats(s.capacity, s.attendees), s.session_id)
     if row is not None and row["open"] > 0 and seat_released(old_attendees, s.attendees, s.capacity):
         await offer_seat(repo, deps, s.session_id, row["slot_id"], now)
+
+
+async def close(repo: Repository, session_id: str) -> None:
+    """No seat of the session can be taken any more (cancelled, or its capacity withdrawn): a later YES is taken."""
+    await repo.conn.execute(sql("reschedule/close_waitlist_seats"), session_id)
 
 
 async def offer_seat(repo: Repository, deps: Deps, session_id: str, slot_id: str, now: datetime) -> int:
