@@ -13,7 +13,8 @@ from iop_devkit.scheduler import cancel, patient, session
 from iop_devkit.testing.kafka import TopicTail, eventually, publish, unique
 from iop_scheduler.bootstrap import Service
 from iop_scheduler.entrypoints.http import create_app
-from iop_shared.contracts import Contract, Envelope
+from iop_shared.contracts import Contract, Envelope, clinic_source
+from iop_shared.contracts.inbound import SessionUpserted
 from iop_shared.contracts.outbound import DeadLetter
 from iop_shared.contracts.topics import DEADLETTER
 
@@ -113,6 +114,22 @@ async def test_roster_injection_is_refused_over_http_fhir_and_kafka(client: Any,
         [letter] = letters_for(tail, sid)
     assert letter.error.startswith("tenant_mismatch: attendees.0")
     assert await pending(client.service, pid) == []
+
+
+async def test_a_waitlist_listing_another_clinics_patient_is_refused_over_http_and_kafka(
+        client: Any, kafka_bootstrap: str) -> None:
+    pid, sid = await b_patient(client), unique("sa")
+    body = {**session(sid, datetime.now(UTC) + timedelta(days=3), ["p-new"]).data.model_dump(mode="json"),
+            "capacity": 2, "waitlist": ["p-other", pid]}
+    refused = await client.post("/v1/sessions", headers=A, json=body)
+    assert refused.status_code == 403 and refused.json()["detail"][0]["loc"] == ["body", "waitlist", "1"]
+    assert pid not in refused.text
+    async with TopicTail(kafka_bootstrap, DEADLETTER.name) as tail:
+        await publish(kafka_bootstrap, Envelope(data=SessionUpserted.model_validate(body),
+                                                source=clinic_source("clinic-a", "test")))
+        await tail.wait_for(lambda e: isinstance(e.data, DeadLetter) and e.data.key == sid, timeout=30)
+        [letter] = letters_for(tail, sid)
+    assert letter.error.startswith("tenant_mismatch: waitlist.1")
 
 
 async def test_session_of_another_clinic_cannot_be_moved_or_cancelled(client: Any, kafka_bootstrap: str) -> None:

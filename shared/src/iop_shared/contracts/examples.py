@@ -82,6 +82,10 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "options": [{"choice": "A", "slot_id": "slot-1", "starts_at": "2026-12-03T23:00:00Z",
                      "ends_at": "2026-12-04T02:00:00Z"}],
         "offered_at": "2026-12-01T15:00:00Z", "expires_at": "2026-12-02T15:00:00Z"},
+    "iop.waitlist.offered.v1": {
+        "offer_id": "wl-1", "patient_id": "pat-2", "clinic_id": "clinic-1", "session_id": "ses-1",
+        "slot_id": "wl-ses-1", "starts_at": "2026-12-03T23:00:00Z", "offered_at": "2026-12-01T15:00:00Z",
+        "expires_at": "2026-12-02T15:00:00Z"},
     "iop.reschedule.chosen.v1": {
         "offer_id": "off-1", "patient_id": "pat-1", "session_id": "ses-1", "slot_id": "slot-1", "choice": "A",
         "chosen_at": "2026-12-01T15:05:00Z"},

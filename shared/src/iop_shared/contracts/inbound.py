@@ -31,6 +31,10 @@ def _bounded_roster(value: list[str]) -> list[str]:
 Attendees = Annotated[list[EntityId], AfterValidator(_bounded_roster)]
 """A session's roster, bounded by IOP_MAX_ATTENDEES (default 500)."""
 
+MAX_WAITLIST = 50
+Waitlist = Annotated[list[EntityId], Field(max_length=MAX_WAITLIST)]
+"""Patients waiting for a seat, in the clinic's order; bounded so one release never fans out unboundedly."""
+
 
 class Locale(StrEnum):
     en = "en"
@@ -194,6 +198,10 @@ class SessionUpserted(Contract):
     telehealth: Telehealth | None = None
     attendees: Attendees = Field(default_factory=list, description="patient ids; at most IOP_MAX_ATTENDEES (500)")
     revision: Revision
+    capacity: int | None = Field(default=None, ge=1, le=500,
+                                 description="seats; with a waitlist, a released seat is offered to it by text")
+    waitlist: Waitlist = Field(default_factory=list,
+                               description="patient ids waiting for a seat, in order; at most 50")
 
     @model_validator(mode="after")
     def _times_in_order(self) -> Self:

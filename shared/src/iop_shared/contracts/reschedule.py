@@ -58,8 +58,22 @@ class RescheduleOffered(Contract):
     expires_at: Timestamp
 
 
+class WaitlistOffered(Contract):
+    """iop.waitlist.offered.v1: a seat of the session opened and is offered to a waitlisted patient ("Reply YES");
+    the first YES is published as iop.reschedule.chosen.v1 (choice A) and held like a chosen slot."""
+
+    offer_id: EntityId
+    patient_id: EntityId
+    clinic_id: EntityId
+    session_id: EntityId
+    slot_id: EntityId
+    starts_at: Timestamp
+    offered_at: Timestamp
+    expires_at: Timestamp
+
+
 class RescheduleChosen(Contract):
-    """iop.reschedule.chosen.v1: the patient's reply picked one option of an offer."""
+    """iop.reschedule.chosen.v1: the patient's reply picked one option of an offer (a waitlist YES: choice A)."""
 
     offer_id: EntityId
     patient_id: EntityId

@@ -81,6 +81,7 @@ EVENT_TYPES: tuple[EventType, ...] = (
     EventType("iop.slot.upserted.v1", SLOTS, r.SlotUpserted),
     EventType("iop.reschedule.offered.v1", RESCHEDULES, r.RescheduleOffered),
     EventType("iop.reschedule.chosen.v1", RESCHEDULES, r.RescheduleChosen),
+    EventType("iop.waitlist.offered.v1", RESCHEDULES, r.WaitlistOffered),
     EventType("iop.reschedule.requested.v1", RESCHEDULES, r.RescheduleRequested),
     EventType("iop.reschedule.closed.v1", RESCHEDULES, r.RescheduleClosed),
 )

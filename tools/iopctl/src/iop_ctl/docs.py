@@ -33,7 +33,7 @@ def _scheduler() -> tuple[dict[str, Any], dict[str, Any]]:
                                "iop.session.cancelled.v1",
                                "iop.patient.upserted.v1", "iop.attendance.recorded.v1", "iop.slot.upserted.v1",
                                "iop.reschedule.offered.v1", "iop.reschedule.requested.v1",
-                               "iop.reschedule.closed.v1"])
+                               "iop.reschedule.closed.v1", "iop.waitlist.offered.v1"])
     return spec, create_app(service).openapi()
 
 

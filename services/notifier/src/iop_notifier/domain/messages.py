@@ -24,7 +24,7 @@ LOCALES = ("en", "es")
 PURPOSES = ("upcoming_session", "weekly_schedule", "session_changed", "session_cancelled", "checkin_prompt",
             "visit_missed", "crisis_reply", "crisis_reply_bilingual", "opt_out_confirm", "opt_in_confirm", "help_reply",
             "care_alert", "care_concern", "reschedule_offer", "reschedule_held", "reschedule_released",
-            "reschedule_taken", "support_reminder", "checkin_ready", "checkin_done")
+            "reschedule_taken", "support_reminder", "checkin_ready", "checkin_done", "waitlist_offer", "waitlist_held")
 JOIN_LABEL = {"en": "Join the video visit", "es": "Entrar a la visita por video"}
 # Questionnaire items carry the publisher's clinical wording, from the instruments file only: they are sent only
 # to a patient with a recorded consent to detailed check-ins, one at a time, after that patient replied GO to a

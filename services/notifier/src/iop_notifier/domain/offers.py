@@ -11,13 +11,20 @@ from zoneinfo import ZoneInfo
 from .messages import format_when
 
 _CHOICE = re.compile(r"^\s*(?:option\s+|opci[oó]n\s+)?([abc])\s*[.!)]*\s*$", re.IGNORECASE)
+_YES = re.compile(r"^\s*(?:yes|s[ií])\s*[.!]*\s*$", re.IGNORECASE)
 _OR = {"en": "or", "es": "o"}
+YES = "YES"  # how a waitlist offer's one option is labelled (the event carries it as choice A)
 
 
 def parse_choice(text: str) -> str | None:
     """"B", "b.", "option b" -> "B"; anything else is not a choice (and is read as any other text)."""
     m = _CHOICE.match(text)
     return m.group(1).upper() if m else None
+
+
+def parse_yes(text: str) -> str | None:
+    """"YES", "yes!", "sí" -> "YES" (the answer to a waitlist offer); anything else is not."""
+    return YES if _YES.match(text) else None
 
 
 def choices_text(labels: Sequence[str], locale: str) -> str:

@@ -30,6 +30,7 @@ ROUTES: dict[t.Topic, dict[str, UseCase]] = {
              "iop.risk.acknowledged.v1": alerts.on_risk_acknowledged,
              "iop.risk.resolved.v1": alerts.on_risk_resolved},
     t.RESCHEDULES: {"iop.reschedule.offered.v1": offers.on_offered,
+                    "iop.waitlist.offered.v1": offers.on_waitlist_offered,
                     "iop.reschedule.requested.v1": offers.on_requested,
                     "iop.reschedule.closed.v1": offers.on_closed},
 }

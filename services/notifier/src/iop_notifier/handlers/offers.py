@@ -10,7 +10,7 @@ from typing import Any
 
 from iop_notifier.adapters import repository as repo
 from iop_notifier.adapters.sql import Q
-from iop_notifier.domain.offers import parse_choice
+from iop_notifier.domain.offers import YES, parse_choice, parse_yes
 from iop_shared import outbox
 from iop_shared.contracts.cloudevents import Envelope
 from iop_shared.contracts.reschedule import (
@@ -19,6 +19,7 @@ from iop_shared.contracts.reschedule import (
     RescheduleOffered,
     RescheduleOutcome,
     RescheduleRequested,
+    WaitlistOffered,
 )
 from iop_shared.logging import get_logger
 
@@ -62,18 +63,47 @@ async def on_offered(deps: Deps, env: Envelope[RescheduleOffered]) -> None:
     deps.wake()
 
 
+async def on_waitlist_offered(deps: Deps, env: Envelope[WaitlistOffered]) -> None:
+    """A released seat offered to a waitlisted patient: one text, "Reply YES"; nothing to a patient who said STOP."""
+    o = env.data
+    options = [{"choice": YES, "slot_id": o.slot_id, "starts_at": o.starts_at.isoformat()}]
+    async with applying(deps, env.id) as conn:
+        patient = await _patient_of(conn, o.patient_id, o.clinic_id) if conn else None
+        if conn is None or patient is None or patient.sms_opted_out or not patient.phone:
+            return
+        if await conn.fetchval(Q["insert_offer"], o.offer_id, o.patient_id, o.clinic_id, o.session_id,
+                               json.dumps(options), o.offered_at, o.expires_at):
+            await _tell(conn, deps, source_event_id=env.id, patient=patient, purpose="waitlist_offer",
+                        extra={"slot_at": o.starts_at.isoformat()}, session_id=o.session_id,
+                        expires_at=o.expires_at)
+    deps.wake()
+
+
+async def _open_offer(conn: repo.Conn, patient: repo.PatientState, text: str,
+                      now: datetime) -> tuple[str, Any] | None:
+    """The choice `text` makes and the open offer it answers: a letter a slot offer, a YES a waitlist offer."""
+    if (choice := parse_choice(text)) is not None:
+        offer = await conn.fetchrow(Q["open_offer"], patient.patient_id, now)
+    elif (choice := parse_yes(text)) is not None and not patient.sms_opted_out:
+        offer = await conn.fetchrow(Q["open_offer_with"], patient.patient_id, now, choice)
+    else:
+        return None
+    return (choice, offer) if offer is not None else None
+
+
 async def choose_offer(conn: repo.Conn, patient: repo.PatientState, text: str, now: datetime) -> bool:
     """True when `text` picked an option of the patient's open offer (then the scheduler is asked to hold it)."""
-    choice = parse_choice(text)
-    offer = await conn.fetchrow(Q["open_offer"], patient.patient_id, now) if choice else None
-    if offer is None:
+    found = await _open_offer(conn, patient, text, now)
+    if found is None:
         return False
+    choice, offer = found
     option = next((x for x in json.loads(offer["options"]) if x["choice"] == choice), None)
     if option is None or not await conn.fetchval(Q["offer_chosen"], offer["offer_id"], choice, now):
         return False
     await outbox.add(conn, [Envelope(data=RescheduleChosen.model_validate({
         "offer_id": offer["offer_id"], "patient_id": patient.patient_id, "session_id": offer["session_id"],
-        "slot_id": option["slot_id"], "choice": choice, "chosen_at": now}), source=SOURCE)])
+        "slot_id": option["slot_id"], "choice": "A" if choice == YES else choice, "chosen_at": now}),
+        source=SOURCE)])
     log.info("reschedule_chosen", offer_id=offer["offer_id"], patient_id=patient.patient_id)
     return True
 
@@ -82,10 +112,17 @@ async def on_requested(deps: Deps, env: Envelope[RescheduleRequested]) -> None:
     r = env.data
     async with applying(deps, env.id) as conn:
         patient = await _patient_of(conn, r.patient_id, r.clinic_id) if conn else None
+        offer = await conn.fetchrow(Q["offer_by_id"], r.offer_id) if conn else None
+        waitlist = offer is not None and _is_waitlist(offer["options"])
         if conn is not None and patient is not None:
-            await _tell(conn, deps, source_event_id=env.id, patient=patient, purpose="reschedule_held",
+            await _tell(conn, deps, source_event_id=env.id, patient=patient,
+                        purpose="waitlist_held" if waitlist else "reschedule_held",
                         extra={"slot_at": r.slot_starts_at.isoformat()}, session_id=r.session_id)
     deps.wake()
+
+
+def _is_waitlist(options: str) -> bool:
+    return any(x["choice"] == YES for x in json.loads(options))
 
 
 async def on_closed(deps: Deps, env: Envelope[RescheduleClosed]) -> None:

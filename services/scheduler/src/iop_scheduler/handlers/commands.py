@@ -48,6 +48,7 @@ async def upsert_session(deps: Deps, clinic_id: str, body: SessionUpserted) -> l
     same_clinic("clinic_id", clinic_id, body.clinic_id)
     same_clinic("clinic_id", clinic_id, await _owner_of_session(deps, body.session_id))
     await _check_roster(deps, clinic_id, list(body.attendees), "attendees")
+    await _check_roster(deps, clinic_id, list(body.waitlist), "waitlist")
     return await publish(deps, clinic_id, [body])
 
 

@@ -11,7 +11,7 @@ from iop_shared.logging import get_logger
 
 from ..adapters.repository import Repository
 from ..domain.model import Reminder
-from . import changes, reschedule
+from . import changes, reschedule, waitlist
 from .deps import CONSUMER, Deps
 from .planning import earliest, replan, zone_of
 from .replans import drain_replans
@@ -74,6 +74,7 @@ async def session_cancelled(deps: Deps, env: Envelope[SessionCancelled]) -> None
             return
         session, tz = existing
         await repo.cancel_session(c.session_id, c.revision)
+        await waitlist.close(repo, c.session_id)
         zones = await _lock_all(repo, deps, sorted(set(session.attendees)), tz, session.clinic_id)
         notices = await changes.session_cancelled(repo, deps, session, c.revision, now, zones)
         for pid in sorted(set(session.attendees)):

@@ -31,6 +31,7 @@ from iop_shared.logging import get_logger
 
 from ..adapters.repository import Repository, sql
 from ..domain.offers import OpenSlot, pick
+from . import waitlist
 from .deps import CONSUMER, SOURCE, Deps
 from .planning import policy_for, zone_of
 
@@ -122,6 +123,7 @@ async def release_expired(deps: Deps) -> int:
         rows = await repo.conn.fetch(sql("reschedule/release_expired"), now)
         for h in rows:
             await _closed(repo.conn, h, RescheduleOutcome.expired, now)
+        await waitlist.seats_released(repo, deps, (h["slot_id"] for h in rows), now)
     if rows:
         log.info("reschedule_holds_released", holds=len(rows))
     return len(rows)

@@ -23,7 +23,7 @@ from iop_shared.logging import get_logger
 from ..adapters.repository import Repository
 from ..domain.model import Reminder, SessionView
 from ..domain.notices import Coalesced, coalesce_moved
-from . import reschedule
+from . import reschedule, waitlist
 from .deps import CONSUMER, Deps
 from .planning import earliest, record, zone_of
 from .replans import drain_replans_set_based
@@ -98,6 +98,7 @@ async def _apply_chunk(deps: Deps, envs: list[Envelope[SessionUpserted]]) -> lis
         await repo.upsert_sessions([(c.new, c.tz) for c in changes])
         for c in changes:  # the clinic's upsert is what moves a patient: it consumes their hold on that time
             await reschedule.session_upserted(repo, c.env.data, now)
+            await waitlist.session_upserted(repo, deps, c.env.data, c.old.attendees if c.old else (), now)
         # Queued before any plan lock is taken here, so a drain holding a queued row never waits on us.
         await repo.enqueue_patients({pid: c.tz for c in changes
                                      for pid in (*c.new.attendees, *(c.old.attendees if c.old else ()))})
@@ -110,7 +111,7 @@ async def _apply_chunk(deps: Deps, envs: list[Envelope[SessionUpserted]]) -> lis
 async def _changes(deps: Deps, repo: Repository, envs: list[Envelope[SessionUpserted]]) -> list[_Change]:
     """Tenancy checks for every event, then the ones that carry a newer revision (the rest are stale)."""
     existing = await repo.sessions_for_update_many([e.data.session_id for e in envs])
-    owners = await repo.owners_of(sorted({a for e in envs for a in e.data.attendees}))
+    owners = await repo.owners_of(sorted({a for e in envs for a in (*e.data.attendees, *e.data.waitlist)}))
     changes = []
     for env in envs:
         s = env.data
@@ -118,6 +119,7 @@ async def _changes(deps: Deps, repo: Repository, envs: list[Envelope[SessionUpse
         same_clinic("clinic_id", s.clinic_id, found[0].clinic_id if found else None)
         attendees = tuple(dict.fromkeys(s.attendees))
         roster_check(attendees, {a: owners[a] for a in attendees if a in owners}, s.clinic_id)
+        roster_check(s.waitlist, {a: owners[a] for a in s.waitlist if a in owners}, s.clinic_id, "waitlist")
         if found and found[0].revision >= s.revision:
             _outcome(deps, env, False)
             continue
