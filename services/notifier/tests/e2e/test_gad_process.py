@@ -44,9 +44,11 @@ async def test_gad2_of_3_continues_to_the_gad7_and_below_3_stops_after_two_items
             await twilio.post_inbound(inbound, from_=phones[pid], body=body)
             await eventually(lambda: len(_items(twilio, phones[pid])) >= items, timeout=10)
 
+        def opened(pid: str) -> Callable[[], bool]:
+            return lambda: any("check-in is ready" in m.body for m in twilio.to(phones[pid]))
+
         for pid in phones:
-            await eventually(lambda p=pid: any("check-in is ready" in m.body for m in twilio.to(phones[p])),
-                             timeout=20)
+            await eventually(opened(pid), timeout=20)
             await say(pid, "GO", 1)
             await say(pid, {high: "2", low: "1"}[pid], 2)
         await twilio.post_inbound(inbound, from_=phones[low], body="1")  # GAD-2 = 2: done
