@@ -36,6 +36,7 @@ async def upsert_patient(conn: asyncpg.Connection, p: PatientUpserted) -> bool:
                                   p.age_group.value, p.timezone, p.discharged_at, p.revision) is not None
     if applied:
         await conn.execute(q("drop_foreign_visits"), p.patient_id, p.clinic_id)
+        await conn.execute(q("adopt_flags"), p.patient_id, p.clinic_id, p.care_team_id)
     return applied
 
 
