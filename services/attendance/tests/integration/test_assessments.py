@@ -118,7 +118,7 @@ async def test_a_resolved_flag_is_an_inactive_fhir_flag_with_its_period_ended(
     assert bundle.type == "searchset" and bundle.total == 2
     flags = {f.id: f for f in (Flag.model_validate(e["resource"]) for e in resp.json()["entry"])}
     resolved = flags.pop(resolved_id)
-    assert resolved.status == "inactive" and resolved.code.coding[0].code == "phq9_moderate"  # type: ignore[index, union-attr]
+    assert resolved.status == "inactive" and resolved.code.coding[0].code == "phq9_moderate"  # type: ignore[index]
     assert resolved.period is not None and resolved.period.end is not None
     assert resolved.period.start <= resolved.period.end  # type: ignore[operator]
     [still_open] = flags.values()
