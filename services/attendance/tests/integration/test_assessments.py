@@ -2,10 +2,12 @@
 
 from datetime import UTC, datetime, timedelta
 
+import asyncpg
 import httpx
 import pytest
 
 from iop_attendance.bootstrap import Service
+from iop_attendance.domain.timeline import week_of
 from iop_attendance.entrypoints.http import create_app
 from iop_devkit.attendance import envelope, patient_upserted
 from iop_devkit.testing.kafka import TopicTail, eventually, publish, unique
@@ -56,9 +58,10 @@ async def test_phq9_item9_gad7_and_a_rise_raise_their_flags_and_the_timeline_sho
                                         "to": (now + timedelta(days=1)).isoformat()})
     weeks = resp.json()["scores_by_week"]
     phq9 = [w for w in weeks if w["instrument"] == "phq9"]
-    # Two days apart: one week or two, by the weekday the test runs on; the later week ends on the later score.
-    completed = [w for w in phq9 if w["completed"]]
-    assert completed[-1]["last_total"] == 21 and [w["last_total"] for w in completed] in ([4, 21], [21])
+    # Two days apart: one (UTC) week early in the week, two otherwise; a week shows its last total.
+    same_week = week_of(now - timedelta(days=2), "UTC") == week_of(now - timedelta(hours=1), "UTC")
+    assert [w["last_total"] for w in phq9 if w["completed"]] == ([21] if same_week else [4, 21])
+    assert sorted(w["max_total"] for w in phq9 if w["completed"])[-1] == 21
     assert sum(w["offered"] for w in phq9) == 3 and sum(w["completed"] for w in phq9) == 2
     assert any(w["item9_positive"] for w in phq9)
     assert all(set(w) == {"week_start", "instrument", "last_total", "max_total", "completed", "offered",
@@ -70,17 +73,12 @@ async def test_fhir_flags_are_a_valid_searchset_per_clinic(service: Service, kaf
     from fhir.resources.R4B.flag import Flag
 
     patient, now = unique("p"), datetime.now(UTC)
-    # The score overtakes the patient's first upsert (another topic): the flags it raises are the clinic's anyway.
     async with TopicTail(kafka_bootstrap, RISK.name) as tail:
-        await publish(kafka_bootstrap, _outcome(patient, CheckinKind.phq9, 12, now, item9=True))
+        await publish(kafka_bootstrap, envelope(patient_upserted(patient)),
+                      _outcome(patient, CheckinKind.phq9, 12, now, item9=True))
         await tail.wait_for(lambda e: isinstance(e.data, RiskFlagged) and e.data.patient_id == patient, count=2)
-    await publish(kafka_bootstrap, envelope(patient_upserted(patient)))
     app = create_app(service)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://attendance") as client:
-        async def listed() -> bool:
-            found = await client.get("/fhir/r4/Flag", params={"patient": patient}, headers=CLINIC_1)
-            return bool(found.json()["total"] == 2)
-        await eventually(listed)
         resp = await client.get("/fhir/r4/Flag", params={"patient": patient}, headers=CLINIC_1)
         other = await client.get("/fhir/r4/Flag", params={"patient": patient},
                                  headers={"Authorization": "Bearer token-clinic-2"})
@@ -93,3 +91,59 @@ async def test_fhir_flags_are_a_valid_searchset_per_clinic(service: Service, kaf
     assert all(f.status == "active" and f.author.display == "system" and f.period.start for f in flags)  # type: ignore[union-attr]
     assert all(f.subject.reference == f"Patient/{patient}" for f in flags)
     assert other.json()["total"] == 0 and anonymous.status_code == 401
+
+
+
+async def _known(db: asyncpg.Connection, patient: str) -> None:
+    await eventually(lambda: db.fetchval("SELECT true FROM patients WHERE patient_id = $1", patient), timeout=20)
+
+
+async def test_a_resolved_flag_is_an_inactive_fhir_flag_with_its_period_ended(
+        service: Service, kafka_bootstrap: str, db: asyncpg.Connection) -> None:
+    from fhir.resources.R4B.bundle import Bundle
+    from fhir.resources.R4B.flag import Flag
+
+    patient, now = unique("p"), datetime.now(UTC)
+    await publish(kafka_bootstrap, envelope(patient_upserted(patient)))
+    await _known(db, patient)
+    async with TopicTail(kafka_bootstrap, RISK.name) as tail:
+        await publish(kafka_bootstrap, _outcome(patient, CheckinKind.phq9, 12, now - timedelta(hours=1)),
+                      _outcome(patient, CheckinKind.gad7, 11, now))
+        flagged = await tail.wait_for(lambda e: isinstance(e.data, RiskFlagged) and e.data.patient_id == patient,
+                                      count=2)
+    resolved_id = next(e.data.flag_id for e in flagged if e.data.rule == "phq9_moderate")  # type: ignore[attr-defined]
+    app = create_app(service)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://attendance") as client:
+        done = await client.post(f"/v1/flags/{resolved_id}/resolve", json={"by": "m-1", "note": "reviewed"},
+                                 headers=CLINIC_1)
+        resp = await client.get("/fhir/r4/Flag", params={"patient": patient}, headers=CLINIC_1)
+    assert done.status_code == 200
+    bundle = Bundle.model_validate(resp.json())
+    assert bundle.type == "searchset" and bundle.total == 2
+    flags = {f.id: f for f in (Flag.model_validate(e["resource"]) for e in resp.json()["entry"])}
+    resolved = flags.pop(resolved_id)
+    assert resolved.status == "inactive" and resolved.code.coding[0].code == "phq9_moderate"  # type: ignore[index]
+    assert resolved.period is not None and resolved.period.end is not None
+    assert resolved.period.start <= resolved.period.end  # type: ignore[operator]
+    [still_open] = flags.values()
+    assert still_open.status == "active" and still_open.period.end is None  # type: ignore[union-attr]
+    assert "reviewed" not in resp.text  # the staff note stays out of the FHIR answer
+
+
+async def test_a_flag_raised_before_the_patient_was_known_is_their_clinics(
+        service: Service, kafka_bootstrap: str, db: asyncpg.Connection) -> None:
+    patient = unique("p")
+    async with TopicTail(kafka_bootstrap, RISK.name) as tail:  # the outcome arrives first: another topic
+        await publish(kafka_bootstrap, _outcome(patient, CheckinKind.phq9, 12, datetime.now(UTC)))
+        [flagged] = await tail.wait_for(lambda e: isinstance(e.data, RiskFlagged) and e.data.patient_id == patient)
+    await publish(kafka_bootstrap, envelope(patient_upserted(patient)))
+    await _known(db, patient)
+    app = create_app(service)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://attendance") as client:
+        resp = await client.get("/fhir/r4/Flag", params={"patient": patient}, headers=CLINIC_1)
+        other = await client.get("/fhir/r4/Flag", params={"patient": patient},
+                                 headers={"Authorization": "Bearer token-clinic-2"})
+        done = await client.post(f"/v1/flags/{flagged.data.flag_id}/resolve",  # type: ignore[attr-defined]
+                                 json={"by": "m-1"}, headers=CLINIC_1)
+    assert [e["resource"]["id"] for e in resp.json()["entry"]] == [flagged.data.flag_id]  # type: ignore[attr-defined]
+    assert other.json()["total"] == 0 and done.status_code == 200

@@ -7,11 +7,14 @@ from datetime import time, timedelta
 from typing import Annotated, ClassVar, Self
 
 from pydantic import (
+    AliasChoices,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     SecretStr,
+    TypeAdapter,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -24,7 +27,7 @@ from iop_shared.safety import check_token_map
 from iop_shared.settings import BaseServiceSettings
 
 from .domain.arms import cadence_offsets
-from .domain.cadence import CadenceStep
+from .domain.cadence import EVERY_PROGRAM, CadenceStep
 from .domain.durations import parse_duration, parse_durations
 from .domain.policy import Policy, QuietHours
 
@@ -34,12 +37,38 @@ WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 
 
 class CadenceIn(BaseModel):
-    """One step of SCHEDULER_CHECKIN_CADENCE."""
+    """One step of SCHEDULER_CHECKIN_CADENCE ("kind" is accepted for "instrument": the reminder's checkin_kind)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    instrument: CheckinKind
+    instrument: CheckinKind = Field(validation_alias=AliasChoices("instrument", "kind"))
     every_days: int = Field(ge=1, le=366)
     at_intake: bool = True
+
+
+_CADENCES = TypeAdapter(dict[str, tuple[CadenceIn, ...]])
+
+
+def parse_cadence(value: object) -> dict[str, tuple[CadenceIn, ...]]:
+    """SCHEDULER_CHECKIN_CADENCE: JSON {"program-id" or "*": [steps]}, or a bare list of steps (the "*" one)."""
+    if isinstance(value, str | bytes):
+        try:
+            value = json.loads(value or "[]")
+        except ValueError:
+            raise ValueError("SCHEDULER_CHECKIN_CADENCE is not valid JSON") from None
+    if isinstance(value, list | tuple):
+        value = {EVERY_PROGRAM: value}
+    try:
+        cadences = _CADENCES.validate_python(value)
+    except ValidationError as exc:  # the setting's name and where it is wrong, never the value
+        where = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'value'}: {e['msg']}" for e in exc.errors())
+        raise ValueError(f"SCHEDULER_CHECKIN_CADENCE is invalid ({where})") from None
+    if any(not p.strip() for p in cadences):
+        raise ValueError("SCHEDULER_CHECKIN_CADENCE: a program id must not be empty")
+    return cadences
+
+
+def _steps(steps: tuple[CadenceIn, ...]) -> tuple[CadenceStep, ...]:
+    return tuple(CadenceStep(c.instrument.value, c.every_days, c.at_intake) for c in steps)
 
 
 class Settings(BaseServiceSettings):
@@ -68,10 +97,10 @@ class Settings(BaseServiceSettings):
     same_day_offset: Duration = timedelta(hours=2)
     checkin_enabled: bool = True
     checkin_time: time = time(19, 0)
-    # A program's instrument schedule, e.g. [{"instrument": "phq9", "every_days": 14},
-    # {"instrument": "gad7", "every_days": 7}]: the first step due on a prompt's day (counted from the
-    # patient's first session) sets its checkin_kind. Empty: every prompt is the neutral 0-10 one.
-    checkin_cadence: list[CadenceIn] = Field(default_factory=list)
+    # Each program's instrument schedule, {"prog-1": [{"instrument": "phq9", "every_days": 14}], "*": [...]}
+    # ("*": every other program); a bare list is the "*" one. See domain/cadence.py.
+    checkin_cadence: Annotated[dict[str, tuple[CadenceIn, ...]], NoDecode, BeforeValidator(parse_cadence)] = Field(
+        default_factory=dict)
     quiet_start: time = time(8, 0)
     quiet_end: time = time(21, 0)
 
@@ -145,8 +174,9 @@ class Settings(BaseServiceSettings):
             weekly_min_sessions=self.weekly_min_sessions, weekly_weekday=WEEKDAYS.index(self.weekly_day.lower()),
             weekly_time=self.weekly_time, same_day_offset=self.same_day_offset if self.same_day_enabled else None,
             checkin_time=self.checkin_time if self.checkin_enabled else None,
-            checkin_cadence=tuple(CadenceStep(c.instrument.value, c.every_days, c.at_intake)
-                                  for c in self.checkin_cadence),
+            checkin_cadence=_steps(self.checkin_cadence.get(EVERY_PROGRAM, ())),
+            program_cadences=tuple((p, _steps(c)) for p, c in sorted(self.checkin_cadence.items())
+                                   if p != EVERY_PROGRAM),
             quiet_hours=QuietHours(self.quiet_start, self.quiet_end), cap_per_day=self.cap_per_day,
             cap_per_week=self.cap_per_week, urgent_within=self.urgent_within, horizon=self.plan_horizon,
             change_settle=self.change_settle)

@@ -41,10 +41,11 @@ def patient(pid: str, clinic: str = "clinic-a", tz: str = "America/New_York", re
 
 
 def session(sid: str, starts_at: datetime, attendees: list[str], revision: int = 1, clinic: str = "clinic-a",
-            tz: str = "America/New_York") -> Envelope[SessionUpserted]:
+            tz: str = "America/New_York", program_id: str = "prog-1",
+            lasts: timedelta = timedelta(hours=3)) -> Envelope[SessionUpserted]:
     return Envelope(data=SessionUpserted(
-        session_id=sid, clinic_id=clinic, program_id="prog-1", kind="group", starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=3), timezone=tz, location=Location(public_label="Room 2"),
+        session_id=sid, clinic_id=clinic, program_id=program_id, kind="group", starts_at=starts_at,
+        ends_at=starts_at + lasts, timezone=tz, location=Location(public_label="Room 2"),
         attendees=attendees, revision=revision), source=clinic_source(clinic, "test"))
 
 

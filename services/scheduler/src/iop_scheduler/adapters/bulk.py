@@ -45,7 +45,7 @@ class BulkQueries:
     async def upsert_sessions(self, sessions: list[tuple[SessionView, str]]) -> None:
         """upsert_session for each (pipelined: one round trip for the batch)."""
         await self.conn.executemany(_sql("upsert_session"), [
-            (s.session_id, s.clinic_id, s.starts_at, s.ends_at, tz, list(s.attendees), s.revision)
+            (s.session_id, s.clinic_id, s.starts_at, s.ends_at, tz, list(s.attendees), s.revision, s.program_id)
             for s, tz in sessions])
 
     async def sessions_of_many(self, patients: list[tuple[str, str | None]], since: datetime,

@@ -68,7 +68,7 @@ class Repository(BulkQueries):
 
     async def upsert_session(self, s: SessionView, tz: str) -> None:
         await self.conn.execute(sql("upsert_session"), s.session_id, s.clinic_id, s.starts_at, s.ends_at, tz,
-                                list(s.attendees), s.revision)
+                                list(s.attendees), s.revision, s.program_id)
 
     async def cancel_session(self, session_id: str, revision: int) -> None:
         await self.conn.execute(sql("cancel_session"), session_id, revision)

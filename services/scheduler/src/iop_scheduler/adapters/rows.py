@@ -30,4 +30,4 @@ def patient_row(r: asyncpg.Record) -> PatientRow:
 
 def session_view(r: asyncpg.Record) -> SessionView:
     return SessionView(r["session_id"], r["clinic_id"], r["starts_at"], r["ends_at"], tuple(r["attendees"]),
-                       r["revision"], r["cancelled"])
+                       r["revision"], r["cancelled"], r.get("program_id"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,4 +28,27 @@ def checkin_kind(steps: Sequence[CadenceStep], intake: date, day: date) -> str |
             continue
         if days % step.every_days == 0:
             return step.instrument
+    return None
+
+
+EVERY_PROGRAM = "*"  # the schedule of a program without its own (and of sessions with no program)
+
+
+def cadence_key(program_id: str | None, schedules: Mapping[str, Sequence[CadenceStep]]) -> str:
+    """The schedule a session of `program_id` follows: its program's own when configured, else the "*" one."""
+    return program_id if program_id is not None and program_id in schedules else EVERY_PROGRAM
+
+
+def prompt_kind(schedules: Mapping[str, Sequence[CadenceStep]], intakes: Mapping[str, date], keys: Iterable[str],
+                day: date) -> str | None:
+    """The check-in a day's prompt opens: the day's schedules in key order ("*" last), the first step due wins.
+
+    Each schedule counts from its own intake (the patient's first session under it), so a patient who also
+    attends another program never shifts a program's cadence.
+    """
+    for key in sorted(set(keys), key=lambda k: (k == EVERY_PROGRAM, k)):
+        intake = intakes.get(key)
+        kind = checkin_kind(schedules.get(key, ()), intake, day) if intake is not None else None
+        if kind is not None:
+            return kind
     return None

@@ -28,6 +28,7 @@ class SessionView:
     attendees: tuple[str, ...]
     revision: int
     cancelled: bool = False
+    program_id: str | None = None  # its check-in cadence follows the program (None: rows from before 0016)
 
 
 @dataclass(frozen=True)

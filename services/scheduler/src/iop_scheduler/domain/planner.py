@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from iop_shared.contracts.outbound import ReminderPurpose as P
 
 from .arms import later_offsets
-from .cadence import checkin_kind
+from .cadence import cadence_key, prompt_kind
 from .caps import apply_caps
 from .durations import format_duration
 from .ids import reminder_id
@@ -108,7 +108,10 @@ def _checkin_prompts(inp: PlanInput, policy: Policy, upcoming: list[SessionView]
                      sessions: list[SessionView]) -> list[Reminder]:
     if policy.checkin_time is None:
         return []
-    intake = local_day(sessions[0].starts_at, inp.zone) if sessions else None  # the first session known
+    schedules = policy.cadences()
+    intakes: dict[str, date] = {}
+    for s in sessions:  # in start order: the first session known under each schedule is its intake
+        intakes.setdefault(cadence_key(s.program_id, schedules), local_day(s.starts_at, inp.zone))
     by_day: dict[date, list[SessionView]] = defaultdict(list)
     for s in upcoming:
         by_day[local_day(s.starts_at, inp.zone)].append(s)
@@ -118,7 +121,7 @@ def _checkin_prompts(inp: PlanInput, policy: Policy, upcoming: list[SessionView]
         end_of_day = at_local(day + timedelta(days=1), time(0, 0), inp.zone)
         prompt = _candidate(inp, P.checkin_prompt, f"checkin:{day.isoformat()}", group, due, end_of_day,
                             PRIORITY_CHECKIN)
-        kind = checkin_kind(policy.checkin_cadence, intake, day) if intake else None
+        kind = prompt_kind(schedules, intakes, (cadence_key(s.program_id, schedules) for s in group), day)
         out.append(replace(prompt, checkin_kind=kind) if kind else prompt)
     return out
 

@@ -123,7 +123,8 @@ async def _changes(deps: Deps, repo: Repository, envs: list[Envelope[SessionUpse
         if found and found[0].revision >= s.revision:
             _outcome(deps, env, False)
             continue
-        new = SessionView(s.session_id, s.clinic_id, s.starts_at, s.ends_at, attendees, s.revision)
+        new = SessionView(s.session_id, s.clinic_id, s.starts_at, s.ends_at, attendees, s.revision,
+                          program_id=s.program_id)
         changes.append(_Change(env, found[0] if found else None, new, s.timezone))
     return changes
 

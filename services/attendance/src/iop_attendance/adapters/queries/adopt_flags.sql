@@ -1,5 +1,5 @@
--- A flag raised before its patient's first upsert arrived (a score event can overtake it) has no clinic, so no
--- clinic's flag list or FHIR Flag search shows it: the upsert gives it the patient's clinic and team. A flag's
--- clinic, once set, never changes.
-UPDATE flags SET clinic_id = $2, care_team_id = COALESCE(care_team_id, $3)
-WHERE patient_id = $1 AND clinic_id IS NULL
+-- Flags raised while the patient was still unknown (a check-in outcome can arrive before the patient upsert:
+-- they come on different topics) carry no clinic or care team, so no clinic could list, resolve or read them
+-- in FHIR; the patient's first known clinic ($2) and team ($3) take them over.
+UPDATE flags SET clinic_id = $2, care_team_id = coalesce(care_team_id, $3)
+ WHERE patient_id = $1 AND clinic_id IS NULL
