@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import ClassVar, Literal, Self
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .contracts.inbound import DEFAULT_MAX_ATTENDEES
@@ -68,3 +69,21 @@ class BaseServiceSettings(KafkaAdminSettings):
         check_url_password("DATABASE_URL", self.database_url, self.environment)
         check_deadletter_key(self.deadletter_key, self.environment)
         return self
+
+
+class PatientPolicySettings(BaseModel):
+    """Quiet hours (the allowed local window, which may wrap midnight) and per-patient caps, read the same way by
+    the scheduler and the notifier: mixed into their settings, under each one's env prefix."""
+
+    quiet_start: time = time(8, 0)
+    quiet_end: time = time(21, 0)
+    cap_per_day: int = 1
+    cap_per_week: int = 3
+
+    @field_validator("quiet_end")
+    @classmethod
+    def _quiet_edges_differ(cls, end: time, info: ValidationInfo) -> time:
+        if info.data.get("quiet_start") == end:
+            prefix = str(cls.model_config.get("env_prefix", "")).upper()
+            raise ValueError(f"{prefix}QUIET_START and {prefix}QUIET_END must differ (equal means never or always)")
+        return end

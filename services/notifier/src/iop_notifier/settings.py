@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import time
 from typing import ClassVar, Self
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from iop_shared.experiments import Experiment
-from iop_shared.settings import BaseServiceSettings
+from iop_shared.settings import BaseServiceSettings, PatientPolicySettings
 
 from .production import check_production
 
 
-class Settings(BaseServiceSettings):
+class Settings(BaseServiceSettings, PatientPolicySettings):
     """Everything the notifier reads from its environment."""
 
     model_config = SettingsConfigDict(env_prefix="NOTIFIER_", extra="ignore", frozen=True)
@@ -73,17 +72,6 @@ class Settings(BaseServiceSettings):
     fallback_care_teams: dict[str, str] = Field(default_factory=dict)
 
     # Policy (DOMAIN.md): quiet hours are the allowed local window, caps per patient for non-urgent texts.
-    quiet_start: time = time(8, 0)
-    quiet_end: time = time(21, 0)
-
-    @field_validator("quiet_end")
-    @classmethod
-    def _quiet_edges_differ(cls, end: time, info: ValidationInfo) -> time:
-        if info.data.get("quiet_start") == end:
-            raise ValueError("NOTIFIER_QUIET_START and NOTIFIER_QUIET_END must differ (equal means never or always)")
-        return end
-    cap_per_day: int = 1
-    cap_per_week: int = 3
     unknown_recipient_grace_s: float = 120.0  # wait this long for a patient upsert before suppressing
     default_score_kind: str = Field(default="mood", pattern="^(mood|craving)$")
     # A questionnaire check-in not finished this long after it was offered expires and counts as unanswered.

@@ -15,7 +15,6 @@ from pydantic import (
     SecretStr,
     TypeAdapter,
     ValidationError,
-    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -24,7 +23,7 @@ from pydantic_settings import NoDecode, SettingsConfigDict
 from iop_shared.contracts.outbound import CheckinKind
 from iop_shared.experiments import Experiment
 from iop_shared.safety import check_token_map
-from iop_shared.settings import BaseServiceSettings
+from iop_shared.settings import BaseServiceSettings, PatientPolicySettings
 
 from .domain.arms import cadence_offsets
 from .domain.cadence import EVERY_PROGRAM, CadenceStep
@@ -71,7 +70,7 @@ def _steps(steps: tuple[CadenceIn, ...]) -> tuple[CadenceStep, ...]:
     return tuple(CadenceStep(c.instrument.value, c.every_days, c.at_intake) for c in steps)
 
 
-class Settings(BaseServiceSettings):
+class Settings(BaseServiceSettings, PatientPolicySettings):
     """Environment variables the scheduler reads (see the README's configuration table)."""
 
     model_config = SettingsConfigDict(env_prefix="SCHEDULER_", extra="ignore", frozen=True)
@@ -101,17 +100,6 @@ class Settings(BaseServiceSettings):
     # ("*": every other program); a bare list is the "*" one. See domain/cadence.py.
     checkin_cadence: Annotated[dict[str, tuple[CadenceIn, ...]], NoDecode, BeforeValidator(parse_cadence)] = Field(
         default_factory=dict)
-    quiet_start: time = time(8, 0)
-    quiet_end: time = time(21, 0)
-
-    @field_validator("quiet_end")
-    @classmethod
-    def _quiet_edges_differ(cls, end: time, info: ValidationInfo) -> time:
-        if info.data.get("quiet_start") == end:
-            raise ValueError("SCHEDULER_QUIET_START and SCHEDULER_QUIET_END must differ (equal means never or always)")
-        return end
-    cap_per_day: int = 1
-    cap_per_week: int = 3
     urgent_within: Duration = timedelta(hours=48)
     change_settle: Duration = timedelta(seconds=60)
     plan_horizon: Duration = timedelta(days=60)
