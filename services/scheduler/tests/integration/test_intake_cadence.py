@@ -10,6 +10,7 @@ import pytest
 from iop_devkit.scheduler import cancel, patient, session
 from iop_devkit.testing.kafka import TopicTail, eventually, publish, unique
 from iop_scheduler.bootstrap import Service
+from iop_scheduler.domain.model import SessionView
 from iop_shared.contracts.outbound import CheckinKind, ReminderDue
 from iop_shared.contracts.topics import REMINDERS
 
@@ -59,3 +60,24 @@ async def _is(service: Service, pid: str, intake: datetime) -> bool:
 async def _cancelled(service: Service, sid: str) -> bool:
     async with service.store.transaction() as repo:
         return bool(await repo.conn.fetchval("SELECT cancelled FROM sessions WHERE session_id = $1", sid))
+
+
+def _view(sid: str, at: datetime, rev: int, program: str | None = "prog-phq") -> SessionView:
+    return SessionView(sid, "clinic-a", at, at + timedelta(hours=1), ("p-one", "p-two"), rev, program_id=program)
+
+
+@pytest.mark.integration
+async def test_the_intake_only_ever_moves_earlier(make_service: object) -> None:
+    service: Service = await make_service(kafka=False)  # type: ignore[operator]
+    t0 = datetime(2026, 3, 2, 15, tzinfo=UTC)
+    async with service.store.transaction() as repo:  # the one-by-one path
+        await repo.upsert_session(_view("s1", t0, 1), "UTC")
+        await repo.upsert_session(_view("s1", t0 + timedelta(days=3), 2), "UTC")  # moved later: intake stays
+    assert await _intakes(service, "p-one") == {"prog-phq": t0, "*": t0}
+    async with service.store.transaction() as repo:  # the set-based path, with an earlier and a stale write
+        await repo.upsert_sessions([(_view("s2", t0 - timedelta(days=1), 1, None), "UTC"),
+                                    (_view("s1", t0 - timedelta(days=9), 1), "UTC"),  # stale revision: ignored
+                                    (_view("s3", t0 - timedelta(days=2), 1, "prog-gad"), "UTC")])
+        await repo.conn.execute("DELETE FROM sessions")  # a purge leaves the intake alone
+    assert await _intakes(service, "p-two") == {"prog-phq": t0, "prog-gad": t0 - timedelta(days=2),
+                                                "*": t0 - timedelta(days=2)}
