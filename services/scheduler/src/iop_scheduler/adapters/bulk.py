@@ -47,6 +47,12 @@ class BulkQueries:
         await self.conn.executemany(_sql("upsert_session"), [
             (s.session_id, s.clinic_id, s.starts_at, s.ends_at, tz, list(s.attendees), s.revision, s.program_id)
             for s, tz in sessions])
+        await self.record_intakes([s.session_id for s, _ in sessions])
+
+    async def record_intakes(self, session_ids: list[str]) -> None:
+        """Move the attendees' intakes earlier to these (just written) sessions' starts where they begin before."""
+        if session_ids:
+            await self.conn.execute(_sql("record_intakes"), sorted(set(session_ids)))
 
     async def sessions_of_many(self, patients: list[tuple[str, str | None]], since: datetime,
                                until: datetime) -> dict[str, tuple[SessionView, ...]]:
@@ -57,6 +63,13 @@ class BulkQueries:
         for r in rows:
             out[r["for_patient"]].append(session_view(r))
         return {p: tuple(out.get(p, ())) for p, _ in patients}
+
+    async def intakes_of_many(self, patient_ids: list[str]) -> dict[str, dict[str, datetime]]:
+        """Each patient's stored intake: program id ("*" across all programs) -> the earliest session start."""
+        out: dict[str, dict[str, datetime]] = {p: {} for p in patient_ids}
+        for r in await self.conn.fetch(_sql("intakes_of_patients"), patient_ids):
+            out[r["patient_id"]][r["program_key"]] = r["intake_at"]
+        return out
 
     async def session_programs(self, session_ids: list[str]) -> dict[str, str | None]:
         """Session id -> its program (None when the clinic sent none)."""

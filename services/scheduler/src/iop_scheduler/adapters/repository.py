@@ -69,6 +69,7 @@ class Repository(BulkQueries):
     async def upsert_session(self, s: SessionView, tz: str) -> None:
         await self.conn.execute(sql("upsert_session"), s.session_id, s.clinic_id, s.starts_at, s.ends_at, tz,
                                 list(s.attendees), s.revision, s.program_id)
+        await self.record_intakes([s.session_id])
 
     async def cancel_session(self, session_id: str, revision: int) -> None:
         await self.conn.execute(sql("cancel_session"), session_id, revision)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+
+from .localtime import local_day
+from .model import PlanInput, SessionView
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,8 @@ def prompt_kind(schedules: Mapping[str, Sequence[CadenceStep]], intakes: Mapping
                 day: date) -> str | None:
     """The check-in a day's prompt opens: the day's schedules in key order ("*" last), the first step due wins.
 
-    Each schedule counts from its own intake (the patient's first session under it), so a patient who also
-    attends another program never shifts a program's cadence.
+    A program's own schedule counts from the patient's intake in that program, so a patient who also attends
+    another program never shifts it; the "*" schedule counts from the patient's intake in any program.
     """
     for key in sorted(set(keys), key=lambda k: (k == EVERY_PROGRAM, k)):
         intake = intakes.get(key)
@@ -52,3 +55,20 @@ def prompt_kind(schedules: Mapping[str, Sequence[CadenceStep]], intakes: Mapping
         if kind is not None:
             return kind
     return None
+
+
+def intake_days(inp: PlanInput, schedules: Mapping[str, Sequence[CadenceStep]],
+                sessions: Iterable[SessionView]) -> dict[str, date]:
+    """Each schedule's intake day: the stored intake, or an earlier session read (not yet stored) when there is one.
+
+    The stored intake is the earliest session ever seen, so a planning window that moves forward never moves it.
+    """
+    starts: dict[str, datetime] = {}
+    for key, at in inp.intakes.items():
+        if key in schedules:
+            starts[key] = at
+    for s in sessions:
+        for key in {EVERY_PROGRAM, cadence_key(s.program_id, schedules)}:
+            if key not in starts or s.starts_at < starts[key]:
+                starts[key] = s.starts_at
+    return {key: local_day(at, inp.zone) for key, at in starts.items()}

@@ -88,6 +88,8 @@ class PlanInput:
     zone: str = "UTC"
     # Experiment cadence arms (domain/arms.py): session id -> the arm's offsets; absent sessions keep the default.
     session_offsets: Mapping[str, tuple[timedelta, ...]] = field(default_factory=dict)
+    # The stored intake (earliest session start ever seen): program id -> start, "*" across all programs.
+    intakes: Mapping[str, datetime] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

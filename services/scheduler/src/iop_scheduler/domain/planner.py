@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from iop_shared.contracts.outbound import ReminderPurpose as P
 
 from .arms import later_offsets
-from .cadence import cadence_key, prompt_kind
+from .cadence import cadence_key, intake_days, prompt_kind
 from .caps import apply_caps
 from .durations import format_duration
 from .ids import reminder_id
@@ -109,9 +109,7 @@ def _checkin_prompts(inp: PlanInput, policy: Policy, upcoming: list[SessionView]
     if policy.checkin_time is None:
         return []
     schedules = policy.cadences()
-    intakes: dict[str, date] = {}
-    for s in sessions:  # in start order: the first session known under each schedule is its intake
-        intakes.setdefault(cadence_key(s.program_id, schedules), local_day(s.starts_at, inp.zone))
+    intakes = intake_days(inp, schedules, sessions)
     by_day: dict[date, list[SessionView]] = defaultdict(list)
     for s in upcoming:
         by_day[local_day(s.starts_at, inp.zone)].append(s)

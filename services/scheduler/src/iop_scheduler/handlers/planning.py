@@ -67,12 +67,13 @@ async def _inputs(repo: Repository, deps: Deps, active: list[PatientRow], fallba
     confirmed = await repo.confirmations_of_many(ids)
     history = await repo.history_of_many(ids, now - policy.history_window)
     arms = await _arm_offsets(repo, deps, active, sessions)
+    intakes = await repo.intakes_of_many(ids)
     out = {}
     for p in active:
         zone = zone_of(p, fallback_zones[p.patient_id])
         out[p.patient_id] = PlanInput(PatientView(p.patient_id, p.clinic_id, zone), sessions[p.patient_id],
                                       confirmed[p.patient_id], history[p.patient_id], zone,
-                                      arms.get(p.patient_id, {}))
+                                      arms.get(p.patient_id, {}), intakes[p.patient_id])
     return out
 
 
