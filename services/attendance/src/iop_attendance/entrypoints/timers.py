@@ -20,6 +20,7 @@ from ..handlers.timers import next_due, sweep
 log = get_logger(__name__)
 WAKE = "attendance-wake"
 SWEEP = "attendance-sweep"
+WAKE_OVERLAP = 4  # wake runs that may overlap a running sweep
 
 
 class MissedVisitTimer:
@@ -59,8 +60,10 @@ class MissedVisitTimer:
             return
         self._next_wake = at
         run_at = max(at, datetime.now(UTC))
+        # A wake due while a sweep still runs must not be skipped (APScheduler's default max_instances=1 did,
+        # and the visit then waited for the interval sweep); sweeps claim rows with SKIP LOCKED, so two may overlap.
         self._scheduler.add_job(self._run, "date", run_date=run_at, id=WAKE, replace_existing=True,
-                                coalesce=True, misfire_grace_time=None)
+                                coalesce=True, misfire_grace_time=None, max_instances=WAKE_OVERLAP)
 
     async def _run(self) -> None:
         if not self._released:  # consumers are still catching up: `release` sweeps everything due then
