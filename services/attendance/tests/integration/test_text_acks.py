@@ -12,8 +12,10 @@ from iop_attendance.bootstrap import Service
 from iop_devkit.attendance import checkin_received, envelope, patient_upserted
 from iop_devkit.testing.kafka import TopicTail, eventually, publish, unique
 from iop_shared.contracts import Contract, Envelope, clinic_source
-from iop_shared.contracts.outbound import CheckinIntent, DeadLetter, RiskAcknowledged, RiskFlagged
-from iop_shared.contracts.topics import DEADLETTER, RISK
+from iop_shared.contracts.outbound import CheckinIntent, RiskAcknowledged, RiskFlagged
+from iop_shared.contracts.topics import RISK
+
+from .test_tenancy import refused
 
 pytestmark = pytest.mark.integration
 ACK = "iop.risk.acknowledged.v1"
@@ -74,15 +76,6 @@ async def test_a_text_ack_acknowledges_the_flag_once_and_redelivery_changes_noth
         # Attendance records it and publishes nothing of its own: the acknowledgement is already on the bus.
         acks = tail.events(lambda e: e.type == ACK and e.data.flag_id == flag.flag_id)
         assert len(acks) == 3 and all(e.source == ack.source for e in acks)
-
-
-async def refused(kafka: str, patient: str, *events: Envelope[Contract]) -> list[str]:
-    """Publish the events and return the reasons of their dead letters (keyed by the patient)."""
-    async with TopicTail(kafka, DEADLETTER.name) as tail:
-        await publish(kafka, *events)
-        got = await tail.wait_for(lambda e: isinstance(e.data, DeadLetter) and e.data.key == patient,
-                                  count=len(events), timeout=30)
-    return [e.data.error for e in got if isinstance(e.data, DeadLetter)]
 
 
 async def test_another_clinics_ack_of_a_flag_changes_nothing(
