@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -22,18 +21,21 @@ def topics_bootstrap(request: pytest.FixtureRequest) -> str | None:
     return str(request.getfixturevalue("kafka_bootstrap"))
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="session")
 async def private_topics(topics_bootstrap: str | None) -> AsyncIterator[str | None]:
-    """Integration and e2e tests get their own topics (IOP_TOPIC_PREFIX), deleted afterwards."""
+    """Integration and e2e tests get their own topics, deleted afterwards."""
     if topics_bootstrap is None:
         yield None
         return
     async with topic_copies(topics_bootstrap, f"schedtest{uuid.uuid4().hex[:8]}.") as prefix:
-        os.environ["IOP_TOPIC_PREFIX"] = prefix
-        try:
-            yield prefix
-        finally:
-            os.environ.pop("IOP_TOPIC_PREFIX", None)
+        yield prefix
+
+
+@pytest.fixture(autouse=True)
+def _private_topic_names(private_topics: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every scheduler test names topics behind the private prefix (IOP_TOPIC_PREFIX); other suites are untouched."""
+    if private_topics is not None:
+        monkeypatch.setenv("IOP_TOPIC_PREFIX", private_topics)
 
 
 ServiceFactory = Callable[..., Awaitable[Service]]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -22,14 +21,17 @@ from iop_devkit.testing.kafka import private_topics
 
 
 @pytest.fixture(scope="session")
-async def topics(kafka_bootstrap: str) -> AsyncIterator[str]:
-    """Private copies of every topic (IOP_TOPIC_PREFIX), so a fresh group does not replay the shared topics."""
+async def topic_copies(kafka_bootstrap: str) -> AsyncIterator[str]:
+    """Private copies of every topic, so a fresh group does not replay the shared topics; deleted afterwards."""
     async with private_topics(kafka_bootstrap, f"dash-test-{uuid.uuid4().hex[:8]}.") as prefix:
-        os.environ["IOP_TOPIC_PREFIX"] = prefix
-        try:
-            yield prefix
-        finally:
-            os.environ.pop("IOP_TOPIC_PREFIX", None)
+        yield prefix
+
+
+@pytest.fixture
+def topics(topic_copies: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """This test names topics behind the private prefix (IOP_TOPIC_PREFIX); tests after it are untouched."""
+    monkeypatch.setenv("IOP_TOPIC_PREFIX", topic_copies)
+    return topic_copies
 
 
 DEV_USERS = {

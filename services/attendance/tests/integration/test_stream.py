@@ -25,8 +25,9 @@ async def test_stream_yields_misses_flags_and_attendance_for_the_clinic(service:
 
     async def follow(clinic: str) -> None:
         async for item in stream.events(service.ctx, clinic, poll_seconds=0.1, stopped=done.is_set):  # type: ignore[arg-type]
-            assert clinic == "clinic-1", "another clinic's stream must not carry this patient"
+            # A fresh group replays the run's private topics, so other tests' clinic-2 events may pass by here.
             if patient in item["data"]:
+                assert clinic == "clinic-1", "another clinic's stream must not carry this patient"
                 seen.append(item)
             kinds = {i["event"] for i in seen}
             if {"iop.risk.flagged.v1", "iop.attendance.recorded.v1"} <= kinds and any(

@@ -35,8 +35,11 @@ def dashboard_env(users: list[DevUser]) -> dict[str, str]:
             "DASHBOARD_SESSION_SECRET": secrets.token_urlsafe(32)}
 
 
-async def open_concerns(url: str, user: DevUser, at_least: int, timeout: float = 20.0) -> int:
-    """Sign in as `user` and count the triage queue, waiting up to `timeout` for `at_least` items."""
+async def open_concerns(url: str, user: DevUser, run: str, at_least: int, timeout: float = 20.0) -> int:
+    """Sign in as `user` and count this run's items in the triage queue, waiting up to `timeout` for `at_least`.
+
+    The demo's schemas and topics outlive a run, so an earlier run's unopened concerns are still queued: only
+    this run's patients (their ids carry the run id) count."""
     async with httpx.AsyncClient(base_url=url, timeout=10) as http:
         form = await http.get("/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
@@ -48,7 +51,8 @@ async def open_concerns(url: str, user: DevUser, at_least: int, timeout: float =
             raise RuntimeError(f"the dashboard refused the demo's sign-in ({done.status_code})")
         deadline = time.monotonic() + timeout
         while True:
-            found = len((await http.get("/api/overview")).json()["concerns"])
+            concerns = (await http.get("/api/overview")).json()["concerns"]
+            found = sum(1 for c in concerns if c["patient_id"].startswith(f"p-{run}-"))
             if found >= at_least or time.monotonic() > deadline:
                 return found
             await asyncio.sleep(0.5)

@@ -145,7 +145,7 @@ async def _scenario(kafka: str, urls: dict[str, str], tokens: dict[str, str], ru
     counts = {**feed.counts, "emails caught by the local SMTP server": len(mail.messages)}
     if users:  # what the care team sees: every reply read as `concern` waits in the triage queue
         expected = feed.counts.get("reply (concern)", 0)
-        counts[TRIAGE_KEY] = sum([await open_concerns(urls["dashboard"], u, expected) for u in users])
+        counts[TRIAGE_KEY] = sum([await open_concerns(urls["dashboard"], u, run, expected) for u in users])
     return counts
 
 
