@@ -43,8 +43,8 @@ class ParsedReply:
 
 # "two, my car broke down", "dos - tengo trabajo", "uno 👍 voy en camión", "dos porque tengo que trabajar": a number
 # word set apart by punctuation or an emoji (not "?"), or followed by a reason, answers like its digit.
-_LEAD_NUMBER_WORD = re.compile(r"^\W*(?:one|uno|two|dos)(?:\s*[^\w\s?¿]|\s+(?:%s)\b)" % "|".join(L.ANSWER_REASONS),
-                               re.IGNORECASE)
+_REASONS = "|".join(sorted(L.ANSWER_REASONS))
+_LEAD_NUMBER_WORD = re.compile(r"^\W*(?:one|uno|two|dos)(?:\s*[^\w\s?¿]|\s+(?:" + _REASONS + r")\b)", re.IGNORECASE)
 _OUT_OF_TEN = re.compile(r"\b(\d{1,2})\s*(?:/|out of|de)\s*10\b", re.IGNORECASE)  # "7/10", "7 out of 10"
 _NONE: frozenset[str] = frozenset()
 _CONCERN = ParsedReply(CheckinIntent.concern)
