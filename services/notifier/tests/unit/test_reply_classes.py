@@ -116,3 +116,40 @@ def test_a_supply_taken_at_once_or_survival_as_a_condition_is_a_crisis(text: str
 @pytest.mark.parametrize("text", ["can i take both at the same time as food?", "took my pills together with breakfast"])
 def test_taking_medication_together_without_all_of_it_is_no_crisis_from_the_lexicon(text: str) -> None:
     assert read(text).level is not Level.crisis
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("i think i left my bag in room 2, can someone look", I.concern), ("2 of my kids have the flu", I.concern),
+    ("dejé mi chamarra en la sala 2, ¿me la guardan?", I.concern),
+    ("only 2 days of pills left, need a refill", I.concern),
+    ("2 please, work", I.reschedule_request), ("número 2", I.reschedule_request), ("1 gracias", I.confirm),
+])
+def test_a_digit_that_names_a_place_or_counts_something_is_no_answer(text: str, intent: I) -> None:
+    got = parse_reply(text, Expecting.reminder, use_model=False)
+    assert (got.intent if got.if_ordinary is None else I.concern) is intent
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("my phone number changed, is that a problem?", I.concern),
+    ("my insurance changed, do you need the card", I.concern), ("can we change it to friday", I.reschedule_request),
+])
+def test_changed_is_news_not_a_request_to_move(text: str, intent: I) -> None:
+    got = parse_reply(text, Expecting.reminder, use_model=False)
+    assert (got.intent if got.if_ordinary is None else I.concern) is intent
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("this commute will be the death of me", Level.none), ("overdosed on candy at the party lol", Level.none),
+    ("overdosed on my meds last night", Level.crisis),
+    ("this job will be the death of me, i want to die", Level.crisis),
+])
+def test_the_death_of_me_and_food_overdoses_are_figures_of_speech(text: str, level: Level) -> None:
+    assert read(text).level is level
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("pronto ya no voy a ser un problema para nadie", Level.crisis), ("ya no seré una carga", Level.crisis),
+    ("nada va a cambiar, mejor desaparecer", Level.crisis), ("no voy a ser un problema, llego a tiempo", Level.none),
+])
+def test_a_future_burden_and_better_to_disappear_in_spanish(text: str, level: Level) -> None:
+    assert read(text).level is level

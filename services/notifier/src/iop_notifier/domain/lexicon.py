@@ -224,6 +224,16 @@ REQUEST_CUES = frozenset({
 })
 # Ordinary words one letter from an answer word: "i can make it" is not "cant make it", "cambié de celular" not
 # "cambio". Answer wording only; the crisis lexicon keeps its own typo tolerance.
-ANSWER_REAL_WORDS = frozenset({"can", "won", "cambie"})
+ANSWER_REAL_WORDS = frozenset({"can", "won", "cambie", "changed"})  # "something changed" asks no new time
 # A digit after these is a clock time ("see you at 2", "a las 2"), not an answer to a reminder.
+# A digit that names a place or counts something is no answer to a reminder ("left my jacket in group room 2",
+# "2 of my kids are sick", "1 more question", "sala 2", "2 horas tarde").
+NUMBERED_PLACES = frozenset({"room", "rooms", "floor", "suite", "door", "building", "bus", "route", "line", "gate",
+                             "group", "apt", "apartment", "unit", "step", "level", "cuarto", "sala", "salon", "piso",
+                             "camion", "ruta", "linea", "puerta", "grupo", "edificio", "consultorio", "oficina",
+                             "office"})
+COUNTED = frozenset({"of", "more", "hour", "hours", "hr", "hrs", "min", "mins", "minute", "minutes", "day", "days",
+                     "week", "weeks", "kid", "kids", "times", "things", "questions", "people", "de", "mas", "hora",
+                     "horas", "minutos", "dia", "dias", "semana", "semanas", "hijos", "hijas", "veces", "cosas",
+                     "personas", "preguntas"})
 TIME_LEADS = frozenset({"at", "by", "around", "till", "until", "las", "la", "before", "after", "antes", "despues"})

@@ -162,13 +162,19 @@ def _score_or_digit(tokens: list[str], expecting: Expecting | None, apart: bool 
                 return ParsedReply(kind, value)
             return ParsedReply(CheckinIntent.concern, if_ordinary=ParsedReply(kind, value))
         return ParsedReply(kind, value)
-    if expecting is not Expecting.reminder or value not in (1, 2):
+    if expecting is not Expecting.reminder or value not in (1, 2) or _names_or_counts(tokens, at):
         return None
     if any(t in compiled().contrast for t in others) and not (value == 1 and _confirms(W.after_contrast(others))):
         return _CONCERN  # "1 but..." worries, "1, traffic is bad but ill get there" does not
     if as_word and not (apart and at == 0) and not all(t in L.ANSWER_FILLER for t in others):
         return None
     return ParsedReply(CheckinIntent.confirm if value == 1 else CheckinIntent.reschedule_request)
+
+
+def _names_or_counts(tokens: list[str], at: int) -> bool:
+    """The digit at `at` names a place ("room 2") or counts something ("2 of my kids"): no answer."""
+    after = tokens[at + 1] if at + 1 < len(tokens) else ""
+    return (at > 0 and tokens[at - 1] in L.NUMBERED_PLACES) or after in L.COUNTED
 
 
 def _score_kind(others: list[str], expecting: Expecting | None) -> CheckinIntent | None:
