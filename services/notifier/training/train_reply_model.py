@@ -25,27 +25,41 @@ from iop_notifier.domain.reply_parser import Expecting, parse_with
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE.parent / "tests" / "fixtures"
 OUT = HERE.parent / "src" / "iop_notifier" / "domain" / "lexicons" / "reply_model.json"
-FROZEN = FIXTURES / "eval5" / "heldout.csv"
+FROZEN = FIXTURES / "eval6" / "heldout.csv"
+# A held-out half stays out of training while its set's README calls it frozen; measured and studied, a set is
+# retired into training by a "Status: retired" line in its README (docs/reply-parser.md tells the order).
+RETIRED = "status: retired"
 # Files by writer, relative to tests/fixtures. Every earlier set's held-out half was measured, then retired into
-# training (docs/reply-parser.md tells the order); the fifth set's held-out half is frozen.
+# training; the sixth set's held-out half is frozen.
 WRITER_A = ["eval/dev.csv", "eval/heldout.csv", "detector_probes.csv", "replies.csv",
-            "../../training/data/everyday.csv"]
+            "../../training/data/everyday.csv", "../../training/data/everyday2.csv"]
 WRITER_B = ["eval2/dev.csv", "eval2/heldout.csv", "eval3/dev.csv", "eval3/heldout.csv", "eval4/dev.csv",
-            "eval4/heldout.csv", "eval5/dev.csv"]
+            "eval4/heldout.csv", "eval5/dev.csv", "eval5/heldout.csv"]
 CLASSES = ("crisis", "concern", "ordinary")
 LOW, HIGH, C = 2, 5, 10.0
-VERSION = "2026.12.01-1"
+VERSION = "2026.12.02-1"
 
 
 def rows(names: list[str]) -> list[dict[str, str]]:
     out = []
     for name in names:
         path = FIXTURES / name
-        if path.resolve() == FROZEN.resolve():
-            sys.exit("refusing to train on the frozen held-out set")
+        if path.resolve() == FROZEN.resolve() or frozen(path):
+            sys.exit(f"refusing to train on a frozen held-out set: {name}")
         with path.open(newline="", encoding="utf-8") as f:
             out += list(csv.DictReader(f))
     return out
+
+
+def frozen(path: Path) -> bool:
+    """A held-out half whose set's README says frozen and carries no "Status: retired" line."""
+    readme = path.parent / "README.md"
+    if path.name != "heldout.csv":
+        return False
+    if not readme.exists():  # a held-out half nobody has described yet is not ours to train on
+        return True
+    text = readme.read_text(encoding="utf-8").lower()
+    return "frozen" in text and RETIRED not in text
 
 
 def label(row: dict[str, str]) -> str:
@@ -110,7 +124,8 @@ def main() -> None:
                 for g, i in vec.vocabulary_.items()}
     checks = ["i want to die", "quiero morirme", "see you tuesday", "thanks!", "no puedo más con esto 💀"]
     probs = clf.predict_proba(vec.transform([model_text(t) for t in checks]))
-    OUT.write_text(json.dumps({
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT  # a trial model elsewhere, to measure before shipping
+    out.write_text(json.dumps({
         "version": VERSION, "classes": list(CLASSES), "ngram_low": LOW, "ngram_high": HIGH, "C": C,
         "thresholds": {"crisis": best[0], "ordinary": best[1], "concern": best[2]}, "cross_writer": figures,
         "trained_on": {n: hashlib.sha256((FIXTURES / n).read_bytes()).hexdigest() for n in names},

@@ -1,9 +1,10 @@
-"""The reply parser on the frozen held-out half of the fifth evaluation set: measured once, never tuned against.
+"""The reply parser on the frozen held-out half (measured once, never tuned against), and on the retired sets.
 
-The set's README gives the held-out half's SHA-256; the parser's and the model's authors never opened it, and the
-training script refuses it by name. docs/reply-parser.md tells the order in which the five sets were written,
-measured and retired into training. The bounds below are issue 11's targets where the parser meets them, and
-the measured figure where it does not yet (the note on issue 11 says which).
+FROZEN is the one place that names the frozen file: the sixth set's held-out half, written blind on its own branch
+and measured once by the lead after the parser's step 8 merged. Until it is in the tree its tests skip (they are
+the lead's to run). The fifth set's halves were studied for step 8 (docs/reply-parser.md tells the order in which
+the sets were written, measured and retired into training): they are regression floors at what step 8 measured,
+not evidence of generalisation.
 """
 
 from __future__ import annotations
@@ -17,22 +18,46 @@ import pytest
 from iop_devkit.notifier.parser_metrics import evaluate, load
 
 pytestmark = pytest.mark.unit
-EVAL5 = Path(__file__).resolve().parents[1] / "fixtures" / "eval5"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FROZEN = FIXTURES / "eval6" / "heldout.csv"
+EVAL5 = FIXTURES / "eval5"
+frozen_present = pytest.mark.skipif(not FROZEN.exists(), reason="the frozen held-out set is not in this tree yet")
 
 
+@frozen_present
 def test_the_held_out_half_is_the_frozen_one() -> None:
-    digest = hashlib.sha256((EVAL5 / "heldout.csv").read_bytes()).hexdigest()
-    assert re.search(rf"\b{digest}\b", (EVAL5 / "README.md").read_text(encoding="utf-8"))
+    digest = hashlib.sha256(FROZEN.read_bytes()).hexdigest()
+    readme = (FROZEN.parent / "README.md").read_text(encoding="utf-8")
+    assert re.search(rf"\b{digest}\b", readme)
+    assert "status: retired" not in readme.lower()
 
 
-def test_crisis_recall_meets_the_target_on_the_frozen_half() -> None:
+@frozen_present
+def test_crisis_recall_and_triage_meet_the_targets_on_the_frozen_half() -> None:
+    summary, _ = evaluate(load(FROZEN))
+    assert summary.crisis_recall >= 0.98  # issue 11's targets
+    assert summary.triage_rate <= 0.05
+
+
+@frozen_present
+def test_plain_answers_meet_the_targets_on_the_frozen_half() -> None:
+    summary, _ = evaluate(load(FROZEN))
+    assert summary.per_intent["confirm"].recall >= 0.95
+    assert summary.per_intent["reschedule_request"].recall >= 0.95
+
+
+def test_the_fifth_sets_held_out_half_holds_what_step_8_measured() -> None:
     summary, _ = evaluate(load(EVAL5 / "heldout.csv"))
     assert summary.rows == 233
-    assert summary.crisis_recall >= 0.98  # issue 11's target; measured 0.988 (83 of 84)
+    assert summary.crisis_recall >= 1.0  # 84 of 84 (step 7: 83)
+    assert summary.triage_rate <= 0.009  # 1 of 112 (step 7: 8)
+    assert summary.per_intent["confirm"].recall >= 1.0  # 22 of 22 (step 7: 0.909)
+    assert summary.per_intent["reschedule_request"].recall >= 0.944  # 17 of 18: a long polite one read as crisis
 
 
-def test_triage_and_plain_answers_on_the_frozen_half_do_not_regress() -> None:
-    summary, _ = evaluate(load(EVAL5 / "heldout.csv"))
-    assert summary.triage_rate <= 0.075  # step 7 measured 0.071 (8 of 112; step 6: 0.089); the target is 0.05
-    assert summary.per_intent["confirm"].recall >= 0.90  # measured 0.909; the target is 0.95
-    assert summary.per_intent["reschedule_request"].recall >= 0.94  # measured 0.944; the target is 0.95
+def test_the_fifth_sets_development_half_holds_what_step_8_measured() -> None:
+    summary, _ = evaluate(load(EVAL5 / "dev.csv"))
+    assert summary.crisis_recall >= 1.0
+    assert summary.triage_rate <= 0.019  # 2 of 110
+    assert summary.per_intent["confirm"].recall >= 0.95
+    assert summary.per_intent["reschedule_request"].recall >= 1.0

@@ -150,7 +150,8 @@ def test_a_relapse_reaches_a_person() -> None:
     ("craving 9", Expecting.mood, I.craving, 9), ("5 but my landlord is evicting me", Expecting.mood, I.concern, None),
     ("1 but i have no ride", Expecting.reminder, I.concern, None), ("3 or 4", Expecting.mood, I.concern, None),
     ("no estoy segura", Expecting.reminder, I.crisis, None),  # also "I am not safe": the model pages it
-    ("not sure", Expecting.reminder, I.other, None),  # no confirmation, nothing to act on
+    # No confirmation. Unsure whether they come: the step-8 model sends it to a person (the step-6 model did not).
+    ("not sure", Expecting.reminder, I.concern, None),
     ("si voy", Expecting.reminder, I.confirm, None), ("ill b there", Expecting.reminder, I.confirm, None),
     ("c u there", Expecting.reminder, I.confirm, None), ("none", Expecting.craving, I.craving, 0),
     ("not thursday, maybe monday?", Expecting.reminder, I.reschedule_request, None),

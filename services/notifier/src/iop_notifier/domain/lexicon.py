@@ -24,7 +24,16 @@ OPT_OUT_PHRASES = _phrases(
     "cancelar mensajes", "cancelar suscripcion", "cancel these texts", "cancel the texts", "cancel texts",
     "cancel these messages", "cancel the messages", "dejen de mandarme", "dejen de enviarme", "unsub",
     "no longer want these", "dont want these messages", "dont want these texts", "no quiero estos mensajes",
+    # 2026-12-02: "take me off the list" in Spanish, and "I no longer want / need the texts" in both languages.
+    "quitenme de la lista", "quiteme de la lista", "quitarme de la lista", "sacame de la lista",
+    "sacarme de la lista", "ya no quiero los mensajes", "no quiero los mensajes", "ya no quiero mensajes",
+    "ya no necesito los mensajes", "no necesito los mensajes", "ya no necesito mensajes", "take me off the list",
+    "dont need the texts", "dont need these texts", "dont need the messages", "no longer need the texts",
+    "no longer need these texts", "no longer need these messages",
 )
+# A keyword typed first and set apart by punctuation, then a sentence ("start, ya volví al programa").
+LEAD_KEYWORDS = {"start": "opt_in", "unstop": "opt_in", "comenzar": "opt_in", "reanudar": "opt_in",
+                 "stop": "opt_out", "alto": "opt_out", "unsubscribe": "opt_out"}
 # A lone emoji that answers a reminder with yes.
 CONFIRM_EMOJI = frozenset({"👍", "👍🏻", "👍🏼", "👍🏽", "👍🏾", "👍🏿", "✅", "✔️", "✔", "👌", "🆗"})
 OPT_IN_KEYWORDS = frozenset({"start", "unstop", "yes", "si", "comenzar", "iniciar", "reanudar", "empezar",
@@ -56,6 +65,9 @@ CONFIRM_PHRASES = _phrases(
     # Mexican and Central American "I'll drop by" / "I'll be there for sure".
     "le caigo", "ahi le caigo", "alli le caigo", "sin falta", "ahi andare", "alli andare", "ahi nos vidrios",
     "still coming", "still on for",
+    # "snow looks bad but ill get there": arriving despite something.
+    "ill get there", "i will get there", "ill still be there", "ill still come", "igual voy", "igual llego",
+    "de todos modos voy", "de todas formas voy",
 )
 # "si" is also Spanish "if": it confirms only as the first word ("si voy", "sí, confirmo").
 CONFIRM_FIRST = frozenset({"si"})
@@ -125,9 +137,28 @@ SCORE_FILLER = frozenset({
 # After a craving prompt these mean a score of 0.
 NO_CRAVING = frozenset({"none", "nada", "no cravings", "no craving", "no urges", "ninguno", "ninguna", "zero cravings",
                         "no antojos", "ningun antojo", "no ganas"})
+# After "pero", "ahí voy" is "I'm getting by", not "I'm coming" ("nada me sale bien, pero ahí voy").
+GETTING_BY = frozenset({"ahi voy", "ahi vamos", "alli voy", "ahi la llevo"})
+# A comment after a score that says things are fine: the score stands ("9, me fue muy bien en el trabajo",
+# "3. long day but ok", "4, ando cansada nomás"). Only the words after the last "but"/"pero" count, and a word
+# right after a negation does not ("5, not good").
+SETTLED_WORDS = frozenset({
+    "good", "great", "fine", "ok", "okay", "alright", "chill", "better", "strong", "managing", "passing", "proud",
+    "grateful", "calm", "relaxed", "solid", "excellent", "happy", "bien", "mejor", "tranquilo", "tranquila",
+    "feliz", "contento", "contenta", "excelente", "genial", "padre", "chido",
+})
+SETTLED_PHRASES = _phrases(
+    "not bad", "not too bad", "not so bad", "no tan mal", "nada mal", "hanging in there", "just tired",
+    "only tired", "a little tired", "bit tired", "cansado nomas", "cansada nomas", "nomas cansado",
+    "nomas cansada", "solo cansado", "solo cansada", "un poco cansado", "un poco cansada", "todo bien",
+)
+# These say "feeling" in general: after a craving prompt they do not turn a craving score into a mood.
+LOOSE_MOOD_WORDS = frozenset({"feeling", "feel", "siento"})
 CRAVING_WORDS = frozenset({"craving", "cravings", "crave", "urge", "urges", "antojo", "antojos", "ganas", "deseo"})
 MOOD_WORDS = frozenset({"mood", "feeling", "feel", "animo", "estado", "siento"})
 # Filler around a 1 or 2 after a reminder, or a plain word answer ("two please", "uno gracias").
+# After a number word at the start, a reason makes it an answer ("dos porque tengo que trabajar").
+ANSWER_REASONS = frozenset({"because", "cause", "cuz", "bc", "since", "porque", "pq", "xq"})
 ANSWER_FILLER = frozenset({"please", "pls", "plz", "thanks", "thank", "you", "ty", "ok", "okay", "gracias",
                            "por", "favor", "porfa", "sorry", "perdon", "option", "for", "me", "the", "number",
                            "numero", "el", "opcion"})
@@ -177,6 +208,13 @@ GRATITUDE = frozenset({"thanks", "thank", "thx", "ty", "tysm", "gracias", "appre
 FYI_LEADS = _phrases("just letting you know", "just wanted to let you know", "just wanted to say", "heads up",
                      "just so you know", "solo para avisar", "nomas para avisar", "solo queria avisar",
                      "les aviso que", "le aviso que", "para que sepan")
+# Who brings me, who waits ("my wife will be dropping me off", "hoy me acompaña mi esposo"): an FYI when nothing
+# in it is negated or asked ("my ride cant pick me up" is for a person).
+RIDE_FYI = _phrases("dropping me off", "drop me off", "drops me off", "picking me up", "pick me up", "coming with me",
+                    "bringing me", "driving me", "giving me a ride", "me acompana", "me va a acompanar", "me trae",
+                    "me va a traer", "me lleva", "me va a llevar", "viene conmigo", "me recoge", "me va a recoger")
+RIDE_NEGATION = frozenset({"cant", "cannot", "not", "no", "dont", "didnt", "wont", "nobody", "nadie", "nunca",
+                           "couldnt", "isnt", "doesnt"})
 REQUEST_CUES = frozenset({
     "need", "needs", "can", "could", "would", "please", "call", "help", "question", "problem", "worried", "issue",
     "when", "where", "how", "what", "why", "who", "send", "ran", "missing", "lost", "wrong", "sick", "hurt",
@@ -186,6 +224,16 @@ REQUEST_CUES = frozenset({
 })
 # Ordinary words one letter from an answer word: "i can make it" is not "cant make it", "cambié de celular" not
 # "cambio". Answer wording only; the crisis lexicon keeps its own typo tolerance.
-ANSWER_REAL_WORDS = frozenset({"can", "won", "cambie"})
+ANSWER_REAL_WORDS = frozenset({"can", "won", "cambie", "changed"})  # "something changed" asks no new time
 # A digit after these is a clock time ("see you at 2", "a las 2"), not an answer to a reminder.
+# A digit that names a place or counts something is no answer to a reminder ("left my jacket in group room 2",
+# "2 of my kids are sick", "1 more question", "sala 2", "2 horas tarde").
+NUMBERED_PLACES = frozenset({"room", "rooms", "floor", "suite", "door", "building", "bus", "route", "line", "gate",
+                             "group", "apt", "apartment", "unit", "step", "level", "cuarto", "sala", "salon", "piso",
+                             "camion", "ruta", "linea", "puerta", "grupo", "edificio", "consultorio", "oficina",
+                             "office"})
+COUNTED = frozenset({"of", "more", "hour", "hours", "hr", "hrs", "min", "mins", "minute", "minutes", "day", "days",
+                     "week", "weeks", "kid", "kids", "times", "things", "questions", "people", "de", "mas", "hora",
+                     "horas", "minutos", "dia", "dias", "semana", "semanas", "hijos", "hijas", "veces", "cosas",
+                     "personas", "preguntas"})
 TIME_LEADS = frozenset({"at", "by", "around", "till", "until", "las", "la", "before", "after", "antes", "despues"})

@@ -41,8 +41,10 @@ class ParsedReply:
     if_ordinary: ParsedReply | None = field(default=None, compare=False)
 
 
-# "two, my car broke down", "dos - tengo trabajo": a number word set apart by punctuation answers like its digit.
-_LEAD_NUMBER_WORD = re.compile(r"^\W*(?:one|uno|two|dos)\s*(?:[,.;:!)]|-|–|—)", re.IGNORECASE)
+# "two, my car broke down", "dos - tengo trabajo", "uno 👍 voy en camión", "dos porque tengo que trabajar": a number
+# word set apart by punctuation or an emoji (not "?"), or followed by a reason, answers like its digit.
+_REASONS = "|".join(sorted(L.ANSWER_REASONS))
+_LEAD_NUMBER_WORD = re.compile(r"^\W*(?:one|uno|two|dos)(?:\s*[^\w\s?¿]|\s+(?:" + _REASONS + r")\b)", re.IGNORECASE)
 _OUT_OF_TEN = re.compile(r"\b(\d{1,2})\s*(?:/|out of|de)\s*10\b", re.IGNORECASE)  # "7/10", "7 out of 10"
 _NONE: frozenset[str] = frozenset()
 _CONCERN = ParsedReply(CheckinIntent.concern)
@@ -101,18 +103,21 @@ def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedR
     reading = read(text)
     if reading.level is Level.crisis:
         return ParsedReply(CheckinIntent.crisis)
+    text = W.unquote(text)  # the crisis reading above saw the whole text
     norm = " ".join(expand(normalize(_OUT_OF_TEN.sub(r"\1", text)).split(), L.ANSWER_TEXTSPEAK))
     if not norm:  # empty, emoji or punctuation only: a bare "?" asks something, a lone pill emoji worries
         if expecting is Expecting.reminder and W.confirm_emoji(text):
             return ParsedReply(CheckinIntent.confirm)
         asks = "?" in text or any(e in text for e in compiled().medication_emoji)
         return _CONCERN if reading.level is Level.concern or asks else _OTHER
-    keyword = W.keyword_intent(norm, opted_out) or W.shouted_help(text)
+    keyword = W.keyword_intent(norm, opted_out) or W.shouted_help(text) or W.lead_keyword(text)
     if keyword is not None:
         return ParsedReply(keyword)
     tokens = norm.split()
     apart = bool(_LEAD_NUMBER_WORD.match(text))
     if reading.level is Level.concern:
+        if reading.reasons == ("distress",) and any(t in L.LAUGHTER for t in tokens):
+            return _UNREAD  # "lol my kids are gonna kill me": a person reads it unless the model reads it as ordinary
         if reading.reasons != ("goodbye_with_next_meeting",):
             return _CONCERN
         # "thanks for everything, see you thursday": a person reads it unless the model reads it as ordinary.
@@ -126,15 +131,12 @@ def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedR
     return _UNREAD
 
 
-
-
-
-
-
-def _numbers(tokens: list[str]) -> list[tuple[int, int, bool]]:
-    """(position, value, written as a word) of each number in the reply."""
+def _numbers(tokens: list[str], times: bool) -> list[tuple[int, int, bool]]:
+    """(position, value, written as a word) of each number in the reply; `times` drops clock times ("a las 9")."""
     found = []
     for i, t in enumerate(tokens):
+        if times and i and tokens[i - 1] in L.TIME_LEADS:
+            continue
         if t.isdigit() and len(t) <= 2:
             found.append((i, int(t), False))
         elif t in L.NUMBER_WORDS:
@@ -145,7 +147,7 @@ def _numbers(tokens: list[str]) -> list[tuple[int, int, bool]]:
 def _score_or_digit(tokens: list[str], expecting: Expecting | None, apart: bool = False) -> ParsedReply | None:
     if expecting is Expecting.craving and " ".join(tokens) in L.NO_CRAVING:
         return ParsedReply(CheckinIntent.craving, 0)
-    numbers = _numbers(tokens)
+    numbers = _numbers(tokens, times=expecting is Expecting.reminder)
     if len(numbers) != 1:
         return _CONCERN if numbers and expecting in (Expecting.mood, Expecting.craving) else None
     at, value, as_word = numbers[0]
@@ -155,21 +157,31 @@ def _score_or_digit(tokens: list[str], expecting: Expecting | None, apart: bool 
         if value > 10:
             return _CONCERN
         if not all(t in L.SCORE_FILLER for t in others):  # "5 but my landlord..." needs a person; "a 7, thanks" not
+            lead = all(t in L.SCORE_FILLER for t in tokens[:at])
+            if lead and W.settled(tokens[at + 1:]):  # "9, me fue muy bien en el trabajo"
+                return ParsedReply(kind, value)
             return ParsedReply(CheckinIntent.concern, if_ordinary=ParsedReply(kind, value))
         return ParsedReply(kind, value)
-    if expecting is not Expecting.reminder or value not in (1, 2) or (at and tokens[at - 1] in L.TIME_LEADS):
+    if expecting is not Expecting.reminder or value not in (1, 2) or _names_or_counts(tokens, at):
         return None
-    if any(t in compiled().contrast for t in others):
-        return _CONCERN
+    if any(t in compiled().contrast for t in others) and not (value == 1 and _confirms(W.after_contrast(others))):
+        return _CONCERN  # "1 but..." worries, "1, traffic is bad but ill get there" does not
     if as_word and not (apart and at == 0) and not all(t in L.ANSWER_FILLER for t in others):
         return None
     return ParsedReply(CheckinIntent.confirm if value == 1 else CheckinIntent.reschedule_request)
 
 
+def _names_or_counts(tokens: list[str], at: int) -> bool:
+    """The digit at `at` names a place ("room 2") or counts something ("2 of my kids"): no answer."""
+    after = tokens[at + 1] if at + 1 < len(tokens) else ""
+    return (at > 0 and tokens[at - 1] in L.NUMBERED_PLACES) or after in L.COUNTED
+
+
 def _score_kind(others: list[str], expecting: Expecting | None) -> CheckinIntent | None:
     if any(within(t, w) for t in others for w in L.CRAVING_WORDS):
         return CheckinIntent.craving
-    if any(within(t, w) for t in others for w in L.MOOD_WORDS):
+    loose = L.LOOSE_MOOD_WORDS if expecting is Expecting.craving else _NONE  # "0 feeling strong" after a craving prompt
+    if any(within(t, w) for t in others for w in L.MOOD_WORDS - loose):
         return CheckinIntent.mood
     if expecting in (Expecting.mood, Expecting.craving):
         return CheckinIntent(expecting.value)
@@ -181,8 +193,9 @@ def _words_answer(norm: str, tokens: list[str], expecting: Expecting | None) -> 
             t in L.WEEKDAYS for t in tokens) and W.any_phrase(tokens, L.RESCHEDULE_LEADS)):
         return ParsedReply(CheckinIntent.reschedule_request)
     if (expecting is Expecting.reminder and norm in L.CONFIRM_WHOLE) or _confirms(tokens):
-        if any(t in compiled().contrast for t in tokens):
-            return _CONCERN
+        tail = W.after_contrast(tokens)
+        if len(tail) < len(tokens) and (not tail or " ".join(tail) in L.GETTING_BY or not _confirms(tail)):
+            return _CONCERN  # "see you but i might be late" is for a person; "snow looks bad but ill get there" is not
         return ParsedReply(CheckinIntent.confirm)
     return None
 

@@ -12,6 +12,44 @@ from .text import find_phrase, normalize, squeeze, within
 
 _NONE: frozenset[str] = frozenset()
 _SKIN_TONES = re.compile("[\U0001F3FB-\U0001F3FF\uFE0F]|\\s")
+# Our own reminder instructions quoted back ("Reply 1 to confirm, 2 to change. 1"): the digits in them are ours.
+_INSTRUCTION = re.compile(r"\b(?:reply|responda|responde)\s+1\b[^.\n]*", re.IGNORECASE)
+_INSTRUCTION_TAIL = re.compile(r"\b(?:stop to end(?: texts)?|alto para salir|call (?:us at )?[\d() +-]{7,})",
+                               re.IGNORECASE)
+_LEAD_KEYWORD = re.compile(r"^\W*([a-z]+)\s*[,.;:!-]", re.IGNORECASE)
+
+
+def unquote(text: str) -> str:
+    """The reply without a quoted reminder instruction, if the patient pasted one back."""
+    if not _INSTRUCTION.search(text):
+        return text
+    return _INSTRUCTION_TAIL.sub(" ", _INSTRUCTION.sub(" ", text))
+
+
+def lead_keyword(text: str) -> CheckinIntent | None:
+    """START or STOP typed first and set apart by punctuation, then a sentence ("start, ya volví al programa")."""
+    match = _LEAD_KEYWORD.match(text)
+    intent = L.LEAD_KEYWORDS.get(normalize(match.group(1))) if match else None
+    return CheckinIntent(intent) if intent else None
+
+
+def after_contrast(tokens: list[str]) -> list[str]:
+    """The words after the last "but"/"pero": what the reply settles on ("snow looks bad but ill get there")."""
+    contrast = compiled().contrast
+    cut = max((i for i, t in enumerate(tokens) if t in contrast), default=-1)
+    return tokens[cut + 1:]
+
+
+def settled(comment: list[str]) -> bool:
+    """A comment after a score that says things are fine, asking nothing ("me fue muy bien", "long day but ok")."""
+    if any(t in L.REQUEST_CUES for t in comment):
+        return False
+    tail = after_contrast(comment)
+    if any_phrase(tail, L.SETTLED_PHRASES):
+        return True
+    negation = compiled().negation
+    return any(t in L.SETTLED_WORDS and not any(tail[j] in negation for j in range(max(0, i - 2), i))
+               for i, t in enumerate(tail))
 
 
 def confirm_emoji(text: str) -> bool:
@@ -69,5 +107,6 @@ def benign(text: str, tokens: list[str]) -> bool:
         return True
     # A longer thank-you or FYI ("got the letter, thank you so much, my boss was fine with it"), asking nothing.
     contrast = compiled().contrast
-    fyi = any(t in L.GRATITUDE for t in tokens) or any_phrase(tokens, L.FYI_LEADS)
+    fyi = any(t in L.GRATITUDE for t in tokens) or any_phrase(tokens, L.FYI_LEADS) or (
+        any_phrase(tokens, L.RIDE_FYI) and not any(t in L.RIDE_NEGATION for t in tokens))
     return fyi and not any(t in L.REQUEST_CUES or t in contrast for t in tokens)

@@ -1,0 +1,155 @@
+"""Step 8's classes of misread (docs/reply-parser.md), a few typical phrasings each, English and Spanish.
+
+None of these texts is in an evaluation set: each class was found on set 5 and is tested here on new wording.
+"""
+
+import pytest
+
+from iop_notifier.domain.crisis import Level, read
+from iop_notifier.domain.reply_parser import Expecting, parse_reply
+from iop_shared.contracts.outbound import CheckinIntent as I
+
+pytestmark = pytest.mark.unit
+
+
+def lexical(text: str, expecting: Expecting = Expecting.reminder) -> tuple[I, int | None]:
+    reply = parse_reply(text, expecting, use_model=False)
+    return reply.intent, reply.value
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("Reply 1 to confirm, 2 to change. STOP to end\n1", I.confirm),
+    ("> Reply 1 to confirm or 2 if you need to change it\n2", I.reschedule_request),
+    ("Responda 1 para confirmar, 2 para cambiar. ALTO para salir. 1", I.confirm),
+    ("see you Tue at 3. Reply 1 to confirm, 2 to change. 2", I.reschedule_request),
+])
+def test_a_quoted_reminder_instruction_is_not_the_answer(text: str, intent: I) -> None:
+    assert lexical(text)[0] is intent
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("uno 👍 llego en el camión", I.confirm), ("one 👍🏽 my sister is driving me", I.confirm),
+    ("two 😕 work called me in", I.reschedule_request), ("dos porque tengo que trabajar", I.reschedule_request),
+    ("two because my son is sick", I.reschedule_request), ("1, I'll take the bus at 9", I.confirm),
+    ("uno, voy a llegar a las 10", I.confirm),
+])
+def test_a_number_word_set_apart_or_with_a_reason_answers(text: str, intent: I) -> None:
+    assert lexical(text)[0] is intent
+
+
+@pytest.mark.parametrize("text", ["two of us are coming", "dos de mis hijos están enfermos"])
+def test_a_number_word_inside_a_sentence_or_asked_is_still_no_answer(text: str) -> None:
+    assert lexical(text)[0] not in (I.confirm, I.reschedule_request)
+
+
+@pytest.mark.parametrize(("text", "expecting", "value"), [
+    ("8, really good day", Expecting.mood, 8), ("3. long week but ok", Expecting.mood, 3),
+    ("7, me fue bien hoy", Expecting.mood, 7), ("4, cansado nomás", Expecting.mood, 4),
+    ("2 not too bad", Expecting.craving, 2), ("5, ando tranquila", Expecting.craving, 5),
+])
+def test_a_score_with_a_settled_comment_is_the_score(text: str, expecting: Expecting, value: int) -> None:
+    assert lexical(text, expecting) == (I(expecting.value), value)
+
+
+@pytest.mark.parametrize(("text", "expecting"), [
+    ("5, not good", Expecting.mood), ("6 but my landlord is evicting me", Expecting.mood),
+    ("4, no estoy bien", Expecting.mood), ("3, good but can someone call me", Expecting.mood),
+    ("7 pero tengo miedo de recaer", Expecting.craving),
+])
+def test_a_score_with_a_worry_still_goes_to_a_person(text: str, expecting: Expecting) -> None:
+    assert lexical(text, expecting)[0] is I.concern
+
+
+@pytest.mark.parametrize(("text", "value"), [("0 feeling strong", 0), ("6, me siento bien", 6)])
+def test_feeling_after_a_craving_prompt_keeps_the_craving(text: str, value: int) -> None:
+    assert lexical(text, Expecting.craving) == (I.craving, value)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("traffic is slow but ill get there", I.confirm), ("yes, rain is bad but i will get there", I.confirm),
+    ("llueve mucho pero igual voy", I.confirm), ("1, running behind but I'll be there", I.confirm),
+    ("see you but i might be late", I.concern), ("sí voy pero me siento mal", I.concern),
+    ("nada me sale bien, pero ahí voy", I.concern),
+])
+def test_a_but_that_ends_in_coming_anyway_confirms(text: str, intent: I) -> None:
+    assert lexical(text)[0] is intent
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("my son is dropping me off today", I.other), ("my mom will pick me up after, she waits outside", I.other),
+    ("hoy me trae mi hermana", I.other), ("mi esposo viene conmigo, se queda afuera", I.other),
+    ("my ride cant pick me up today", I.concern), ("nadie me puede traer hoy", I.concern),
+    ("who can pick me up?", I.concern),
+])
+def test_a_ride_fyi_is_an_acknowledgement_unless_something_is_wrong(text: str, intent: I) -> None:
+    got = parse_reply(text, Expecting.reminder, use_model=False)
+    assert (got.intent if got.if_ordinary is None else I.concern) is intent
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("quítenme de la lista por favor", I.opt_out), ("ya no quiero los mensajes, gracias", I.opt_out),
+    ("ya no necesito los mensajes", I.opt_out), ("i dont need the texts anymore", I.opt_out),
+    ("start, I'm back in the program", I.opt_in), ("reanudar. ya regresé", I.opt_in),
+])
+def test_opt_out_and_opt_in_in_a_sentence(text: str, intent: I) -> None:
+    assert lexical(text)[0] is intent
+
+
+@pytest.mark.parametrize("text", [
+    "my boss is gonna kill me lol", "lmao my sister is gonna kill me, i forgot her cake",
+])
+def test_laughter_with_a_distress_idiom_is_left_to_the_model(text: str) -> None:
+    reply = parse_reply(text, Expecting.reminder, use_model=False)
+    assert reply.intent is I.concern and reply.if_ordinary is not None and reply.if_ordinary.intent is I.other
+
+
+@pytest.mark.parametrize("text", [
+    "got my refill. going to take all of them at once tonight", "im taking the whole bottle together",
+    "gonna swallow a months worth", "voy a tomarme todas de una vez", "me las voy a tragar todas juntas",
+    "yes ill be there if im still alive", "ok if i am still breathing by then", "sí voy, si sigo viva",
+    "el martes, si todavía estoy con vida",
+])
+def test_a_supply_taken_at_once_or_survival_as_a_condition_is_a_crisis(text: str) -> None:
+    assert read(text).level is Level.crisis
+
+
+@pytest.mark.parametrize("text", ["can i take both at the same time as food?", "took my pills together with breakfast"])
+def test_taking_medication_together_without_all_of_it_is_no_crisis_from_the_lexicon(text: str) -> None:
+    assert read(text).level is not Level.crisis
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("i think i left my bag in room 2, can someone look", I.concern), ("2 of my kids have the flu", I.concern),
+    ("dejé mi chamarra en la sala 2, ¿me la guardan?", I.concern),
+    ("only 2 days of pills left, need a refill", I.concern),
+    ("2 please, work", I.reschedule_request), ("número 2", I.reschedule_request), ("1 gracias", I.confirm),
+])
+def test_a_digit_that_names_a_place_or_counts_something_is_no_answer(text: str, intent: I) -> None:
+    got = parse_reply(text, Expecting.reminder, use_model=False)
+    assert (got.intent if got.if_ordinary is None else I.concern) is intent
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("my phone number changed, is that a problem?", I.concern),
+    ("my insurance changed, do you need the card", I.concern), ("can we change it to friday", I.reschedule_request),
+])
+def test_changed_is_news_not_a_request_to_move(text: str, intent: I) -> None:
+    got = parse_reply(text, Expecting.reminder, use_model=False)
+    assert (got.intent if got.if_ordinary is None else I.concern) is intent
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("this commute will be the death of me", Level.none), ("overdosed on candy at the party lol", Level.none),
+    ("overdosed on my meds last night", Level.crisis),
+    ("this job will be the death of me, i want to die", Level.crisis),
+])
+def test_the_death_of_me_and_food_overdoses_are_figures_of_speech(text: str, level: Level) -> None:
+    assert read(text).level is level
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("pronto ya no voy a ser un problema para nadie", Level.crisis), ("ya no seré una carga", Level.crisis),
+    ("nada va a cambiar, mejor desaparecer", Level.crisis), ("no voy a ser un problema, llego a tiempo", Level.none),
+])
+def test_a_future_burden_and_better_to_disappear_in_spanish(text: str, level: Level) -> None:
+    assert read(text).level is level
