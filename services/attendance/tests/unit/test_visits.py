@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iop_attendance.domain.visits import VisitAction, decide, due_at, latest_status
+from iop_attendance.domain.visits import VisitAction, decide, due_at
 from iop_shared.contracts.inbound import AttendanceStatus
 
 pytestmark = pytest.mark.unit
@@ -45,20 +45,12 @@ def test_session_moved_later_retracts() -> None:
         is VisitAction.retract
 
 
-def test_latest_record_wins_and_positive_wins_ties() -> None:
-    assert latest_status([]) is None
-    assert latest_status([(START, AttendanceStatus.absent), (START + timedelta(minutes=20),
-                                                             AttendanceStatus.late)]) is AttendanceStatus.late
-    assert latest_status([(START, AttendanceStatus.present), (START, AttendanceStatus.absent)]) \
-        is AttendanceStatus.present
+@given(st.one_of(st.none(), st.sampled_from(list(AttendanceStatus))), st.integers(-120, 600), st.booleans(),
+       st.booleans())
+def test_decision_converges(status: AttendanceStatus | None, minute: int, expected: bool, missed: bool) -> None:
+    """Applying the action makes the published state match the wanted state: a second decision is a no-op.
 
-
-@given(st.lists(st.tuples(st.integers(0, 600), st.sampled_from(list(AttendanceStatus))), max_size=6),
-       st.integers(-120, 600), st.booleans(), st.booleans())
-def test_decision_converges(records: list[tuple[int, AttendanceStatus]], minute: int, expected: bool,
-                            missed: bool) -> None:
-    """Applying the action makes the published state match the wanted state: a second decision is a no-op."""
-    status = latest_status([(START + timedelta(minutes=m), s) for m, s in records])
+    Which record counts is the SQL's to decide (tests/integration/test_latest_record.py drives it)."""
     now = START + timedelta(minutes=minute)
     action = decide(expected=expected, status=status, due=DUE, now=now, missed=missed)
     after = missed if action is VisitAction.none else action is VisitAction.miss

@@ -37,11 +37,3 @@ def decide(*, expected: bool, status: AttendanceStatus | None, due: datetime, no
     if missed and not wanted:
         return VisitAction.retract
     return VisitAction.none
-
-
-def latest_status(records: list[tuple[datetime, AttendanceStatus]]) -> AttendanceStatus | None:
-    """The record that counts is the latest by recorded_at; at equal times a positive record wins."""
-    if not records:
-        return None
-    rank = {s: (1 if s in NOT_A_MISS else 0) for s in AttendanceStatus}
-    return max(records, key=lambda r: (r[0], rank[r[1]]))[1]

@@ -17,10 +17,6 @@ class FlagStatus(StrEnum):
     resolved = "resolved"
 
 
-FLAG_STATUS_RANK = {FlagStatus.open: 1, FlagStatus.acknowledged: 2, FlagStatus.resolved: 3}
-"""A flag only moves forward: a late or replayed `flagged` never reopens an acknowledged or resolved flag."""
-
-
 class Outcome(StrEnum):
     sent = "sent"
     delivered = "delivered"
