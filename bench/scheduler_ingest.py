@@ -84,8 +84,15 @@ async def load_patients(schema: str, n_groups: int, group: int) -> None:
     await pool.close()
 
 
-def run_scheduler(schema: str, stop: Any) -> None:
-    asyncio.run(_run_scheduler(schema, stop))
+def run_scheduler(schema: str, stop: Any, profile: str | None = None) -> None:
+    if not profile:
+        asyncio.run(_run_scheduler(schema, stop))
+        return
+    import cProfile  # --profile: the scheduler process's CPU, by function (the one asyncio thread)
+
+    prof = cProfile.Profile()
+    prof.runcall(asyncio.run, _run_scheduler(schema, stop))
+    prof.dump_stats(profile)
 
 
 async def _run_scheduler(schema: str, stop: Any) -> None:
@@ -142,6 +149,7 @@ async def main() -> None:
     parser.add_argument("--sessions", type=int, default=20_000)
     parser.add_argument("--group", type=int, default=8, help="patients per group session")
     parser.add_argument("--raw", type=int, default=100_000, help="records for the raw Kafka round trip")
+    parser.add_argument("--profile", help="write the scheduler process's cProfile stats to this file")
     args = parser.parse_args()
     n, group = args.sessions, args.group
 
@@ -166,7 +174,7 @@ async def main() -> None:
         await load_patients(schema, n_groups, group)
         start = (datetime.now(UTC) + timedelta(days=1)).replace(hour=14, minute=0, second=0, microsecond=0)
         produce_rate = await publish(schedule(n, group, start))
-        proc = ctx.Process(target=run_scheduler, args=(schema, stop))
+        proc = ctx.Process(target=run_scheduler, args=(schema, stop, args.profile))
         proc.start()
         first, last, applied = await watch(schema, n, timeout=150)
         stop.set()
