@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -47,10 +48,9 @@ async def replan_many(repo: Repository, deps: Deps, fallback_zones: dict[str, st
         plans[p.patient_id] = plan_patient(inputs[p.patient_id], policy_for(p, deps.policy), now)
     await repo.replace_plans({p.patient_id: plans[p.patient_id].reminders for p in active})
     await report_drops_many(repo, {p.patient_id: plans[p.patient_id].dropped for p in active}, now)
-    for p in active:
-        record(deps, plans[p.patient_id].reminders)
-        for d in plans[p.patient_id].dropped:
-            deps.metrics.dropped.labels(d.reason).inc()
+    record(deps, [r for p in active for r in plans[p.patient_id].reminders])
+    for reason, n in Counter(d.reason for p in active for d in plans[p.patient_id].dropped).items():
+        deps.metrics.dropped.labels(reason).inc(n)
     return plans
 
 
@@ -90,8 +90,9 @@ async def _arm_offsets(repo: Repository, deps: Deps, active: list[PatientRow],
 
 
 def record(deps: Deps, reminders: tuple[Reminder, ...] | list[Reminder]) -> None:
-    for r in reminders:
-        deps.metrics.planned.labels(str(r.purpose)).inc()
+    # Counted first: a labelled increment per reminder was a visible share of a bulk load's CPU.
+    for purpose, n in Counter(str(r.purpose) for r in reminders).items():
+        deps.metrics.planned.labels(purpose).inc(n)
 
 
 def earliest(reminders: list[Reminder]) -> datetime | None:
