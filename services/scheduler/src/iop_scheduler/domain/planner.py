@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from iop_shared.contracts.outbound import ReminderPurpose as P
 
 from .arms import later_offsets
-from .cadence import cadence_key, intake_days, prompt_kind
+from .cadence import CadenceStep, cadence_key, intake_days, prompt_kind
 from .caps import apply_caps
 from .durations import format_duration
 from .ids import reminder_id
@@ -33,6 +34,21 @@ PRIORITY_CHECKIN = 50
 
 def plan_patient(inp: PlanInput, policy: Policy, now: datetime) -> Plan:
     """Plan every cadence message for one patient from `now` on."""
+    return _plan(inp, policy, now, policy.cadences())
+
+
+def plan_many(items: Sequence[tuple[PlanInput, Policy]], now: datetime) -> list[Plan]:
+    """plan_patient for each (input, policy) of a drain batch; what a policy derives is derived once per batch."""
+    schedules: dict[int, dict[str, tuple[CadenceStep, ...]]] = {}
+    out = []
+    for inp, policy in items:
+        if id(policy) not in schedules:
+            schedules[id(policy)] = policy.cadences()
+        out.append(_plan(inp, policy, now, schedules[id(policy)]))
+    return out
+
+
+def _plan(inp: PlanInput, policy: Policy, now: datetime, schedules: Mapping[str, Sequence[CadenceStep]]) -> Plan:
     if inp.patient.discharged:
         return Plan()
     sessions = sorted(
@@ -41,7 +57,7 @@ def plan_patient(inp: PlanInput, policy: Policy, now: datetime) -> Plan:
     upcoming = [s for s in sessions if s.starts_at > now]
     candidates = [*_session_reminders(inp, policy, sessions, upcoming),
                   *_weekly_messages(inp, policy, sessions, upcoming),
-                  *_checkin_prompts(inp, policy, upcoming, sessions)]
+                  *_checkin_prompts(inp, policy, upcoming, sessions, schedules)]
     timed, dropped = _place_in_time(inp, policy, now, candidates)
     timed, dropped = _add_catch_up(inp, policy, now, upcoming, timed, dropped)
     kept, cap_dropped = apply_caps(timed, inp.history, policy, inp.zone)
@@ -114,11 +130,10 @@ def _weekly_messages(inp: PlanInput, policy: Policy, sessions: list[SessionView]
     return out
 
 
-def _checkin_prompts(inp: PlanInput, policy: Policy, upcoming: list[SessionView],
-                     sessions: list[SessionView]) -> list[Reminder]:
+def _checkin_prompts(inp: PlanInput, policy: Policy, upcoming: list[SessionView], sessions: list[SessionView],
+                     schedules: Mapping[str, Sequence[CadenceStep]]) -> list[Reminder]:
     if policy.checkin_time is None:
         return []
-    schedules = policy.cadences()
     intakes = intake_days(inp, schedules, sessions)
     by_day: dict[date, list[SessionView]] = defaultdict(list)
     for s in upcoming:

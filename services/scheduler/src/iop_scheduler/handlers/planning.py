@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from ..adapters.repository import PatientRow, Repository
 from ..domain.arms import cadences_of, session_offsets
 from ..domain.model import PatientView, Plan, PlanInput, Reminder, SessionView
-from ..domain.planner import plan_patient
+from ..domain.planner import plan_many
 from ..domain.policy import Policy, QuietHours
 from .deps import Deps
 from .dropped import report_drops_many
@@ -44,8 +44,12 @@ async def replan_many(repo: Repository, deps: Deps, fallback_zones: dict[str, st
     active = [p for pid, p in sorted(patients.items()) if not p.discharged]
     inputs = await _inputs(repo, deps, active, fallback_zones, now)
     plans: dict[str, Plan] = {pid: Plan() for pid in gone}
+    policies: dict[tuple[object, object], Policy] = {}  # one per clinic override in the batch, not per patient
     for p in active:
-        plans[p.patient_id] = plan_patient(inputs[p.patient_id], policy_for(p, deps.policy), now)
+        if (p.quiet_start, p.quiet_end) not in policies:
+            policies[(p.quiet_start, p.quiet_end)] = policy_for(p, deps.policy)
+    planned = plan_many([(inputs[p.patient_id], policies[(p.quiet_start, p.quiet_end)]) for p in active], now)
+    plans |= {p.patient_id: plan for p, plan in zip(active, planned, strict=True)}
     await repo.replace_plans({p.patient_id: plans[p.patient_id].reminders for p in active})
     await report_drops_many(repo, {p.patient_id: plans[p.patient_id].dropped for p in active}, now)
     record(deps, [r for p in active for r in plans[p.patient_id].reminders])
