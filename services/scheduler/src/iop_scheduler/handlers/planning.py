@@ -48,7 +48,8 @@ async def replan_many(repo: Repository, deps: Deps, fallback_zones: dict[str, st
     for p in active:
         if (p.quiet_start, p.quiet_end) not in policies:
             policies[(p.quiet_start, p.quiet_end)] = policy_for(p, deps.policy)
-    planned = plan_many([(inputs[p.patient_id], policies[(p.quiet_start, p.quiet_end)]) for p in active], now)
+    items = [(inputs[p.patient_id], policies[(p.quiet_start, p.quiet_end)]) for p in active]
+    planned = await deps.planner.plan(items, now) if deps.planner is not None else plan_many(items, now)
     plans |= {p.patient_id: plan for p, plan in zip(active, planned, strict=True)}
     await repo.replace_plans({p.patient_id: plans[p.patient_id].reminders for p in active})
     await report_drops_many(repo, {p.patient_id: plans[p.patient_id].dropped for p in active}, now)
