@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from .contracts import Contract, Envelope, encode
+from .contracts import Contract, Envelope, KafkaRecord, encode
 from .db import Conn
 from .tracing import current_carrier
 
@@ -21,7 +21,11 @@ async def add(conn: Conn, envelopes: Iterable[Envelope[Contract]]) -> None:
 
     The current trace context is stored with them, so the relay publishes them in the writer's trace.
     """
-    records = [(e.id, encode(e)) for e in envelopes]
+    await add_records(conn, [(e.id, encode(e)) for e in envelopes])
+
+
+async def add_records(conn: Conn, records: list[tuple[str, KafkaRecord]]) -> None:
+    """`add` for (event id, record) pairs already encoded (a hot path that builds its own, as the contract says)."""
     if not records:
         return
     carrier = current_carrier()

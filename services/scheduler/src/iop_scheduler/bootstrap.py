@@ -29,6 +29,7 @@ from .entrypoints.timers import DispatchTimer
 from .handlers import ingest, reschedule
 from .handlers.deps import Deps, RescheduleTimes
 from .handlers.dispatch import Dispatcher
+from .handlers.planner_pool import PlannerPool
 from .handlers.session_batch import sessions_upserted
 from .metrics import Metrics
 from .settings import Settings
@@ -100,6 +101,8 @@ class Service:
         if self.dlq_producer is not None:
             await bounded(self.dlq_producer.stop(), "dead-letter producer")
         await close_pool(self.store.pool)
+        if self.deps.planner is not None:
+            self.deps.planner.close()
         log.info("scheduler_stopped")
 
 
@@ -138,7 +141,8 @@ def bootstrap(settings: Settings, clock: Clock | None = None, *, relay: bool = T
     deps = Deps(store=store, clock=clock or SystemClock(), policy=settings.policy(), metrics=metrics,
                 default_timezone=settings.default_timezone, fhir_program_id=settings.fhir_program_id,
                 reschedule=RescheduleTimes(settings.reschedule_min_lead, settings.reschedule_offer_ttl,
-                                           settings.reschedule_hold_ttl), experiments=tuple(settings.experiments))
+                                           settings.reschedule_hold_ttl), experiments=tuple(settings.experiments),
+                planner=PlannerPool(settings.planner_processes))
     dispatcher = Dispatcher(deps, batch_size=settings.dispatch_batch)
     timer = DispatchTimer(dispatcher, settings.sweep_interval, settings.dispatch_resolution)
     deps.nudge = timer.wake_at

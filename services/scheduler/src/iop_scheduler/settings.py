@@ -118,6 +118,9 @@ class Settings(BaseServiceSettings, PatientPolicySettings):
     experiments: list[Experiment] = Field(default_factory=list)
 
     dispatch_batch: int = 5000
+    # Worker processes that plan large replan batches (a bulk load's first plans); 0 (the default: on the shared
+    # 2-core machine the pool made a bulk load slower) plans in the service process.
+    planner_processes: int = Field(default=0, ge=0, le=64)
     sweep_interval: Duration = timedelta(seconds=15)
     dispatch_resolution: Duration = timedelta(milliseconds=200)
 

@@ -62,3 +62,22 @@ async def test_a_batched_run_plans_as_one_by_one_and_a_redelivery_changes_nothin
     async with svc.store.transaction() as repo:
         assert await repo.conn.fetchval("SELECT count(*) FROM replan_queue") == 0
     assert await plans(svc, "set") == expected
+
+
+@pytest.mark.integration
+async def test_the_drainer_leaves_patients_still_being_loaded_for_a_later_drain(make_service: Any) -> None:
+    svc: Service = await make_service(kafka=False, clock=FrozenClock(T0), first_offsets="72h,24h")
+    d = svc.deps
+    d.replans_owed = lambda: None  # the run only queues the replans
+    await ingest.patient_upserted(d, patient("load-p0"))
+    await sessions_upserted(d, [session("load-s1", T0 + timedelta(days=3), ["load-p0"])])
+    # Touched just now: a drain of patients quiet for a minute plans nobody and keeps the replan owed.
+    assert await drain_replans_set_based(d, settled=timedelta(minutes=1)) == []
+    async with svc.store.transaction() as repo:
+        assert [pid for pid, _ in await repo.claim_replans(10)] == ["load-p0"]
+        assert await repo.replans_owed_at_least(1)
+        assert not await repo.replans_owed_at_least(2)
+    planned = await drain_replans_set_based(d, settled=timedelta(0))
+    assert {r.patient_id for r in planned} == {"load-p0"}
+    async with svc.store.transaction() as repo:
+        assert not await repo.replans_owed()

@@ -60,8 +60,12 @@ class BulkQueries:
         rows = await self.conn.fetch(_sql("sessions_of_patients"), [p for p, _ in patients], since, until,
                                      [c for _, c in patients])
         out: dict[str, list[SessionView]] = defaultdict(list)
+        views: dict[str, SessionView] = {}  # a group session comes once per attendee: its view is built once
         for r in rows:
-            out[r["for_patient"]].append(session_view(r))
+            view = views.get(r["session_id"])
+            if view is None:
+                view = views[r["session_id"]] = session_view(r)
+            out[r["for_patient"]].append(view)
         return {p: tuple(out.get(p, ())) for p, _ in patients}
 
     async def intakes_of_many(self, patient_ids: list[str]) -> dict[str, dict[str, datetime]]:

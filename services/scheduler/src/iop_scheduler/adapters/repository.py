@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -194,11 +194,20 @@ class Repository(BulkQueries):
     async def claim_replans(self, limit: int) -> list[tuple[str, str]]:
         return [(pid, tz) for pid, tz, _ in await self.claim_traced_replans(limit)]
 
-    async def claim_traced_replans(self, limit: int) -> list[tuple[str, str, dict[str, str]]]:
-        """The next owed replans, each with the trace headers of the change that owed it."""
-        rows = await self.conn.fetch(sql("claim_replans"), limit)
+    async def claim_traced_replans(self, limit: int, settled: timedelta | None = None,
+                                   ) -> list[tuple[str, str, dict[str, str]]]:
+        """The next owed replans (of patients untouched for `settled`, when given), each with the trace headers
+        of the change that owed it."""
+        rows = await (self.conn.fetch(sql("claim_replans"), limit) if settled is None
+                      else self.conn.fetch(sql("claim_settled_replans"), limit, settled))
         return [(r["patient_id"], r["fallback_tz"],
                  {k: r[k] for k in ("traceparent", "tracestate") if r[k]}) for r in rows]
+
+    async def replans_owed(self) -> bool:
+        return await self.replans_owed_at_least(1)
+
+    async def replans_owed_at_least(self, n: int) -> bool:
+        return bool(await self.conn.fetchval(sql("replans_owed"), n))
 
     async def done_replans(self, patient_ids: list[str]) -> None:
         await self.conn.execute(sql("done_replans"), patient_ids)

@@ -7,7 +7,7 @@ notice) occupies its slot first.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, datetime
 
 from iop_shared.contracts.outbound import ReminderPurpose as P
 
@@ -32,7 +32,7 @@ def apply_caps(candidates: list[Reminder], history: tuple[PastMessage, ...], pol
         if c.urgent:
             kept.append(c)
             continue
-        day, week = local_day(c.due_at, tz), week_start(c.due_at, tz)
+        day, week = _calendar(c.due_at, tz)
         if policy.cap_per_day and per_day[day] >= policy.cap_per_day:
             dropped.append(Dropped(c.reminder_id, c.purpose, "cap_day", c))
         elif policy.cap_per_week and per_week[week] >= policy.cap_per_week:
@@ -44,17 +44,24 @@ def apply_caps(candidates: list[Reminder], history: tuple[PastMessage, ...], pol
     return kept, dropped
 
 
+def _calendar(instant: datetime, tz: str) -> tuple[date, date]:
+    """The local day and the local week's Monday of an instant."""
+    return local_day(instant, tz), week_start(instant, tz)
+
+
 def _crowded(candidates: list[Reminder], per_day: Counter[date], per_week: Counter[date], policy: Policy,
              tz: str) -> set[date]:
     """The local days on which, unmerged, the daily or weekly cap would drop a message."""
     day_load, week_load = Counter(per_day), Counter(per_week)
-    for c in candidates:
+    # Each candidate's calendar is looked up once (the lookups were most of this function's time).
+    calendar = [(c, *_calendar(c.due_at, tz)) for c in candidates]
+    for c, day, week in calendar:
         if not c.urgent:
-            day_load[local_day(c.due_at, tz)] += 1
-            week_load[week_start(c.due_at, tz)] += 1
-    return {local_day(c.due_at, tz) for c in candidates
-            if (policy.cap_per_day and day_load[local_day(c.due_at, tz)] > policy.cap_per_day)
-            or (policy.cap_per_week and week_load[week_start(c.due_at, tz)] > policy.cap_per_week)}
+            day_load[day] += 1
+            week_load[week] += 1
+    return {day for _, day, week in calendar
+            if (policy.cap_per_day and day_load[day] > policy.cap_per_day)
+            or (policy.cap_per_week and week_load[week] > policy.cap_per_week)}
 
 
 def merge_same_day(candidates: list[Reminder], tz: str,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from iop_shared.quiet_hours import (
@@ -14,8 +14,8 @@ from iop_shared.quiet_hours import (
 )
 
 # The quiet-hours maths is the shared time policy, the same the notifier applies; re-exported for the planner.
-__all__ = ["at_local", "earliest_allowed_at_or_after", "is_allowed", "latest_allowed_at_or_before", "local",
-           "local_day", "week_start", "zone"]
+__all__ = ["at_local", "at_local_cached", "earliest_allowed_at_or_after", "is_allowed", "latest_allowed_at_or_before",
+           "local", "local_day", "week_start", "zone"]
 
 
 # The planner converts the same few instants (a group's session times) again and again for every patient it
@@ -35,3 +35,9 @@ def week_start(instant: datetime, tz: str) -> date:
 @lru_cache(maxsize=65536)
 def local_day(instant: datetime, tz: str) -> date:
     return local(instant, tz).date()
+
+
+@lru_cache(maxsize=65536)
+def at_local_cached(day: date, wall: time, tz: str) -> datetime:
+    """at_local, remembered: a group's patients share their session days, so the same few are asked again."""
+    return at_local(day, wall, tz)

@@ -6,19 +6,22 @@ same input, whatever the order of that input.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from iop_shared.contracts.outbound import ReminderPurpose as P
 
 from .arms import later_offsets
-from .cadence import cadence_key, intake_days, prompt_kind
+from .cadence import CadenceStep, cadence_key, intake_days, prompt_kind
 from .caps import apply_caps
 from .durations import format_duration
 from .ids import reminder_id
-from .localtime import at_local, earliest_allowed_at_or_after, latest_allowed_at_or_before, local_day, week_start
-from .model import Dropped, Plan, PlanInput, Reminder, SessionView
+from .localtime import at_local_cached as at_local
+from .localtime import earliest_allowed_at_or_after, latest_allowed_at_or_before, local_day, week_start
+from .model import Dropped, Kind, Plan, PlanInput, Reminder, SessionView
 from .policy import Policy
 
 PRIORITY_CATCH_UP = 95
@@ -31,6 +34,21 @@ PRIORITY_CHECKIN = 50
 
 def plan_patient(inp: PlanInput, policy: Policy, now: datetime) -> Plan:
     """Plan every cadence message for one patient from `now` on."""
+    return _plan(inp, policy, now, policy.cadences())
+
+
+def plan_many(items: Sequence[tuple[PlanInput, Policy]], now: datetime) -> list[Plan]:
+    """plan_patient for each (input, policy) of a drain batch; what a policy derives is derived once per batch."""
+    schedules: dict[int, dict[str, tuple[CadenceStep, ...]]] = {}
+    out = []
+    for inp, policy in items:
+        if id(policy) not in schedules:
+            schedules[id(policy)] = policy.cadences()
+        out.append(_plan(inp, policy, now, schedules[id(policy)]))
+    return out
+
+
+def _plan(inp: PlanInput, policy: Policy, now: datetime, schedules: Mapping[str, Sequence[CadenceStep]]) -> Plan:
     if inp.patient.discharged:
         return Plan()
     sessions = sorted(
@@ -39,7 +57,7 @@ def plan_patient(inp: PlanInput, policy: Policy, now: datetime) -> Plan:
     upcoming = [s for s in sessions if s.starts_at > now]
     candidates = [*_session_reminders(inp, policy, sessions, upcoming),
                   *_weekly_messages(inp, policy, sessions, upcoming),
-                  *_checkin_prompts(inp, policy, upcoming, sessions)]
+                  *_checkin_prompts(inp, policy, upcoming, sessions, schedules)]
     timed, dropped = _place_in_time(inp, policy, now, candidates)
     timed, dropped = _add_catch_up(inp, policy, now, upcoming, timed, dropped)
     kept, cap_dropped = apply_caps(timed, inp.history, policy, inp.zone)
@@ -48,12 +66,19 @@ def plan_patient(inp: PlanInput, policy: Policy, now: datetime) -> Plan:
 
 
 def _candidate(inp: PlanInput, purpose: P, slot: str, sessions: list[SessionView], due: datetime,
-               expires: datetime, priority: int) -> Reminder:
+               expires: datetime, priority: int, checkin_kind: str | None = None) -> Reminder:
     ids = tuple(s.session_id for s in sessions)
-    key = ",".join(f"{s.session_id}@{s.starts_at.isoformat()}" for s in sessions)
-    return Reminder(reminder_id=reminder_id(inp.patient.patient_id, purpose, slot, key),
-                    patient_id=inp.patient.patient_id, clinic_id=inp.patient.clinic_id or sessions[0].clinic_id,
-                    purpose=purpose, session_ids=ids, due_at=due, expires_at=expires, priority=priority)
+    key = ",".join([_session_key(s.session_id, s.starts_at) for s in sessions])
+    # Positional, as the dataclass orders its fields: this runs some 40 times for every patient planned.
+    return Reminder(reminder_id(inp.patient.patient_id, purpose, slot, key), inp.patient.patient_id,
+                    inp.patient.clinic_id or sessions[0].clinic_id, purpose, ids, due, expires, False, priority,
+                    Kind.cadence, checkin_kind)
+
+
+@lru_cache(maxsize=65536)
+def _session_key(session_id: str, starts_at: datetime) -> str:
+    # A group's sessions are the same for all its patients: the id part is formatted once, not per patient.
+    return f"{session_id}@{starts_at.isoformat()}"
 
 
 def _session_reminders(inp: PlanInput, policy: Policy, sessions: list[SessionView],
@@ -61,9 +86,10 @@ def _session_reminders(inp: PlanInput, policy: Policy, sessions: list[SessionVie
     """72h+24h before a first session or one after a gap; else 24h before each unconfirmed session (or the
     patient's experiment arm's cadence for the sessions it covers, domain/arms.py)."""
     out: list[Reminder] = []
+    starts = [p.starts_at for p in sessions]  # sorted: the session before s is found by bisection
     for s in upcoming:
-        previous = [p for p in sessions if p.starts_at < s.starts_at]
-        first = not previous or s.starts_at - previous[-1].starts_at >= policy.gap
+        before = bisect_left(starts, s.starts_at)
+        first = before == 0 or s.starts_at - starts[before - 1] >= policy.gap
         arm = inp.session_offsets.get(s.session_id)
         if first:
             offsets = list(arm or policy.first_offsets)
@@ -104,11 +130,10 @@ def _weekly_messages(inp: PlanInput, policy: Policy, sessions: list[SessionView]
     return out
 
 
-def _checkin_prompts(inp: PlanInput, policy: Policy, upcoming: list[SessionView],
-                     sessions: list[SessionView]) -> list[Reminder]:
+def _checkin_prompts(inp: PlanInput, policy: Policy, upcoming: list[SessionView], sessions: list[SessionView],
+                     schedules: Mapping[str, Sequence[CadenceStep]]) -> list[Reminder]:
     if policy.checkin_time is None:
         return []
-    schedules = policy.cadences()
     intakes = intake_days(inp, schedules, sessions)
     by_day: dict[date, list[SessionView]] = defaultdict(list)
     for s in upcoming:
@@ -117,10 +142,9 @@ def _checkin_prompts(inp: PlanInput, policy: Policy, upcoming: list[SessionView]
     for day, group in sorted(by_day.items()):
         due = max(at_local(day, policy.checkin_time, inp.zone), *(s.ends_at for s in group))
         end_of_day = at_local(day + timedelta(days=1), time(0, 0), inp.zone)
-        prompt = _candidate(inp, P.checkin_prompt, f"checkin:{day.isoformat()}", group, due, end_of_day,
-                            PRIORITY_CHECKIN)
         kind = prompt_kind(schedules, intakes, (cadence_key(s.program_id, schedules) for s in group), day)
-        out.append(replace(prompt, checkin_kind=kind) if kind else prompt)
+        out.append(_candidate(inp, P.checkin_prompt, f"checkin:{day.isoformat()}", group, due, end_of_day,
+                              PRIORITY_CHECKIN, kind or None))
     return out
 
 
@@ -155,7 +179,9 @@ def _allowed_due(c: Reminder, policy: Policy, now: datetime, tz: str) -> tuple[d
 
 
 def _with_due(c: Reminder, due: datetime) -> Reminder:
-    return replace(c, due_at=due)
+    # dataclasses.replace re-reads the fields on every call: a third of the planner's time before this.
+    return Reminder(c.reminder_id, c.patient_id, c.clinic_id, c.purpose, c.session_ids, due, c.expires_at,
+                    c.urgent, c.priority, c.kind, c.checkin_kind)
 
 
 def _add_catch_up(inp: PlanInput, policy: Policy, now: datetime, upcoming: list[SessionView],

@@ -12,6 +12,7 @@ from iop_shared.experiments import Experiment
 from ..adapters.repository import Store
 from ..domain.policy import Policy
 from ..metrics import Metrics
+from .planner_pool import PlannerPool
 
 CONSUMER = "scheduler"
 SOURCE = "iop/scheduler"
@@ -41,3 +42,5 @@ class Deps:
     reschedule: RescheduleTimes = field(default_factory=RescheduleTimes)
     # Reminder experiments (SCHEDULER_EXPERIMENTS): an arm with a cadence plans its own offsets (domain/arms.py).
     experiments: tuple[Experiment, ...] = ()
+    # Plans large drain batches in worker processes (SCHEDULER_PLANNER_PROCESSES); None: in-process.
+    planner: PlannerPool | None = None

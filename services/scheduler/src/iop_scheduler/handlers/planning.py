@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from ..adapters.repository import PatientRow, Repository
 from ..domain.arms import cadences_of, session_offsets
 from ..domain.model import PatientView, Plan, PlanInput, Reminder, SessionView
-from ..domain.planner import plan_patient
+from ..domain.planner import plan_many
 from ..domain.policy import Policy, QuietHours
 from .deps import Deps
 from .dropped import report_drops_many
@@ -43,14 +44,18 @@ async def replan_many(repo: Repository, deps: Deps, fallback_zones: dict[str, st
     active = [p for pid, p in sorted(patients.items()) if not p.discharged]
     inputs = await _inputs(repo, deps, active, fallback_zones, now)
     plans: dict[str, Plan] = {pid: Plan() for pid in gone}
+    policies: dict[tuple[object, object], Policy] = {}  # one per clinic override in the batch, not per patient
     for p in active:
-        plans[p.patient_id] = plan_patient(inputs[p.patient_id], policy_for(p, deps.policy), now)
+        if (p.quiet_start, p.quiet_end) not in policies:
+            policies[(p.quiet_start, p.quiet_end)] = policy_for(p, deps.policy)
+    items = [(inputs[p.patient_id], policies[(p.quiet_start, p.quiet_end)]) for p in active]
+    planned = await deps.planner.plan(items, now) if deps.planner is not None else plan_many(items, now)
+    plans |= {p.patient_id: plan for p, plan in zip(active, planned, strict=True)}
     await repo.replace_plans({p.patient_id: plans[p.patient_id].reminders for p in active})
     await report_drops_many(repo, {p.patient_id: plans[p.patient_id].dropped for p in active}, now)
-    for p in active:
-        record(deps, plans[p.patient_id].reminders)
-        for d in plans[p.patient_id].dropped:
-            deps.metrics.dropped.labels(d.reason).inc()
+    record(deps, [r for p in active for r in plans[p.patient_id].reminders])
+    for reason, n in Counter(d.reason for p in active for d in plans[p.patient_id].dropped).items():
+        deps.metrics.dropped.labels(reason).inc(n)
     return plans
 
 
@@ -90,8 +95,9 @@ async def _arm_offsets(repo: Repository, deps: Deps, active: list[PatientRow],
 
 
 def record(deps: Deps, reminders: tuple[Reminder, ...] | list[Reminder]) -> None:
-    for r in reminders:
-        deps.metrics.planned.labels(str(r.purpose)).inc()
+    # Counted first: a labelled increment per reminder was a visible share of a bulk load's CPU.
+    for purpose, n in Counter(str(r.purpose) for r in reminders).items():
+        deps.metrics.planned.labels(purpose).inc(n)
 
 
 def earliest(reminders: list[Reminder]) -> datetime | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 
 from iop_shared.tracing import context_from, span
 
@@ -27,12 +28,16 @@ async def drain_replans(deps: Deps, batch: int = BATCH) -> list[Reminder]:
             return planned
 
 
-async def drain_replans_set_based(deps: Deps, batch: int = SET_BATCH) -> list[Reminder]:
-    """drain_replans with each batch planned set-based (replan_many): what session ingest queues."""
+async def drain_replans_set_based(deps: Deps, batch: int = SET_BATCH,
+                                  settled: timedelta | None = None) -> list[Reminder]:
+    """drain_replans with each batch planned set-based (replan_many): what session ingest queues.
+
+    With `settled`, only patients no change touched for that long (the others are still being loaded).
+    """
     planned: list[Reminder] = []
     while True:
         async with deps.store.transaction() as repo:
-            owed = await repo.claim_traced_replans(batch)
+            owed = await repo.claim_traced_replans(batch, settled)
             by_trace: dict[tuple[tuple[str, str], ...], dict[str, str]] = defaultdict(dict)
             for pid, fallback, carried in owed:
                 by_trace[tuple(sorted(carried.items()))][pid] = fallback

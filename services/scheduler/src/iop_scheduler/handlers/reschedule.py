@@ -111,6 +111,11 @@ async def chosen(deps: Deps, env: Envelope[RescheduleChosen]) -> None:
 async def session_upserted(repo: Repository, s: SessionUpserted, now: datetime) -> None:
     """Keep the session's program and kind; a patient seated at a held time consumes their hold."""
     await repo.conn.execute(sql("reschedule/set_session_service"), s.session_id, s.program_id, s.kind.value)
+    await consume_holds(repo, s, now)
+
+
+async def consume_holds(repo: Repository, s: SessionUpserted, now: datetime) -> None:
+    """A patient seated at a held time consumes their hold (session_upserted without its column write)."""
     for h in await repo.conn.fetch(sql("reschedule/consume_holds"), s.clinic_id, list(s.attendees), s.starts_at,
                                    now):
         await _closed(repo.conn, h, RescheduleOutcome.confirmed, now)

@@ -20,7 +20,7 @@ from iop_shared.db import claim_events
 from iop_shared.faults import is_transient
 from iop_shared.logging import get_logger
 
-from ..adapters.repository import Repository
+from ..adapters.repository import Repository, sql
 from ..domain.model import Reminder, SessionView
 from ..domain.notices import Coalesced, coalesce_moved
 from . import reschedule, waitlist
@@ -50,6 +50,8 @@ async def sessions_upserted(deps: Deps, envs: Sequence[Envelope[SessionUpserted]
         check_event_clinic(env.source, env.data.clinic_id)
     planned: list[Reminder] = []
     for chunk in _chunks(envs):
+        if not inline and deps.replans_owed is not None:
+            deps.replans_owed()  # ingest is running: the drainer's wait for quiet starts again
         planned += await _apply_chunk(deps, chunk)
     if inline or deps.replans_owed is None:
         planned += await _replan_owed(deps)
@@ -96,9 +98,7 @@ async def _apply_chunk(deps: Deps, envs: list[Envelope[SessionUpserted]]) -> lis
         if not changes:
             return []
         await repo.upsert_sessions([(c.new, c.tz) for c in changes])
-        for c in changes:  # the clinic's upsert is what moves a patient: it consumes their hold on that time
-            await reschedule.session_upserted(repo, c.env.data, now)
-            await waitlist.session_upserted(repo, deps, c.env.data, c.old.attendees if c.old else (), now)
+        await _slots(repo, deps, changes, now)
         # Queued before any plan lock is taken here, so a drain holding a queued row never waits on us.
         await repo.enqueue_patients({pid: c.tz for c in changes
                                      for pid in (*c.new.attendees, *(c.old.attendees if c.old else ()))})
@@ -106,6 +106,27 @@ async def _apply_chunk(deps: Deps, envs: list[Envelope[SessionUpserted]]) -> lis
         for c in changes:
             _outcome(deps, c.env, True)
     return notices
+
+
+async def _slots(repo: Repository, deps: Deps, changes: list[_Change], now: datetime) -> None:
+    """reschedule.session_upserted then waitlist.session_upserted for every change, the column writes pipelined.
+
+    A bulk load holds no reschedule holds and no capacities: one round trip per statement for all its sessions.
+    """
+    data = [c.env.data for c in changes]
+    await repo.conn.executemany(sql("reschedule/set_session_service"),
+                                [(s.session_id, s.program_id, s.kind.value) for s in data])
+    # The clinic's upsert is what moves a patient: it consumes their hold on that time (when any is held).
+    if await repo.conn.fetchval(sql("reschedule/any_held"), sorted({s.clinic_id for s in data})):
+        for s in data:
+            await reschedule.consume_holds(repo, s, now)
+    await repo.conn.executemany(sql("reschedule/set_session_waitlist"),
+                                [(s.session_id, s.capacity, list(dict.fromkeys(s.waitlist))) for s in data])
+    await repo.conn.executemany(sql("reschedule/close_waitlist_seats"),
+                                [(s.session_id,) for s in data if s.capacity is None])
+    for c in changes:
+        if c.env.data.capacity is not None:
+            await waitlist.recount(repo, deps, c.env.data, c.old.attendees if c.old else (), now)
 
 
 async def _changes(deps: Deps, repo: Repository, envs: list[Envelope[SessionUpserted]]) -> list[_Change]:

@@ -34,6 +34,12 @@ async def session_upserted(repo: Repository, deps: Deps, s: SessionUpserted, old
     if s.capacity is None:
         await close(repo, s.session_id)
         return
+    await recount(repo, deps, s, old_attendees, now)
+
+
+async def recount(repo: Repository, deps: Deps, s: SessionUpserted, old_attendees: Sequence[str],
+                  now: datetime) -> None:
+    """A session with a capacity: recount its open seats and offer one just released (after the column write)."""
     await repo.conn.execute(sql("reschedule/lock_waitlist_seats"), waitlist_slot_id(s.session_id))
     row = await repo.conn.fetchrow(sql("reschedule/waitlist_seats"), waitlist_slot_id(s.session_id), s.clinic_id,
                                    s.program_id, s.kind.value, s.starts_at, s.ends_at,
