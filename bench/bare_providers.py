@@ -2,7 +2,8 @@
 
 No Kafka, no PostgreSQL, no notifier: one process, the same concurrency (64 calls, 8 SMTP connections) and the
 same providers' process (bench/providers_proc.py) as the fan-out bench, so its rate is that bench's ceiling on
-this machine. Each email is built with the stdlib's `email` package, as any client has to.
+this machine. The email's content is flattened once with the stdlib's `email` package and only To and
+Message-ID are written per mail (what the notifier does since issue 14); SMTP's own round trips remain.
 
     uv run python bench/bare_providers.py [messages] [email share]
 """
@@ -13,6 +14,7 @@ import asyncio
 import json
 import sys
 import time
+from email import policy
 from email.message import EmailMessage
 
 import aiosmtplib
@@ -25,13 +27,16 @@ SMTP_POOL = 8
 BODY = "Reminder: your group session is tomorrow at 10:00. Reply STOP to opt out."
 
 
-def _mail(i: int) -> EmailMessage:
+def _content() -> bytes:
     msg = EmailMessage()
-    msg["From"], msg["To"], msg["Subject"] = "clinic@example.org", f"bare{i}@example.org", "Your session tomorrow"
-    msg["Message-ID"] = f"<bare-{i}@example.org>"
+    msg["From"], msg["Subject"] = "clinic@example.org", "Your session tomorrow"
     msg.set_content(BODY)
     msg.add_alternative(f"<html><body><p>{BODY}</p></body></html>", subtype="html")
-    return msg
+    return msg.as_bytes(policy=policy.SMTP)
+
+
+def _mail(i: int, shared: bytes) -> bytes:
+    return f"To: bare{i}@example.org\r\nMessage-ID: <bare-{i}@example.org>\r\n".encode() + shared
 
 
 async def _sends(p: Endpoints, n: int, email_share: float) -> float:
@@ -44,14 +49,14 @@ async def _sends(p: Endpoints, n: int, email_share: float) -> float:
         conn = aiosmtplib.SMTP(hostname="127.0.0.1", port=p.smtp_port, timeout=10)
         await conn.connect()
         smtp.put_nowait(conn)
-    slots, n_email = asyncio.Semaphore(CONCURRENCY), int(n * email_share)
+    slots, n_email, shared = asyncio.Semaphore(CONCURRENCY), int(n * email_share), _content()
 
     async def one(i: int) -> None:
         async with slots:
             if i < n_email:
                 conn = await smtp.get()
                 try:
-                    await conn.send_message(_mail(i))
+                    await conn.sendmail("clinic@example.org", [f"bare{i}@example.org"], _mail(i, shared))
                 finally:
                     smtp.put_nowait(conn)
             else:
