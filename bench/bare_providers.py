@@ -39,8 +39,8 @@ def _mail(i: int, shared: bytes) -> bytes:
     return f"To: bare{i}@example.org\r\nMessage-ID: <bare-{i}@example.org>\r\n".encode() + shared
 
 
-async def _sends(p: Endpoints, n: int, email_share: float) -> float:
-    """n messages (the first `email_share` of them emails) with at most CONCURRENCY at a time; seconds taken."""
+async def _sends(p: Endpoints, n: int, email_share: float, concurrency: int) -> float:
+    """n messages (the first `email_share` of them emails), `concurrency` at a time; seconds taken."""
     http = AsyncTwilioHttpClient(timeout=10)
     client = Client(p.account_sid, p.auth_token, http_client=http)
     client.api.base_url = p.twilio_base_url
@@ -49,7 +49,7 @@ async def _sends(p: Endpoints, n: int, email_share: float) -> float:
         conn = aiosmtplib.SMTP(hostname="127.0.0.1", port=p.smtp_port, timeout=10)
         await conn.connect()
         smtp.put_nowait(conn)
-    slots, n_email, shared = asyncio.Semaphore(CONCURRENCY), int(n * email_share), _content()
+    slots, n_email, shared = asyncio.Semaphore(concurrency), int(n * email_share), _content()
 
     async def one(i: int) -> None:
         async with slots:
@@ -72,13 +72,13 @@ async def _sends(p: Endpoints, n: int, email_share: float) -> float:
     return took
 
 
-async def bare_ceiling(n: int, email_share: float) -> dict[str, float]:
+async def bare_ceiling(n: int, email_share: float, concurrency: int = CONCURRENCY) -> dict[str, float]:
     """Messages/s of the bare path (the bench's mix), SMS alone and email alone; CPU ms per message on each side."""
     out: dict[str, float] = {}
     with Providers() as providers:
         for name, share, count in (("mix", email_share, n), ("sms", 0.0, n // 2), ("email", 1.0, n // 2)):
             cpu, child_cpu = time.process_time(), await providers.cpu_s()
-            took = await _sends(providers.endpoints, count, share)
+            took = await _sends(providers.endpoints, count, share, concurrency)
             out[f"bare_{name}_per_s"] = round(count / took, 1)
             out[f"bare_{name}_cpu_ms_per_msg"] = round(1000 * (time.process_time() - cpu) / count, 3)
             child_cpu = await providers.cpu_s() - child_cpu

@@ -104,7 +104,7 @@ async def wait_for(check, timeout: float) -> bool:  # type: ignore[no-untyped-de
     return False
 
 
-def _settings(bootstrap: str, database_url: str, schema: str, p: Endpoints) -> dict[str, object]:
+def _settings(bootstrap: str, database_url: str, schema: str, p: Endpoints, concurrency: int) -> dict[str, object]:
     port = free_port()
     return {
         "IOP_ENVIRONMENT": "development", "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "DATABASE_URL": database_url,
@@ -114,7 +114,7 @@ def _settings(bootstrap: str, database_url: str, schema: str, p: Endpoints) -> d
         "twilio_api_base_url": p.twilio_base_url, "sms_rate_per_second": 0, "smtp_host": "127.0.0.1",
         "smtp_port": p.smtp_port, "embedded_token": "bench-token-123456", "admin_token": "bench-admin-123456",
         "triage_token": "bench-triage-123456", "log_level": "WARNING", "run_migrations": False,
-        "dispatch_batch": 500, "dispatch_concurrency": 64, "dispatch_poll_s": 0.2}
+        "dispatch_batch": 500, "dispatch_concurrency": concurrency, "dispatch_poll_s": 0.2}
 
 
 @asynccontextmanager
@@ -134,7 +134,7 @@ def _quantile(values: list[float], q: float) -> float | None:
 
 
 async def main(events: int, email_share: float, timeout: float, offered_rate: float,
-               replicas: int) -> dict[str, object]:
+               replicas: int, concurrency: int) -> dict[str, object]:
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
     database_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:15432/iop")
     await provision_topics(bootstrap)
@@ -156,7 +156,7 @@ async def main(events: int, email_share: float, timeout: float, offered_rate: fl
             # The read models are set up directly (not measured); only reminder.due events go through Kafka.
             await asyncio.to_thread(migrate, database_url, schema, MIGRATIONS)
             await load_read_models(conn, schema, upserts)
-            settings = _settings(bootstrap, database_url, schema, providers.endpoints)
+            settings = _settings(bootstrap, database_url, schema, providers.endpoints, concurrency)
             async with notifier(settings, replicas) as notifier_cpu:
                 started, cpu, child_cpu = time.time(), notifier_cpu(), await providers.cpu_s()
                 due_of = await produce(bootstrap, patients, clinic, session_ids, offered_rate)
@@ -202,10 +202,11 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     durable = await pg_durable(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:15432/iop"))
     print(f"PostgreSQL durable (fsync, synchronous_commit, full_page_writes): {durable}", flush=True)
     events = int(args.offered_rate * args.duration) if args.offered_rate else args.events
-    result = await main(events, args.email_share, args.timeout, args.offered_rate, args.replicas)
+    result = await main(events, args.email_share, args.timeout, args.offered_rate, args.replicas,
+                        args.concurrency)
     raw = await raw_round_trip(bootstrap, args.raw_records)
     # The bare provider path (SDK + SMTP client, no Kafka or PostgreSQL) with the same mix: the notifier's ceiling.
-    bare = await bare_ceiling(args.bare_messages, args.email_share)
+    bare = await bare_ceiling(args.bare_messages, args.email_share, args.concurrency)
     print(json.dumps(bare), flush=True)
     rate = float(result["rate_per_s"])  # type: ignore[arg-type]
     result |= {"raw_kafka_round_trip_per_s": round(raw), "ratio": round(rate / raw, 4),
@@ -220,6 +221,7 @@ if __name__ == "__main__":
     parser.add_argument("--offered-rate", type=float, default=0.0, help="events/s offered, for --duration seconds")
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--email-share", type=float, default=0.25)
+    parser.add_argument("--concurrency", type=int, default=64, help="provider calls in flight per replica")
     parser.add_argument("--replicas", type=int, default=0,
                         help="notifier processes (0: the notifier in the bench's own process)")
     parser.add_argument("--timeout", type=float, default=150)
