@@ -6,6 +6,7 @@ Replicas share the work the way production does: the consumer group spreads the 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import tempfile
@@ -18,6 +19,7 @@ from iop_devkit.testing.service_processes import spawn_service, wait_ready
 
 SHARED = {"IOP_ENVIRONMENT", "KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL"}
 TICKS = os.sysconf("SC_CLK_TCK")
+SETTLE_S = 10.0  # longer than Kafka's initial rebalance delay (3 s) and a rejoin on the next heartbeat
 
 
 def _env(settings: Mapping[str, object]) -> dict[str, str]:
@@ -45,6 +47,8 @@ async def run_replicas(settings: Mapping[str, object], n: int) -> AsyncIterator[
                 log = Path(logs) / f"notifier-{i}.log"
                 procs.append(spawn_service("notifier", env, log))
                 await wait_ready(procs[-1], f"http://127.0.0.1:{env['NOTIFIER_HTTP_PORT']}", log)
+            if n > 1:  # each joining replica rebalances every consumer group: the steady state is what is measured
+                await asyncio.sleep(SETTLE_S)
             yield lambda: sum(cpu_s(p.pid) for p in procs)
         finally:
             for p in procs:
