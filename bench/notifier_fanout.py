@@ -3,10 +3,12 @@
 Runs on private topics (IOP_TOPIC_PREFIX) and a private schema, with the notifier in this process, the
 providers in another (bench/providers_proc.py) and no SMS rate limit. Each reminder is due the moment it is
 published; measures messages per second, p50/p99 from `due_at` to the provider accepting it, duplicates, and
-the raw Kafka round trip of the same run. The last line is one JSON object.
+the raw Kafka round trip and the bare provider path (bench/bare_providers.py: the SDK and the SMTP client alone,
+the same mix and concurrency) of the same run, with the ratio to each. The last line is one JSON object.
 
     uv run python bench/notifier_fanout.py [--events 20000] [--email-share 0.25]     # a burst, all due at once
     uv run python bench/notifier_fanout.py --offered-rate 1000 --duration 60          # the latency target
+    uv run python bench/notifier_fanout.py --events 6000 --replicas 2                 # two notifier processes
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -27,6 +30,8 @@ from aiokafka.admin import AIOKafkaAdminClient
 PREFIX = f"bench{uuid.uuid4().hex[:8]}."
 os.environ["IOP_TOPIC_PREFIX"] = PREFIX  # before any topic name is read
 
+from bare_providers import bare_ceiling  # noqa: E402
+from notifier_replicas import run_replicas  # noqa: E402
 from providers_proc import Endpoints, Providers  # noqa: E402
 from rawkafka import raw_round_trip  # noqa: E402
 
@@ -99,9 +104,9 @@ async def wait_for(check, timeout: float) -> bool:  # type: ignore[no-untyped-de
     return False
 
 
-def _settings(bootstrap: str, database_url: str, schema: str, p: Endpoints) -> Settings:
+def _settings(bootstrap: str, database_url: str, schema: str, p: Endpoints, concurrency: int) -> dict[str, object]:
     port = free_port()
-    return Settings.model_validate({
+    return {
         "IOP_ENVIRONMENT": "development", "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "DATABASE_URL": database_url,
         "db_schema": schema, "group_id": f"bench-{uuid.uuid4().hex[:8]}", "http_port": port,
         "public_base_url": f"http://127.0.0.1:{port}", "twilio_account_sid": p.account_sid,
@@ -109,14 +114,27 @@ def _settings(bootstrap: str, database_url: str, schema: str, p: Endpoints) -> S
         "twilio_api_base_url": p.twilio_base_url, "sms_rate_per_second": 0, "smtp_host": "127.0.0.1",
         "smtp_port": p.smtp_port, "embedded_token": "bench-token-123456", "admin_token": "bench-admin-123456",
         "triage_token": "bench-triage-123456", "log_level": "WARNING", "run_migrations": False,
-        "dispatch_batch": 500, "dispatch_concurrency": 64, "dispatch_poll_s": 0.2})
+        "dispatch_batch": 500, "dispatch_concurrency": concurrency, "dispatch_poll_s": 0.2}
+
+
+@asynccontextmanager
+async def notifier(settings: dict[str, object], replicas: int) -> AsyncIterator[Callable[[], float]]:
+    """The notifier in this process (replicas 0) or as that many processes; yields its CPU seconds so far
+    (in this process: with the producer's)."""
+    if not replicas:
+        async with run_notifier(Settings.model_validate(settings)):
+            yield time.process_time
+        return
+    async with run_replicas(settings, replicas) as children_cpu:
+        yield lambda: time.process_time() + children_cpu()
 
 
 def _quantile(values: list[float], q: float) -> float | None:
     return round(values[min(len(values) - 1, int(len(values) * q))], 3) if values else None
 
 
-async def main(events: int, email_share: float, timeout: float, offered_rate: float) -> dict[str, object]:
+async def main(events: int, email_share: float, timeout: float, offered_rate: float,
+               replicas: int, concurrency: int) -> dict[str, object]:
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
     database_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:15432/iop")
     await provision_topics(bootstrap)
@@ -138,14 +156,15 @@ async def main(events: int, email_share: float, timeout: float, offered_rate: fl
             # The read models are set up directly (not measured); only reminder.due events go through Kafka.
             await asyncio.to_thread(migrate, database_url, schema, MIGRATIONS)
             await load_read_models(conn, schema, upserts)
-            async with run_notifier(_settings(bootstrap, database_url, schema, providers.endpoints)):
-                started, cpu, child_cpu = time.time(), time.process_time(), await providers.cpu_s()
+            settings = _settings(bootstrap, database_url, schema, providers.endpoints, concurrency)
+            async with notifier(settings, replicas) as notifier_cpu:
+                started, cpu, child_cpu = time.time(), notifier_cpu(), await providers.cpu_s()
                 due_of = await produce(bootstrap, patients, clinic, session_ids, offered_rate)
 
                 async def done() -> bool:
                     return await providers.count() >= events
                 await wait_for(done, timeout)
-                cpu, child_cpu = time.process_time() - cpu, await providers.cpu_s() - child_cpu
+                cpu, child_cpu = notifier_cpu() - cpu, await providers.cpu_s() - child_cpu
                 await asyncio.sleep(1.0)  # anything more (a duplicate) would arrive now
                 sms, mails = await providers.dump()
         finally:
@@ -156,7 +175,8 @@ async def main(events: int, email_share: float, timeout: float, offered_rate: fl
     latencies = sorted(at - due_of[to] for to, at in arrivals)
     recipients = [to for to, _ in arrivals]
     finished = max((at for _, at in arrivals), default=started)
-    return {"bench": "notifier_fanout", "events": events, "offered_rate_per_s": offered_rate or None,
+    return {"bench": "notifier_fanout", "events": events, "replicas": replicas,
+            "offered_rate_per_s": offered_rate or None,
             "sms_accepted": len(sms), "emails_accepted": len(mails),
             "rate_per_s": round(len(arrivals) / max(finished - started, 1e-9), 1),
             "p50_due_to_provider_s": _quantile(latencies, 0.5), "p99_due_to_provider_s": _quantile(latencies, 0.99),
@@ -182,10 +202,16 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     durable = await pg_durable(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:15432/iop"))
     print(f"PostgreSQL durable (fsync, synchronous_commit, full_page_writes): {durable}", flush=True)
     events = int(args.offered_rate * args.duration) if args.offered_rate else args.events
-    result = await main(events, args.email_share, args.timeout, args.offered_rate)
+    result = await main(events, args.email_share, args.timeout, args.offered_rate, args.replicas,
+                        args.concurrency)
     raw = await raw_round_trip(bootstrap, args.raw_records)
-    result |= {"raw_kafka_round_trip_per_s": round(raw), "ratio": round(float(result["rate_per_s"]) / raw, 4),  # type: ignore[arg-type]
-               "pg_durable": durable}
+    # The bare provider path (SDK + SMTP client, no Kafka or PostgreSQL) with the same mix: the notifier's ceiling.
+    bare = await bare_ceiling(args.bare_messages, args.email_share, args.concurrency)
+    print(json.dumps(bare), flush=True)
+    rate = float(result["rate_per_s"])  # type: ignore[arg-type]
+    result |= {"raw_kafka_round_trip_per_s": round(raw), "ratio": round(rate / raw, 4),
+               "bare_provider_path_per_s": bare["bare_mix_per_s"],
+               "ratio_to_bare": round(rate / bare["bare_mix_per_s"], 3), "pg_durable": durable}
     return result
 
 
@@ -195,12 +221,17 @@ if __name__ == "__main__":
     parser.add_argument("--offered-rate", type=float, default=0.0, help="events/s offered, for --duration seconds")
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--email-share", type=float, default=0.25)
+    parser.add_argument("--concurrency", type=int, default=64, help="provider calls in flight per replica")
+    parser.add_argument("--replicas", type=int, default=0,
+                        help="notifier processes (0: the notifier in the bench's own process)")
     parser.add_argument("--timeout", type=float, default=150)
     parser.add_argument("--raw-records", type=int, default=200_000)
+    parser.add_argument("--bare-messages", type=int, default=3000, help="the bare provider path's run (its mix)")
     out = asyncio.run(run(parser.parse_args()))
     print(f"durability: pg_durable={out['pg_durable']}; rate {out['rate_per_s']}/s; due-to-provider p50 "
           f"{out['p50_due_to_provider_s']} s, p99 {out['p99_due_to_provider_s']} s; duplicates {out['duplicates']}; "
-          f"raw Kafka round trip {out['raw_kafka_round_trip_per_s']}/s, ratio {out['ratio']}")
+          f"raw Kafka round trip {out['raw_kafka_round_trip_per_s']}/s, ratio {out['ratio']}; bare provider path "
+          f"{out['bare_provider_path_per_s']}/s, ratio {out['ratio_to_bare']}")
     detail = {k: out.pop(k) for k in ("p50_due_to_provider_s", "measured_at", "offered_rate_per_s",
                                       "sms_accepted", "emails_accepted", "cpu_ms_per_msg")}
     print(json.dumps(detail))

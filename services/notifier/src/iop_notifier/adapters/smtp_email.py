@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from email.message import EmailMessage
-from email.utils import make_msgid
 
 import aiosmtplib
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
@@ -13,6 +12,7 @@ from iop_notifier.metrics import PROVIDER_LATENCY
 from iop_notifier.settings import Settings
 from iop_shared.contracts.outbound import NotificationChannel, ReasonCode
 
+from .mime import mail_bytes, message_id, plain
 from .providers import Accepted, Lookup, Outgoing, ProviderAmbiguous, ProviderRejected, Undecidable, provider_span
 from .smtp_pool import SmtpPool
 
@@ -38,18 +38,25 @@ class SmtpEmail:
         self._s = settings
         self._pool = SmtpPool(settings)
 
-    def _build(self, out: Outgoing) -> EmailMessage:
+    def _build(self, out: Outgoing, msg_id: str) -> EmailMessage:
         msg = EmailMessage()
         msg["From"] = self._s.email_from
         msg["To"] = out.address
         msg["Subject"] = out.message.subject
-        msg["Message-ID"] = make_msgid(idstring=out.notification_id, domain=self._s.email_from.split("@")[-1])
+        msg["Message-ID"] = msg_id
         msg.set_content(out.message.text)
         msg.add_alternative(out.message.html, subtype="html")
         return msg
 
+    async def _deliver(self, client: aiosmtplib.SMTP, out: Outgoing, msg_id: str) -> None:
+        if plain(out.address) and self._s.email_from.isascii():  # the usual case: the content's bytes are cached
+            sender, data = mail_bytes(self._s.email_from, out.address, msg_id, out.message)
+            await client.sendmail(sender, [out.address], data)
+        else:
+            await client.send_message(self._build(out, msg_id))
+
     async def send(self, out: Outgoing) -> Accepted:
-        msg = self._build(out)
+        msg_id = message_id(out.notification_id, self._s.email_from)
         s = self._s
         try:
             async for attempt in AsyncRetrying(
@@ -61,7 +68,7 @@ class SmtpEmail:
                     try:
                         with provider_span("smtp", out):
                             async with self._pool.connection() as client:
-                                await client.send_message(msg)
+                                await self._deliver(client, out, msg_id)
                     finally:
                         PROVIDER_LATENCY.labels("smtp").observe(time.perf_counter() - started)
         except Exception as exc:
@@ -72,7 +79,7 @@ class SmtpEmail:
             if isinstance(exc, aiosmtplib.SMTPException | TimeoutError | OSError):
                 raise ProviderRejected("smtp", type(exc).__name__, ReasonCode.provider_error) from exc
             raise
-        return Accepted("smtp", str(msg["Message-ID"]), "sent", NotificationChannel.email)
+        return Accepted("smtp", msg_id, "sent", NotificationChannel.email)
 
     async def lookup(self, query: Lookup) -> Accepted | None:
         """SMTP offers no way to ask a server whether it accepted a Message-ID."""

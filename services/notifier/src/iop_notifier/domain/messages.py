@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -75,6 +76,7 @@ def format_day_time(at: datetime, zone: ZoneInfo, locale: str) -> str:
     return f"{day} {when.split(', ', 1)[1]}"
 
 
+@lru_cache(maxsize=1024)  # the clinic's callback number, parsed once rather than for every message of a burst
 def format_phone(e164: str) -> str:
     number = phonenumbers.parse(e164, None)
     style = phonenumbers.PhoneNumberFormat

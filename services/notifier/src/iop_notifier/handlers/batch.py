@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from iop_notifier.adapters import repository as repo
 from iop_notifier.adapters.providers import Outgoing, digest
 from iop_notifier.adapters.sql import Q
-from iop_notifier.domain.messages import render
+from iop_notifier.domain.messages import Rendered, render
 from iop_notifier.domain.policy import Send
 from iop_shared.logging import get_logger
 
@@ -55,13 +55,14 @@ async def decide_and_claim(deps: Deps, ids: list[int]) -> Outcome:
         result.one_by_one = [r.id for r in reqs if r.id not in mine]
         facts = await _facts(conn, [r for r in reqs if r.id in mine], now)
         claims: list[_Claim] = []
+        rendered: dict[tuple[str, str, str], Rendered] = {}  # a burst's messages mostly read the same
         for req in (r for r in reqs if r.id in mine):
             plan = plan_patient(deps, req, now, facts[req.id])
             if plan is None:  # waiting for the recipient's data to arrive
                 await repo.set_request_state(conn, req.id, "pending", not_before=now + timedelta(seconds=2))
             elif isinstance(plan.decision, Send):
                 await record_arm(conn, req, plan.arm, now)
-                claims.append(_claim(req, plan))
+                claims.append(_claim(req, plan, rendered))
             else:
                 from .dispatch import _apply  # suppressions and deferrals are rare: the one-by-one code
                 await _apply(conn, deps, req, plan, now)
@@ -97,10 +98,12 @@ async def _facts(conn: repo.Conn, reqs: list[repo.RequestRow], now: datetime) ->
             for r in reqs}
 
 
-def _claim(req: repo.RequestRow, plan: Plan) -> _Claim:
+def _claim(req: repo.RequestRow, plan: Plan, rendered: dict[tuple[str, str, str], Rendered]) -> _Claim:
     assert isinstance(plan.decision, Send)
     channel = plan.channels[0]
-    message = render(req.purpose, plan.locale, plan.variables)
+    # Rendering is pure: the same purpose, locale and variables (repr keeps types apart) give the same message.
+    key = (req.purpose, plan.locale, repr(plan.variables))
+    message = rendered.get(key) or rendered.setdefault(key, render(req.purpose, plan.locale, plan.variables))
     body = message.sms if channel == "sms" else message.text
     out = Outgoing(f"ntf-{uuid.uuid4().hex}", req.recipient_kind, req.recipient_id, channel,
                    plan.addresses[channel], message, urgent=req.urgent or req.is_reply, attempt=uuid.uuid4().hex,
