@@ -12,7 +12,7 @@ from iop_devkit.notifier import builders as b
 from iop_devkit.notifier.runner import run_notifier
 from iop_devkit.notifier.smtp import SmtpCapture
 from iop_devkit.notifier.twilio_fake import TwilioFake
-from iop_devkit.testing.kafka import TopicTail, publish
+from iop_devkit.testing.kafka import TopicTail, eventually, publish
 from iop_notifier.settings import Settings
 from iop_shared.contracts.cloudevents import Envelope
 from iop_shared.contracts.common import Contract
@@ -55,9 +55,12 @@ async def test_critical_flag_pages_on_call_by_sms_and_email_then_escalates_until
     oncall, backup, third = (b.phone(), "oncall@example.org"), (b.phone(), "backup@example.org"), (b.phone(), None)
     flag = b.risk_flag(pid, team)
     async with TopicTail(kafka_bootstrap, NOTIFICATIONS.name) as tail, \
-            run_notifier(make_settings(escalate_after_s=3)):
+            run_notifier(make_settings(escalate_after_s=3)) as svc:
         await publish(kafka_bootstrap, b.clinic(clinic), b.care_team(team, clinic, [
             ("m-backup", False, *backup), ("m-oncall", True, *oncall), ("m-third", False, third[0], "t@example.org")]))
+        # The team travels on another topic than the flag: known first, as in a clinic (a flag for a team not yet
+        # known pages the fallback roster, then the team: test_paging.py covers that order).
+        await eventually(lambda: svc.deps.pool.fetchval("SELECT true FROM care_teams WHERE care_team_id = $1", team))
         await publish(kafka_bootstrap, flag)
         await tail.wait_for(of("iop.notification.sent.v1", recipient_id="m-oncall"), count=2)
         [page] = twilio.to(oncall[0])
