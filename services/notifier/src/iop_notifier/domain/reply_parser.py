@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from iop_shared.contracts.outbound import CheckinIntent
 
+from . import answer_classes as C
 from . import lexicon as L
 from . import reply_model
 from . import reply_words as W
@@ -59,6 +60,9 @@ _KEYWORDS = frozenset({CheckinIntent.opt_out, CheckinIntent.opt_in, CheckinInten
 # The same for a short plain answer: "I won't make it" and "no puedo ir mañana" are the commonest reschedule
 # replies, and crisis texts in training share their words ("i wont make it through the night").
 SHORT_ANSWER_WORDS = 8
+# A reply of only a 1 or 2 and politeness ("to", "2 pls") carries no crisis wording: the model's reading of it comes
+# from the letters of "to"/"two", which crisis texts share ("want to die"); only a near-certain reading overrides it.
+BARE_NUMBER_FLOOR = 0.95
 _PLAIN = frozenset({CheckinIntent.confirm, CheckinIntent.reschedule_request})
 # A model reading between the concern and the crisis thresholds sends a reply the lexicon took for a plain answer
 # to a person instead ("dying to see the group... i wont be anywhere").
@@ -89,6 +93,8 @@ def parse_with(text: str, expecting: Expecting | None, *, opted_out: bool, proba
     short_answer = lexical.intent in _PLAIN and len(text.split()) <= SHORT_ANSWER_WORDS
     floor = FIGURATIVE_FLOOR if read(text).figurative else (
         KEYWORD_FLOOR if lexical.intent in _KEYWORDS or short_answer else 0.0)
+    if short_answer and C.bare_number(normalize(text).split()):
+        floor = BARE_NUMBER_FLOOR  # "to", "2 please": nothing in it but the answer
     if crisis >= max(thresholds["crisis"], floor):
         return ParsedReply(CheckinIntent.crisis)
     if lexical.if_ordinary is not None and probabilities["ordinary"] >= thresholds["ordinary"]:
@@ -103,8 +109,13 @@ def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedR
     reading = read(text)
     if reading.level is Level.crisis:
         return ParsedReply(CheckinIntent.crisis)
+    if reading.level is Level.concern and (calm := C.without_disappointment(text)) != text and calm:
+        if read(calm).level is Level.none and (answer := _lexical(calm, expecting, opted_out)).intent in _PLAIN:
+            return answer  # "2 😔": the face is about missing the session
     text = W.unquote(text)  # the crisis reading above saw the whole text
     norm = " ".join(expand(normalize(_OUT_OF_TEN.sub(r"\1", text)).split(), L.ANSWER_TEXTSPEAK))
+    if expecting is Expecting.reminder:  # "number to please": a voice-to-text "two"
+        norm = " ".join(C.homophone_answer(norm.split()))
     if not norm:  # empty, emoji or punctuation only: a bare "?" asks something, a lone pill emoji worries
         if expecting is Expecting.reminder and W.confirm_emoji(text):
             return ParsedReply(CheckinIntent.confirm)
@@ -189,9 +200,17 @@ def _score_kind(others: list[str], expecting: Expecting | None) -> CheckinIntent
 
 
 def _words_answer(norm: str, tokens: list[str], expecting: Expecting | None) -> ParsedReply | None:
-    if W.any_phrase(tokens, L.RESCHEDULE_PHRASES) or (expecting is Expecting.reminder and any(
-            t in L.WEEKDAYS for t in tokens) and W.any_phrase(tokens, L.RESCHEDULE_LEADS)):
+    reminder = expecting is Expecting.reminder
+    whole = C.whole_answer(norm) if reminder else None  # "bet", "i think so", "can't", "creo que no"
+    if whole is not None:
+        return ParsedReply(whole)
+    if W.any_phrase(tokens, L.RESCHEDULE_PHRASES) or (reminder and any(
+            t in L.WEEKDAYS for t in tokens) and W.any_phrase(tokens, L.RESCHEDULE_LEADS)) or (
+            reminder and W.any_phrase(tokens, C.FAMILY_RESCHEDULE + C.NO_NUMBER_RESCHEDULE)):
         return ParsedReply(CheckinIntent.reschedule_request)
+    if reminder and W.any_phrase(tokens, C.FAMILY_CONFIRM) and not any(
+            t in compiled().contrast for t in tokens):  # "soy su mamá, sí va a ir"
+        return ParsedReply(CheckinIntent.confirm)
     if (expecting is Expecting.reminder and norm in L.CONFIRM_WHOLE) or _confirms(tokens):
         tail = W.after_contrast(tokens)
         if len(tail) < len(tokens) and (not tail or " ".join(tail) in L.GETTING_BY or not _confirms(tail)):
