@@ -49,7 +49,7 @@ FAMILY_RESCHEDULE = (("no", "va", "a", "poder"), ("no", "puede", "ir"), ("no", "
 # Reschedule requests with no number and no weekday ("need a new day", "can we push it", "move me to thursday").
 NO_NUMBER_RESCHEDULE = (("new", "day"), ("new", "date"), ("a", "new", "time"), ("another", "date"),
                         ("push", "it"), ("push", "me"), ("bump", "it"), ("bump", "me"), ("move", "me"),
-                        ("nueva", "fecha"), ("nuevo", "dia"), ("nuevo", "horario"), ("otra", "semana"),
+                        ("nueva", "fecha"), ("nuevo", "dia"), ("nuevo", "horario"),
                         ("mover", "mi", "cita"), ("pasar", "mi", "cita"))
 # A disappointed face beside an answer is about missing the session ("2 😔", "can't make it 😞 can we
 # reschedule"); crying and heartbreak emoji still go to a person.
