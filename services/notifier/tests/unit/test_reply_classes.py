@@ -265,3 +265,20 @@ def test_everyday_figures_of_speech_are_no_crisis(text: str) -> None:
                                   "i overdosed on my meds", "me mato hoy"])
 def test_a_partner_threat_and_a_real_overdose_stay_crises(text: str) -> None:
     assert full(text) is I.crisis
+
+
+@pytest.mark.parametrize("text", ["do i press 1 or 2 for yes", "¿es el 1 o el 2 para confirmar?"])
+def test_a_reply_naming_both_options_asks_about_them(text: str) -> None:
+    assert full(text) is I.concern
+
+
+@pytest.mark.parametrize("text", ["my back is sore from the 10 year reunion, no idea what this text is",
+                                  "im a 70 year old man and dont understand these messages"])
+def test_a_word_one_letter_from_a_confirm_word_is_no_confirmation(text: str) -> None:
+    assert full(text) is not I.confirm
+
+
+@pytest.mark.parametrize("text", ["please reactivate my texts", "can you turn my reminders back on",
+                                  "reactiven mis recordatorios", "quiero recibir recordatorios de nuevo"])
+def test_asking_for_the_texts_back_opts_in(text: str) -> None:
+    assert full(text) is I.opt_in

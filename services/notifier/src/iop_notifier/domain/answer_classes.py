@@ -51,6 +51,11 @@ NO_NUMBER_RESCHEDULE = (("new", "day"), ("new", "date"), ("a", "new", "time"), (
                         ("push", "it"), ("push", "me"), ("bump", "it"), ("bump", "me"), ("move", "me"),
                         ("nueva", "fecha"), ("nuevo", "dia"), ("nuevo", "horario"),
                         ("mover", "mi", "cita"), ("pasar", "mi", "cita"))
+# Ordinary words one letter from a confirm word are not typos of it: "an 81 year old woman" says no "yeah", "my
+# back is sore" no "sure", "Clara" no "claro".
+CONFIRM_REAL_WORDS = frozenset({"year", "years", "sore", "clara", "yeas", "seen"})
+# Both options named in one reply ("is it 1 or 2 to say yes?", "do i press 1 or 2") is a question about them.
+BOTH_OPTIONS = frozenset({1, 2})
 # A disappointed face beside an answer is about missing the session ("2 😔", "can't make it 😞 can we
 # reschedule"); crying and heartbreak emoji still go to a person.
 _DISAPPOINTED = re.compile("[\U0001F61E\U0001F614\U0001F641\u2639\U0001F615]\uFE0F?")

@@ -44,6 +44,9 @@ OPT_IN_PHRASES = _phrases(
     "send texts again", "texts again", "messages again", "reminders again", "opt in", "opt me back in",
     "sign me up", "subscribe me", "volver a recibir", "quiero recibir mensajes", "reanudar mensajes",
     "mensajes otra vez", "mensajes de nuevo", "activar mensajes", "suscribirme de nuevo",
+    # Asking for the texts back in other words (step 9): "reactiven los mensajes", "turn my reminders back on".
+    "reactiven", "reactivar", "reactivate", "recordatorios otra vez", "recordatorios de nuevo",
+    "quiero recibir recordatorios", "texts back on", "reminders back on", "messages back on", "turn texts back",
 )
 HELP_KEYWORDS = frozenset({"help", "info", "ayuda", "informacion"})
 HELP_FILLER = frozenset({"please", "pls", "plz", "por", "favor", "porfa", "info", "help", "ayuda", "informacion"})

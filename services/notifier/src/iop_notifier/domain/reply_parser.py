@@ -160,7 +160,8 @@ def _score_or_digit(tokens: list[str], expecting: Expecting | None, apart: bool 
         return ParsedReply(CheckinIntent.craving, 0)
     numbers = _numbers(tokens, times=expecting is Expecting.reminder)
     if len(numbers) != 1:
-        return _CONCERN if numbers and expecting in (Expecting.mood, Expecting.craving) else None
+        both = expecting is Expecting.reminder and {v for _, v, _ in numbers} == C.BOTH_OPTIONS
+        return _CONCERN if both or (numbers and expecting in (Expecting.mood, Expecting.craving)) else None
     at, value, as_word = numbers[0]
     others = tokens[:at] + tokens[at + 1:]
     kind = _score_kind(others, expecting)
@@ -225,7 +226,7 @@ def _confirms(tokens: list[str]) -> bool:
         return True
     negation = compiled().negation
     for phrase in L.CONFIRM_PHRASES:
-        at = find_phrase(tokens, phrase, _NONE)
+        at = find_phrase(tokens, phrase, _NONE, real_words=C.CONFIRM_REAL_WORDS)
         if at >= 0 and not any(tokens[j] in negation and tokens[j + 1] not in L.NOT_A_NEGATION
                                for j in range(max(0, at - 2), at)):  # "dont think ill make it"; "no problem"
             return True
