@@ -188,8 +188,9 @@ def test_slang_confirms_a_reminder(text: str) -> None:
 @pytest.mark.parametrize(("text", "intent"), [
     ("i think so", I.confirm), ("hope so!", I.confirm), ("ill try to make it", I.confirm),
     ("creo que sí", I.confirm), ("probablemente sí", I.confirm),
-    ("probably not", I.reschedule_request), ("i dont think so", I.reschedule_request), ("cant, sorry", I.reschedule_request),
-    ("creo que no", I.reschedule_request), ("lo dudo", I.reschedule_request), ("not this time", I.reschedule_request),
+    ("probably not", I.reschedule_request), ("i dont think so", I.reschedule_request),
+    ("cant, sorry", I.reschedule_request), ("creo que no", I.reschedule_request), ("lo dudo", I.reschedule_request),
+    ("not this time", I.reschedule_request),
 ])
 def test_hedged_and_bare_negative_answers(text: str, intent: I) -> None:
     assert full(text) is intent

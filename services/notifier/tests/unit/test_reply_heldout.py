@@ -2,9 +2,9 @@
 
 FROZEN is the one place that names the frozen file: the sixth set's held-out half, written blind on its own branch
 and measured once by the lead after the parser's step 8 merged (2026-12-02: crisis recall 1.000, triage rate 0.020,
-confirm 0.812, reschedule 0.875). The fifth set's halves were studied for step 8 (docs/reply-parser.md tells the order in which
-the sets were written, measured and retired into training): they are regression floors at what step 8 measured,
-not evidence of generalisation.
+confirm 0.812, reschedule 0.875). The fifth set's halves were studied for step 8 (docs/reply-parser.md tells the
+order in which the sets were written, measured and retired into training): they are regression floors at what step 8
+measured, not evidence of generalisation; so is set 6's development half, studied for step 9.
 """
 
 from __future__ import annotations

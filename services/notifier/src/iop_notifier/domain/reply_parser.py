@@ -18,6 +18,7 @@ from iop_shared.contracts.outbound import CheckinIntent
 from . import answer_classes as C
 from . import lexicon as L
 from . import reply_model
+from . import reply_numbers as N
 from . import reply_words as W
 from .crisis import Level, read
 from .crisis_lexicon import compiled
@@ -109,9 +110,10 @@ def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedR
     reading = read(text)
     if reading.level is Level.crisis:
         return ParsedReply(CheckinIntent.crisis)
-    if reading.level is Level.concern and (calm := C.without_disappointment(text)) != text and calm:
-        if read(calm).level is Level.none and (answer := _lexical(calm, expecting, opted_out)).intent in _PLAIN:
-            return answer  # "2 😔": the face is about missing the session
+    calm = C.without_disappointment(text) if reading.level is Level.concern else text
+    if calm not in ("", text) and read(calm).level is Level.none and (
+            plain := _lexical(calm, expecting, opted_out)).intent in _PLAIN:
+        return plain  # "2 😔": the face is about missing the session
     text = W.unquote(text)  # the crisis reading above saw the whole text
     norm = " ".join(expand(normalize(_OUT_OF_TEN.sub(r"\1", text)).split(), L.ANSWER_TEXTSPEAK))
     if expecting is Expecting.reminder:  # "number to please": a voice-to-text "two"
@@ -142,29 +144,16 @@ def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedR
     return _UNREAD
 
 
-def _numbers(tokens: list[str], times: bool) -> list[tuple[int, int, bool]]:
-    """(position, value, written as a word) of each number in the reply; `times` drops clock times ("a las 9")."""
-    found = []
-    for i, t in enumerate(tokens):
-        if times and i and tokens[i - 1] in L.TIME_LEADS:
-            continue
-        if t.isdigit() and len(t) <= 2:
-            found.append((i, int(t), False))
-        elif t in L.NUMBER_WORDS:
-            found.append((i, L.NUMBER_WORDS[t], True))
-    return found
-
-
 def _score_or_digit(tokens: list[str], expecting: Expecting | None, apart: bool = False) -> ParsedReply | None:
     if expecting is Expecting.craving and " ".join(tokens) in L.NO_CRAVING:
         return ParsedReply(CheckinIntent.craving, 0)
-    numbers = _numbers(tokens, times=expecting is Expecting.reminder)
+    numbers = N.numbers(tokens, times=expecting is Expecting.reminder)
     if len(numbers) != 1:
         both = expecting is Expecting.reminder and {v for _, v, _ in numbers} == C.BOTH_OPTIONS
         return _CONCERN if both or (numbers and expecting in (Expecting.mood, Expecting.craving)) else None
     at, value, as_word = numbers[0]
     others = tokens[:at] + tokens[at + 1:]
-    kind = _score_kind(others, expecting)
+    kind = N.score_kind(others, expecting)
     if kind is not None:
         if value > 10:
             return _CONCERN
@@ -174,30 +163,13 @@ def _score_or_digit(tokens: list[str], expecting: Expecting | None, apart: bool 
                 return ParsedReply(kind, value)
             return ParsedReply(CheckinIntent.concern, if_ordinary=ParsedReply(kind, value))
         return ParsedReply(kind, value)
-    if expecting is not Expecting.reminder or value not in (1, 2) or _names_or_counts(tokens, at):
+    if expecting is not Expecting.reminder or value not in (1, 2) or N.names_or_counts(tokens, at):
         return None
     if any(t in compiled().contrast for t in others) and not (value == 1 and _confirms(W.after_contrast(others))):
         return _CONCERN  # "1 but..." worries, "1, traffic is bad but ill get there" does not
     if as_word and not (apart and at == 0) and not all(t in L.ANSWER_FILLER for t in others):
         return None
     return ParsedReply(CheckinIntent.confirm if value == 1 else CheckinIntent.reschedule_request)
-
-
-def _names_or_counts(tokens: list[str], at: int) -> bool:
-    """The digit at `at` names a place ("room 2") or counts something ("2 of my kids"): no answer."""
-    after = tokens[at + 1] if at + 1 < len(tokens) else ""
-    return (at > 0 and tokens[at - 1] in L.NUMBERED_PLACES) or after in L.COUNTED
-
-
-def _score_kind(others: list[str], expecting: Expecting | None) -> CheckinIntent | None:
-    if any(within(t, w) for t in others for w in L.CRAVING_WORDS):
-        return CheckinIntent.craving
-    loose = L.LOOSE_MOOD_WORDS if expecting is Expecting.craving else _NONE  # "0 feeling strong" after a craving prompt
-    if any(within(t, w) for t in others for w in L.MOOD_WORDS - loose):
-        return CheckinIntent.mood
-    if expecting in (Expecting.mood, Expecting.craving):
-        return CheckinIntent(expecting.value)
-    return None
 
 
 def _words_answer(norm: str, tokens: list[str], expecting: Expecting | None) -> ParsedReply | None:
