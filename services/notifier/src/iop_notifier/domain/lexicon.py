@@ -44,6 +44,9 @@ OPT_IN_PHRASES = _phrases(
     "send texts again", "texts again", "messages again", "reminders again", "opt in", "opt me back in",
     "sign me up", "subscribe me", "volver a recibir", "quiero recibir mensajes", "reanudar mensajes",
     "mensajes otra vez", "mensajes de nuevo", "activar mensajes", "suscribirme de nuevo",
+    # Asking for the texts back in other words (step 9): "reactiven los mensajes", "turn my reminders back on".
+    "reactiven", "reactivar", "reactivate", "recordatorios otra vez", "recordatorios de nuevo",
+    "quiero recibir recordatorios", "texts back on", "reminders back on", "messages back on", "turn texts back",
 )
 HELP_KEYWORDS = frozenset({"help", "info", "ayuda", "informacion"})
 HELP_FILLER = frozenset({"please", "pls", "plz", "por", "favor", "porfa", "info", "help", "ayuda", "informacion"})
@@ -224,7 +227,8 @@ REQUEST_CUES = frozenset({
 })
 # Ordinary words one letter from an answer word: "i can make it" is not "cant make it", "cambié de celular" not
 # "cambio". Answer wording only; the crisis lexicon keeps its own typo tolerance.
-ANSWER_REAL_WORDS = frozenset({"can", "won", "cambie", "changed"})  # "something changed" asks no new time
+# "work moved me to nights" asks nothing: past forms are not typos of "move me", "push it", "bump it".
+ANSWER_REAL_WORDS = frozenset({"can", "won", "cambie", "changed", "moved", "pushed", "bumped"})
 # A digit after these is a clock time ("see you at 2", "a las 2"), not an answer to a reminder.
 # A digit that names a place or counts something is no answer to a reminder ("left my jacket in group room 2",
 # "2 of my kids are sick", "1 more question", "sala 2", "2 horas tarde").

@@ -15,8 +15,10 @@ from functools import lru_cache
 
 from iop_shared.contracts.outbound import CheckinIntent
 
+from . import answer_classes as C
 from . import lexicon as L
 from . import reply_model
+from . import reply_numbers as N
 from . import reply_words as W
 from .crisis import Level, read
 from .crisis_lexicon import compiled
@@ -59,6 +61,9 @@ _KEYWORDS = frozenset({CheckinIntent.opt_out, CheckinIntent.opt_in, CheckinInten
 # The same for a short plain answer: "I won't make it" and "no puedo ir mañana" are the commonest reschedule
 # replies, and crisis texts in training share their words ("i wont make it through the night").
 SHORT_ANSWER_WORDS = 8
+# A reply of only a 1 or 2 and politeness ("to", "2 pls") carries no crisis wording: the model's reading of it comes
+# from the letters of "to"/"two", which crisis texts share ("want to die"); only a near-certain reading overrides it.
+BARE_NUMBER_FLOOR = 0.95
 _PLAIN = frozenset({CheckinIntent.confirm, CheckinIntent.reschedule_request})
 # A model reading between the concern and the crisis thresholds sends a reply the lexicon took for a plain answer
 # to a person instead ("dying to see the group... i wont be anywhere").
@@ -89,6 +94,8 @@ def parse_with(text: str, expecting: Expecting | None, *, opted_out: bool, proba
     short_answer = lexical.intent in _PLAIN and len(text.split()) <= SHORT_ANSWER_WORDS
     floor = FIGURATIVE_FLOOR if read(text).figurative else (
         KEYWORD_FLOOR if lexical.intent in _KEYWORDS or short_answer else 0.0)
+    if short_answer and C.bare_number(normalize(text).split()):
+        floor = BARE_NUMBER_FLOOR  # "to", "2 please": nothing in it but the answer
     if crisis >= max(thresholds["crisis"], floor):
         return ParsedReply(CheckinIntent.crisis)
     if lexical.if_ordinary is not None and probabilities["ordinary"] >= thresholds["ordinary"]:
@@ -103,8 +110,14 @@ def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedR
     reading = read(text)
     if reading.level is Level.crisis:
         return ParsedReply(CheckinIntent.crisis)
+    calm = C.without_disappointment(text) if reading.level is Level.concern else text
+    if calm not in ("", text) and read(calm).level is Level.none and (
+            plain := _lexical(calm, expecting, opted_out)).intent in _PLAIN:
+        return plain  # "2 😔": the face is about missing the session
     text = W.unquote(text)  # the crisis reading above saw the whole text
     norm = " ".join(expand(normalize(_OUT_OF_TEN.sub(r"\1", text)).split(), L.ANSWER_TEXTSPEAK))
+    if expecting is Expecting.reminder:  # "number to please": a voice-to-text "two"
+        norm = " ".join(C.homophone_answer(norm.split()))
     if not norm:  # empty, emoji or punctuation only: a bare "?" asks something, a lone pill emoji worries
         if expecting is Expecting.reminder and W.confirm_emoji(text):
             return ParsedReply(CheckinIntent.confirm)
@@ -131,28 +144,16 @@ def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedR
     return _UNREAD
 
 
-def _numbers(tokens: list[str], times: bool) -> list[tuple[int, int, bool]]:
-    """(position, value, written as a word) of each number in the reply; `times` drops clock times ("a las 9")."""
-    found = []
-    for i, t in enumerate(tokens):
-        if times and i and tokens[i - 1] in L.TIME_LEADS:
-            continue
-        if t.isdigit() and len(t) <= 2:
-            found.append((i, int(t), False))
-        elif t in L.NUMBER_WORDS:
-            found.append((i, L.NUMBER_WORDS[t], True))
-    return found
-
-
 def _score_or_digit(tokens: list[str], expecting: Expecting | None, apart: bool = False) -> ParsedReply | None:
     if expecting is Expecting.craving and " ".join(tokens) in L.NO_CRAVING:
         return ParsedReply(CheckinIntent.craving, 0)
-    numbers = _numbers(tokens, times=expecting is Expecting.reminder)
+    numbers = N.numbers(tokens, times=expecting is Expecting.reminder)
     if len(numbers) != 1:
-        return _CONCERN if numbers and expecting in (Expecting.mood, Expecting.craving) else None
+        both = expecting is Expecting.reminder and {v for _, v, _ in numbers} == C.BOTH_OPTIONS
+        return _CONCERN if both or (numbers and expecting in (Expecting.mood, Expecting.craving)) else None
     at, value, as_word = numbers[0]
     others = tokens[:at] + tokens[at + 1:]
-    kind = _score_kind(others, expecting)
+    kind = N.score_kind(others, expecting)
     if kind is not None:
         if value > 10:
             return _CONCERN
@@ -162,7 +163,7 @@ def _score_or_digit(tokens: list[str], expecting: Expecting | None, apart: bool 
                 return ParsedReply(kind, value)
             return ParsedReply(CheckinIntent.concern, if_ordinary=ParsedReply(kind, value))
         return ParsedReply(kind, value)
-    if expecting is not Expecting.reminder or value not in (1, 2) or _names_or_counts(tokens, at):
+    if expecting is not Expecting.reminder or value not in (1, 2) or N.names_or_counts(tokens, at):
         return None
     if any(t in compiled().contrast for t in others) and not (value == 1 and _confirms(W.after_contrast(others))):
         return _CONCERN  # "1 but..." worries, "1, traffic is bad but ill get there" does not
@@ -171,27 +172,18 @@ def _score_or_digit(tokens: list[str], expecting: Expecting | None, apart: bool 
     return ParsedReply(CheckinIntent.confirm if value == 1 else CheckinIntent.reschedule_request)
 
 
-def _names_or_counts(tokens: list[str], at: int) -> bool:
-    """The digit at `at` names a place ("room 2") or counts something ("2 of my kids"): no answer."""
-    after = tokens[at + 1] if at + 1 < len(tokens) else ""
-    return (at > 0 and tokens[at - 1] in L.NUMBERED_PLACES) or after in L.COUNTED
-
-
-def _score_kind(others: list[str], expecting: Expecting | None) -> CheckinIntent | None:
-    if any(within(t, w) for t in others for w in L.CRAVING_WORDS):
-        return CheckinIntent.craving
-    loose = L.LOOSE_MOOD_WORDS if expecting is Expecting.craving else _NONE  # "0 feeling strong" after a craving prompt
-    if any(within(t, w) for t in others for w in L.MOOD_WORDS - loose):
-        return CheckinIntent.mood
-    if expecting in (Expecting.mood, Expecting.craving):
-        return CheckinIntent(expecting.value)
-    return None
-
-
 def _words_answer(norm: str, tokens: list[str], expecting: Expecting | None) -> ParsedReply | None:
-    if W.any_phrase(tokens, L.RESCHEDULE_PHRASES) or (expecting is Expecting.reminder and any(
-            t in L.WEEKDAYS for t in tokens) and W.any_phrase(tokens, L.RESCHEDULE_LEADS)):
+    reminder = expecting is Expecting.reminder
+    whole = C.whole_answer(norm) if reminder else None  # "bet", "i think so", "can't", "creo que no"
+    if whole is not None:
+        return ParsedReply(whole)
+    if W.any_phrase(tokens, L.RESCHEDULE_PHRASES) or (reminder and any(
+            t in L.WEEKDAYS for t in tokens) and W.any_phrase(tokens, L.RESCHEDULE_LEADS)) or (
+            reminder and W.any_phrase(tokens, C.FAMILY_RESCHEDULE + C.NO_NUMBER_RESCHEDULE)):
         return ParsedReply(CheckinIntent.reschedule_request)
+    if reminder and W.any_phrase(tokens, C.FAMILY_CONFIRM) and not any(
+            t in compiled().contrast for t in tokens):  # "soy su mamá, sí va a ir"
+        return ParsedReply(CheckinIntent.confirm)
     if (expecting is Expecting.reminder and norm in L.CONFIRM_WHOLE) or _confirms(tokens):
         tail = W.after_contrast(tokens)
         if len(tail) < len(tokens) and (not tail or " ".join(tail) in L.GETTING_BY or not _confirms(tail)):
@@ -206,7 +198,7 @@ def _confirms(tokens: list[str]) -> bool:
         return True
     negation = compiled().negation
     for phrase in L.CONFIRM_PHRASES:
-        at = find_phrase(tokens, phrase, _NONE)
+        at = find_phrase(tokens, phrase, _NONE, real_words=C.CONFIRM_REAL_WORDS)
         if at >= 0 and not any(tokens[j] in negation and tokens[j + 1] not in L.NOT_A_NEGATION
                                for j in range(max(0, at - 2), at)):  # "dont think ill make it"; "no problem"
             return True

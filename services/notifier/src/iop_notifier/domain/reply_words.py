@@ -14,6 +14,13 @@ _NONE: frozenset[str] = frozenset()
 _SKIN_TONES = re.compile("[\U0001F3FB-\U0001F3FF\uFE0F]|\\s")
 # Our own reminder instructions quoted back ("Reply 1 to confirm, 2 to change. 1"): the digits in them are ours.
 _INSTRUCTION = re.compile(r"\b(?:reply|responda|responde)\s+1\b[^.\n]*", re.IGNORECASE)
+# The instruction's two options spelled out ("Reply 1 to confirm, 2 to change"), so that an answer after it with
+# no full stop between ("...2 to reschedule - 2") survives; the generic form above runs to the end of the sentence.
+_W = r"[a-záéíóúñ]+"
+_OPTIONS = re.compile(rf"[\"“”']?\b(?:reply|responda|responde|text|envie|envía)\s+1\s*(?:to|for|para|=|-)?\s*{_W}"
+                      rf"(?:\s+(?:it|la|su|tu|your)\b(?:\s+{_W})?)?[\s,;/]*(?:\b(?:or|and|o|y)\b)?\s*2\s*"
+                      rf"(?:to|for|para|=|-)?\s*{_W}(?:\s+(?:it|la|su|tu|your)\b(?:\s+{_W})?)?[\"“”'.]?",
+                      re.IGNORECASE)
 _INSTRUCTION_TAIL = re.compile(r"\b(?:stop to end(?: texts)?|alto para salir|call (?:us at )?[\d() +-]{7,})",
                                re.IGNORECASE)
 _LEAD_KEYWORD = re.compile(r"^\W*([a-z]+)\s*[,.;:!-]", re.IGNORECASE)
@@ -21,6 +28,9 @@ _LEAD_KEYWORD = re.compile(r"^\W*([a-z]+)\s*[,.;:!-]", re.IGNORECASE)
 
 def unquote(text: str) -> str:
     """The reply without a quoted reminder instruction, if the patient pasted one back."""
+    options = _OPTIONS.sub(" ", text)
+    if options != text:
+        return _INSTRUCTION_TAIL.sub(" ", options)
     if not _INSTRUCTION.search(text):
         return text
     return _INSTRUCTION_TAIL.sub(" ", _INSTRUCTION.sub(" ", text))

@@ -1,0 +1,99 @@
+"""Plain reminder answers by class (step 9): voice-to-text homophones, slang, hedged and bare negative answers, a
+family member answering for the patient, and a disappointed face beside an answer.
+
+Each list is a class of wording, not a list of seen texts; the parser calls these only after a reminder and only
+after the crisis reading found nothing (a crisis always reads first).
+"""
+
+from __future__ import annotations
+
+import re
+
+from iop_shared.contracts.outbound import CheckinIntent
+
+# Voice-to-text writes "one" as "won" and "two" as "to"/"too" ("number to please"). Only a reply made of the
+# homophone, an optional lead ("number", "option", "press") and politeness reads as the number: "me too", "thank
+# you too" and "going to" have other words around them and stay as they were.
+HOMOPHONES = {"won": "one", "to": "two", "too": "two"}
+_HOMOPHONE_LEADS = frozenset({"number", "numero", "option", "opcion", "press", "reply", "the", "el", "la"})
+_POLITE = frozenset({"please", "pls", "plz", "thanks", "thank", "you", "ty", "porfa", "por", "favor", "gracias",
+                     "sorry", "ok", "okay"})
+
+# Whole-reply confirmations in teen and regional slang (reply_parser reads them only after a reminder): "bet",
+# "say less", "fs" (for sure), "aight", "yuh", "im down", "de una" (Colombian "right away"), "sisas".
+CONFIRM_SLANG = frozenset({
+    "bet", "bet bet", "say less", "fs", "fr", "aight", "ight", "aite", "yuh", "yuhh", "yah", "word", "im down",
+    "down", "yessir", "yes sir", "yesir", "yes maam", "sounds like a plan", "okie dokie",
+    "de una", "sisas", "sii", "simon que si", "va pues", "ta bien", "esta bien", "a huevo", "fijo", "obvio",
+})
+# Hedged and bare negative answers: a hedged yes is still a yes for the schedule ("i think so", "creo que sí");
+# a hedged or bare no is a request for another time ("probably not", "can't", "creo que no").
+HEDGED_YES = frozenset({"i think so", "think so", "i hope so", "hope so", "probably", "probably yes",
+                        "most likely", "should be", "i should", "creo que si", "creo que si voy", "espero que si",
+                        "probablemente", "probablemente si", "seguramente", "seguro que si", "ill try",
+                        "i will try", "ill try to make it", "ill try to be there", "voy a tratar", "lo intentare",
+                        "voy a intentar ir"})
+HEDGED_NO = frozenset({"probably not", "i dont think so", "dont think so", "prob not", "i doubt it", "doubt it",
+                       "cant", "i cant", "no i cant", "nope i cant", "no cant", "nope cant", "sorry i cant",
+                       "sorry cant", "no sorry", "creo que no", "no creo", "no creo poder", "lo dudo", "no puedo",
+                       "no puedo sorry", "no, no puedo", "imposible", "nope not this time", "not this time",
+                       "no esta vez"})
+# A family member or carer answering for the patient ("soy su mamá, sí va a ir", "mi hijo no puede ir"): the
+# third person of the answer verbs; English third persons already match ("he will be there", "she cant make it").
+FAMILY_CONFIRM = (("va", "a", "ir"), ("si", "va"), ("va", "a", "venir"), ("si", "viene"), ("va", "a", "estar"),
+                  ("ahi", "estara"), ("alli", "estara"), ("hes", "coming"), ("shes", "coming"), ("is", "coming"),
+                  ("they", "will", "be"), ("ahi", "va", "a", "estar"))
+FAMILY_RESCHEDULE = (("no", "va", "a", "poder"), ("no", "puede", "ir"), ("no", "puede", "venir"),
+                     ("no", "va", "a", "ir"), ("no", "podra"), ("no", "puede", "asistir"), ("isnt", "able"),
+                     ("is", "not", "able"), ("wont", "be", "able"), ("no", "puede", "el"), ("no", "puede", "este"))
+# Reschedule requests with no number and no weekday ("need a new day", "can we push it", "move me to thursday").
+NO_NUMBER_RESCHEDULE = (("new", "day"), ("new", "date"), ("a", "new", "time"), ("another", "date"),
+                        ("push", "it"), ("push", "me"), ("bump", "it"), ("bump", "me"), ("move", "me"),
+                        ("nueva", "fecha"), ("nuevo", "dia"), ("nuevo", "horario"),
+                        ("mover", "mi", "cita"), ("pasar", "mi", "cita"))
+# Ordinary words one letter from a confirm word are not typos of it: "an 81 year old woman" says no "yeah", "my
+# back is sore" no "sure", "Clara" no "claro".
+CONFIRM_REAL_WORDS = frozenset({"year", "years", "sore", "clara", "yeas", "seen"})
+# Both options named in one reply ("is it 1 or 2 to say yes?", "do i press 1 or 2") is a question about them.
+BOTH_OPTIONS = frozenset({1, 2})
+# A disappointed face beside an answer is about missing the session ("2 😔", "can't make it 😞 can we
+# reschedule"); crying and heartbreak emoji still go to a person.
+_DISAPPOINTED = re.compile("[\U0001F61E\U0001F614\U0001F641\u2639\U0001F615]\uFE0F?")
+
+
+_NUMBER_ANSWERS = frozenset({"1", "2", "one", "two", "uno", "dos", *HOMOPHONES})
+
+
+def bare_number(tokens: list[str]) -> bool:
+    """Only a 1 or 2 (digit, word or homophone) with a lead or politeness: no wording that could carry a crisis."""
+    return sum(t in _NUMBER_ANSWERS for t in tokens) == 1 and all(
+        t in _NUMBER_ANSWERS or t in _HOMOPHONE_LEADS or t in _POLITE for t in tokens)
+
+
+def homophone_answer(tokens: list[str]) -> list[str]:
+    """The tokens with a lone voice-to-text homophone spelled as its number ("number to please" -> "number two")."""
+    at = [i for i, t in enumerate(tokens) if t in HOMOPHONES]
+    if len(at) != 1:
+        return tokens
+    i = at[0]
+    if all(t in _HOMOPHONE_LEADS for t in tokens[:i]) and all(t in _POLITE for t in tokens[i + 1:]):
+        return [*tokens[:i], HOMOPHONES[tokens[i]], *tokens[i + 1:]]
+    return tokens
+
+
+def whole_answer(norm: str) -> CheckinIntent | None:
+    """A whole reply in slang, hedged or bare negative form, politeness trimmed from its end."""
+    words = norm.split()
+    while len(words) > 1 and words[-1] in _POLITE:
+        words.pop()
+    core = " ".join(words)
+    if core in CONFIRM_SLANG or core in HEDGED_YES:
+        return CheckinIntent.confirm
+    if core in HEDGED_NO:
+        return CheckinIntent.reschedule_request
+    return None
+
+
+def without_disappointment(text: str) -> str:
+    """The reply with disappointed faces removed (the parser rereads it if they were all that worried)."""
+    return _DISAPPOINTED.sub(" ", text).strip()
