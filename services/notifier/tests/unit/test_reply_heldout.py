@@ -1,10 +1,10 @@
 """The reply parser on the frozen held-out half (measured once, never tuned against), and on the retired sets.
 
-FROZEN is the one place that names the frozen file: the sixth set's held-out half, written blind on its own branch
-and measured once by the lead after the parser's step 8 merged (2026-12-02: crisis recall 1.000, triage rate 0.020,
-confirm 0.812, reschedule 0.875). The fifth set's halves were studied for step 8 (docs/reply-parser.md tells the
-order in which the sets were written, measured and retired into training): they are regression floors at what step 8
-measured, not evidence of generalisation; so is set 6's development half, studied for step 9.
+FROZEN is the one place that names the frozen file: the seventh set's held-out half, written blind on its own
+branch and measured once by the lead after the parser's step 9 merged, aggregates only (2026-12-02: crisis recall
+0.960, triage rate 0.050, confirm 0.897, reschedule 0.897); its misread rows have not been printed. The sixth set's
+held-out half (measured once after step 8, its misreads printed then) and the halves studied for steps 8 and 9
+are regression floors, not evidence of generalisation (docs/reply-parser.md tells the order).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from iop_devkit.notifier.parser_metrics import evaluate, load
 
 pytestmark = pytest.mark.unit
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-FROZEN = FIXTURES / "eval6" / "heldout.csv"
+FROZEN = FIXTURES / "eval7" / "heldout.csv"
 EVAL5 = FIXTURES / "eval5"
 
 
@@ -30,18 +30,25 @@ def test_the_held_out_half_is_the_frozen_one() -> None:
     assert "status: retired" not in readme.lower()
 
 
-def test_crisis_recall_and_triage_meet_the_targets_on_the_frozen_half() -> None:
+def test_the_frozen_half_holds_what_was_measured_once() -> None:
     summary, _ = evaluate(load(FROZEN))
-    assert summary.crisis_recall >= 0.98  # issue 11's targets
+    assert summary.rows == 231
+    # Issue 11's targets: crisis recall >= 0.98 (measured 48 of 50: NOT met), triage <= 0.05 (7 of 141: met),
+    # confirm and reschedule recall >= 0.95 (26 of 29 each: not met). Floors at what was measured, so nothing slips.
+    assert summary.crisis_recall >= 0.96
     assert summary.triage_rate <= 0.05
+    assert summary.per_intent["confirm"].recall >= 0.89
+    assert summary.per_intent["reschedule_request"].recall >= 0.89
 
 
-def test_plain_answers_hold_what_was_measured_on_the_frozen_half() -> None:
-    summary, _ = evaluate(load(FROZEN))
-    # Measured once, 2026-12-02 (step 8): 26 of 32 and 28 of 32. Issue 11's target is 0.95 for both: not met yet,
-    # and the frozen half's misreads were printed by that measurement, so the next fair look needs a new set.
-    assert summary.per_intent["confirm"].recall >= 0.81
-    assert summary.per_intent["reschedule_request"].recall >= 0.875
+def test_the_sixth_sets_held_out_half_holds_what_was_measured() -> None:
+    # Measured once after step 8 (confirm 0.812, reschedule 0.875, its misreads printed), again after step 9.
+    summary, _ = evaluate(load(FIXTURES / "eval6" / "heldout.csv"))
+    assert summary.rows == 249
+    assert summary.crisis_recall >= 1.0  # 54 of 54
+    assert summary.triage_rate <= 0.02  # 3 of 151
+    assert summary.per_intent["confirm"].recall >= 0.90  # 29 of 32
+    assert summary.per_intent["reschedule_request"].recall >= 0.90  # 29 of 32
 
 
 def test_the_fifth_sets_held_out_half_holds_what_step_8_measured() -> None:
