@@ -39,8 +39,11 @@ async def test_score_trend_and_completion_rate_by_program(
 
         async def shown() -> bool:
             seen.update((await app.http.get("/api/overview")).json())
+            # The outcomes (one partition, in order, the GAD-7 last) and the session that gives them their program
+            # travel on different topics, each read by its own consumer: until the session is in, they count under
+            # no program. Wait for the program's GAD-7 row.
             return any(s["patient_id"] == pid for s in seen["scores"]) and any(
-                c["instrument"] == "gad7" for c in seen["completion"])
+                (c["program_id"], c["instrument"]) == ("prog-1", "gad7") for c in seen["completion"])
         await eventually(shown, timeout=30)
         page = (await app.http.get("/")).text
     [trend] = [s for s in seen["scores"] if s["patient_id"] == pid]
