@@ -14,8 +14,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from iop_devkit.notifier.twilio_fake import free_port
-from iop_devkit.testing.service_processes import spawn_service, wait_ready
+from iop_devkit.testing.service_processes import free_port, spawn_service, stop_processes, wait_ready
 
 SHARED = {"IOP_ENVIRONMENT", "KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL"}
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -51,10 +50,4 @@ async def run_replicas(settings: Mapping[str, object], n: int) -> AsyncIterator[
                 await asyncio.sleep(SETTLE_S)
             yield lambda: sum(cpu_s(p.pid) for p in procs)
         finally:
-            for p in procs:
-                p.terminate()
-            for p in procs:
-                try:
-                    p.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+            stop_processes(procs)

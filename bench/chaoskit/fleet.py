@@ -14,7 +14,7 @@ import asyncpg
 import httpx
 
 from iop_devkit.notifier.twilio_fake import TwilioFake
-from iop_devkit.testing.service_processes import free_port, service_env, spawn_service
+from iop_devkit.testing.service_processes import free_port, service_env, spawn_service, stop_processes
 
 REPLICAS = {"scheduler": 2, "notifier": 2, "attendance": 1}
 READY_S = 240  # a restarted replica on a loaded machine catches up before it answers ready
@@ -114,11 +114,4 @@ class Fleet:
         return [k for k, r in self.replicas.items() if r.proc is not None and r.proc.poll() is None]
 
     def stop(self) -> None:
-        procs = [r.proc for r in self.replicas.values() if r.proc is not None]
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop_processes([r.proc for r in self.replicas.values() if r.proc is not None])

@@ -11,13 +11,13 @@ import re
 
 from iop_shared.contracts.outbound import CheckinIntent
 
+from .lexicon import POLITENESS
+
 # Voice-to-text writes "one" as "won" and "two" as "to"/"too" ("number to please"). Only a reply made of the
 # homophone, an optional lead ("number", "option", "press") and politeness reads as the number: "me too", "thank
 # you too" and "going to" have other words around them and stay as they were.
 HOMOPHONES = {"won": "one", "to": "two", "too": "two"}
 _HOMOPHONE_LEADS = frozenset({"number", "numero", "option", "opcion", "press", "reply", "the", "el", "la"})
-_POLITE = frozenset({"please", "pls", "plz", "thanks", "thank", "you", "ty", "porfa", "por", "favor", "gracias",
-                     "sorry", "ok", "okay"})
 
 # Whole-reply confirmations in teen and regional slang (reply_parser reads them only after a reminder): "bet",
 # "say less", "fs" (for sure), "aight", "yuh", "im down", "de una" (Colombian "right away"), "sisas".
@@ -67,7 +67,7 @@ _NUMBER_ANSWERS = frozenset({"1", "2", "one", "two", "uno", "dos", *HOMOPHONES})
 def bare_number(tokens: list[str]) -> bool:
     """Only a 1 or 2 (digit, word or homophone) with a lead or politeness: no wording that could carry a crisis."""
     return sum(t in _NUMBER_ANSWERS for t in tokens) == 1 and all(
-        t in _NUMBER_ANSWERS or t in _HOMOPHONE_LEADS or t in _POLITE for t in tokens)
+        t in _NUMBER_ANSWERS or t in _HOMOPHONE_LEADS or t in POLITENESS for t in tokens)
 
 
 def homophone_answer(tokens: list[str]) -> list[str]:
@@ -76,7 +76,7 @@ def homophone_answer(tokens: list[str]) -> list[str]:
     if len(at) != 1:
         return tokens
     i = at[0]
-    if all(t in _HOMOPHONE_LEADS for t in tokens[:i]) and all(t in _POLITE for t in tokens[i + 1:]):
+    if all(t in _HOMOPHONE_LEADS for t in tokens[:i]) and all(t in POLITENESS for t in tokens[i + 1:]):
         return [*tokens[:i], HOMOPHONES[tokens[i]], *tokens[i + 1:]]
     return tokens
 
@@ -84,7 +84,7 @@ def homophone_answer(tokens: list[str]) -> list[str]:
 def whole_answer(norm: str) -> CheckinIntent | None:
     """A whole reply in slang, hedged or bare negative form, politeness trimmed from its end."""
     words = norm.split()
-    while len(words) > 1 and words[-1] in _POLITE:
+    while len(words) > 1 and words[-1] in POLITENESS:
         words.pop()
     core = " ".join(words)
     if core in CONFIRM_SLANG or core in HEDGED_YES:

@@ -162,9 +162,9 @@ MOOD_WORDS = frozenset({"mood", "feeling", "feel", "animo", "estado", "siento"})
 # Filler around a 1 or 2 after a reminder, or a plain word answer ("two please", "uno gracias").
 # After a number word at the start, a reason makes it an answer ("dos porque tengo que trabajar").
 ANSWER_REASONS = frozenset({"because", "cause", "cuz", "bc", "since", "porque", "pq", "xq"})
-ANSWER_FILLER = frozenset({"please", "pls", "plz", "thanks", "thank", "you", "ty", "ok", "okay", "gracias",
-                           "por", "favor", "porfa", "sorry", "perdon", "option", "for", "me", "the", "number",
-                           "numero", "el", "opcion"})
+POLITENESS = frozenset({"please", "pls", "plz", "thanks", "thank", "you", "ty", "ok", "okay", "gracias", "por",
+                        "favor", "porfa", "sorry"})
+ANSWER_FILLER = POLITENESS | {"perdon", "option", "for", "me", "the", "number", "numero", "el", "opcion"}
 
 # A reply made only of these is an acknowledgement with nothing to act on (`other`).
 BENIGN_WORDS = frozenset({

@@ -52,7 +52,7 @@ async def run_services(kafka: str, database_url: str, names: list[str], logs: Pa
             env = {**os.environ, **service_env(name, schema, port, topics), **(extra_env or {}),
                    "KAFKA_BOOTSTRAP_SERVERS": kafka, "DATABASE_URL": database_url}
             procs[name] = (_spawn(MODULES[name][0], env, logs / f"{name}.log"), f"http://127.0.0.1:{port}")
-        stack.callback(_stop, [p for p, _ in procs.values()])
+        stack.callback(stop_processes, [p for p, _ in procs.values()])
         for name, (proc, base) in procs.items():
             await _ready(proc, base, logs / f"{name}.log")
         yield topics, {name: base for name, (_, base) in procs.items()}
@@ -93,7 +93,8 @@ def _tail(log: Path) -> str:
     return log.read_text(errors="replace")[-3000:]
 
 
-def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+def stop_processes(procs: list[subprocess.Popen[bytes]]) -> None:
+    """Terminate every process, then wait for each (20 s at most) and kill what is left."""
     for proc in procs:
         proc.terminate()
     for proc in procs:
