@@ -94,6 +94,18 @@ async def _fallback(conn: repo.Conn, deps: Deps, clinic_id: str | None, chans: l
     return None
 
 
+def _own_team(team: repo.CareTeamState | None, alert: Alert) -> repo.CareTeamState | None:
+    """The alert's care team, unless it belongs to another clinic than the alert's patient.
+
+    Ingest refuses a patient naming another clinic's team, but only a team it already knows: a patient that names
+    a team before the team's own event arrives (topics are consumed apart) is checked here, when it is paged.
+    """
+    if team is None or alert.clinic_id is None or team.clinic_id == alert.clinic_id:
+        return team
+    log.warning("alert_team_of_another_clinic", alert_id=alert.alert_id, kind=alert.kind)
+    return None
+
+
 async def open_alert(conn: repo.Conn, deps: Deps, alert: Alert, now: datetime) -> bool:
     """Record the alert and page its first level (or a fallback roster); False if it existed already."""
     if not await conn.fetchval(Q["insert_alert"], alert.alert_id, alert.kind, alert.patient_id, alert.clinic_id,
@@ -102,7 +114,7 @@ async def open_alert(conn: repo.Conn, deps: Deps, alert: Alert, now: datetime) -
         return False
     severity, next_at = await _schedule(conn, deps, alert, now)
     chans = channels(deps, severity)
-    team = await repo.care_team(conn, alert.care_team_id)
+    team = _own_team(await repo.care_team(conn, alert.care_team_id), alert)
     members = _reachable(team, 0, chans) if team else []
     if team and members:
         await _queue(conn, alert, team, members, "L0", chans, now)
@@ -152,6 +164,8 @@ async def team_arrived(conn: repo.Conn, deps: Deps, team_id: str, now: datetime)
     paged = 0
     for r in await conn.fetch(Q["alerts_waiting_for_team"], team_id) if team else []:
         alert = Alert.of(r)
+        if _own_team(team, alert) is None:
+            continue
         severity, next_at = await _schedule(conn, deps, alert, now)
         chans = channels(deps, severity)
         members = _reachable(team, 0, chans) if team else []
