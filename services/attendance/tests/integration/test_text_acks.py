@@ -15,15 +15,17 @@ from iop_shared.contracts import Contract, Envelope, clinic_source
 from iop_shared.contracts.outbound import CheckinIntent, RiskAcknowledged, RiskFlagged
 from iop_shared.contracts.topics import RISK
 
-from .test_tenancy import refused
+from .test_tenancy import known, refused
 
 pytestmark = pytest.mark.integration
 ACK = "iop.risk.acknowledged.v1"
 
 
-async def crisis_flag(kafka: str, patient: str) -> RiskFlagged:
-    """A patient of clinic-1 and the critical flag attendance raises for their crisis text."""
-    await publish(kafka, envelope(patient_upserted(patient)))
+async def crisis_flag(kafka: str, patient: str, db: asyncpg.Connection | None = None) -> RiskFlagged:
+    """The critical flag attendance raises for a crisis text: of a patient of clinic-1 known first (given `db`)."""
+    if db is not None:  # the patient travels on another topic than the check-in: known first, as in a clinic
+        await publish(kafka, envelope(patient_upserted(patient)))
+        await known(db, "SELECT true FROM patients WHERE patient_id = $1", patient)
     async with TopicTail(kafka, RISK.name) as tail:
         await publish(kafka, envelope(checkin_received(patient, CheckinIntent.crisis, datetime.now(UTC))))
         [flag] = await tail.wait_for(lambda e: isinstance(e.data, RiskFlagged) and e.data.patient_id == patient)
@@ -52,7 +54,7 @@ def counter(outcome: str) -> float:
 
 async def test_a_text_ack_acknowledges_the_flag_once_and_redelivery_changes_nothing(
         service: Service, kafka_bootstrap: str, db: asyncpg.Connection) -> None:
-    flag = await crisis_flag(kafka_bootstrap, unique("p"))
+    flag = await crisis_flag(kafka_bootstrap, unique("p"), db)
     assert (await flag_row(db, flag.flag_id))["status"] == "open"
     ack = text_ack(flag)
     async with TopicTail(kafka_bootstrap, RISK.name) as tail:
@@ -81,7 +83,7 @@ async def test_a_text_ack_acknowledges_the_flag_once_and_redelivery_changes_noth
 async def test_another_clinics_ack_of_a_flag_changes_nothing(
         service: Service, kafka_bootstrap: str, db: asyncpg.Connection) -> None:
     patient = unique("p")
-    flag = await crisis_flag(kafka_bootstrap, patient)
+    flag = await crisis_flag(kafka_bootstrap, patient, db)
     hostile = text_ack(flag, clinic="clinic-2", by="m-hostile")
     nameless = replace(text_ack(flag, by="m-hostile"), source="iop/notifier")  # names no clinic
     other_patient = text_ack(flag, by="m-hostile", patient=unique("p"))
@@ -98,6 +100,24 @@ async def test_another_clinics_ack_of_a_flag_changes_nothing(
     assert (await flag_row(db, flag.flag_id))["status"] == "open"
 
     # The control: the flag's own clinic acknowledges it, so the checks above could have failed.
+    await publish(kafka_bootstrap, text_ack(flag))
+
+    async def acknowledged() -> bool:
+        return (await flag_row(db, flag.flag_id))["acknowledged_by"] == "m-on"
+    await eventually(acknowledged, timeout=15)
+
+
+async def test_a_flag_raised_before_its_patient_is_known_is_closed_by_no_clinic_until_it_is(
+        service: Service, kafka_bootstrap: str, db: asyncpg.Connection) -> None:
+    patient = unique("p")
+    flag = await crisis_flag(kafka_bootstrap, patient)  # the check-in outran the patient: the flag has no clinic
+    [reason] = await refused(kafka_bootstrap, patient, text_ack(flag, clinic="clinic-2", by="m-hostile"))
+    assert reason.startswith("flag_id: its clinic is not known yet")
+    assert (await flag_row(db, flag.flag_id))["status"] == "open"
+    await publish(kafka_bootstrap, envelope(patient_upserted(patient)))  # clinic-1's patient: it adopts the flag
+    await known(db, "SELECT clinic_id = 'clinic-1' FROM flags WHERE flag_id = $1", flag.flag_id)
+    [reason] = await refused(kafka_bootstrap, patient, text_ack(flag, clinic="clinic-2", by="m-hostile"))
+    assert reason.startswith("tenant_mismatch: flag_id")
     await publish(kafka_bootstrap, text_ack(flag))
 
     async def acknowledged() -> bool:

@@ -14,6 +14,7 @@ from iop_shared.contracts.outbound import RiskAcknowledged
 from iop_shared.contracts.tenancy import require_publisher, same_clinic
 
 from .. import metrics
+from ..adapters import repository
 from ..adapters import risk_repository as risk_repo
 from .context import SOURCE, Context
 
@@ -33,8 +34,11 @@ async def _record(conn: asyncpg.Connection, clinic: str, ack: RiskAcknowledged) 
     flag = await risk_repo.get_flag(conn, ack.flag_id)
     if flag is None:
         return "unknown_flag"  # a notifier alert no flag adopted (a crisis text's page): not ours to record
-    same_clinic("flag_id", clinic, flag["clinic_id"])
     if flag["patient_id"] != ack.patient_id:
         raise ContractError("patient_id: is not the flag's patient")
+    owner = flag["clinic_id"] or (await repository.patient_owners(conn, [ack.patient_id])).get(ack.patient_id)
+    if owner is None:  # raised before its patient was known: no clinic can vouch for it yet, so none may close it
+        raise ContractError("flag_id: its clinic is not known yet")
+    same_clinic("flag_id", clinic, owner)
     done = await risk_repo.acknowledge(conn, ack.flag_id, ack.by, ack.note, ack.acknowledged_at)
     return "acknowledged" if done else f"already_{flag['status']}"
