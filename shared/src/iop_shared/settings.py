@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .contracts.inbound import DEFAULT_MAX_ATTENDEES
 from .deadletter_crypto import check_deadletter_key
+from .durations import Seconds
 from .safety import PLACEHOLDERS, check_secrets, check_url_password, require_environment
 
 __all__ = ["PLACEHOLDERS", "BaseServiceSettings"]
@@ -21,7 +22,7 @@ class KafkaAdminSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
     topic_replication_factor: int = Field(default=1, ge=1, validation_alias="IOP_TOPIC_REPLICATION_FACTOR")
     topic_min_insync_replicas: int = Field(default=1, ge=1, validation_alias="IOP_TOPIC_MIN_INSYNC_REPLICAS")
-    kafka_connect_timeout: float = Field(default=300.0, gt=0, validation_alias="IOP_KAFKA_CONNECT_TIMEOUT")
+    kafka_connect_timeout: Seconds = Field(default=300.0, gt=0, validation_alias="IOP_KAFKA_CONNECT_TIMEOUT")
 
 
 class BaseServiceSettings(KafkaAdminSettings):
@@ -42,13 +43,13 @@ class BaseServiceSettings(KafkaAdminSettings):
     database_url: str = Field(
         default="postgresql://postgres@127.0.0.1:15432/iop", validation_alias="DATABASE_URL")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
-    ready_outbox_max_age: float = Field(default=60.0, gt=0, validation_alias="IOP_READY_OUTBOX_MAX_AGE")
-    ready_consumer_stuck_after: float = Field(default=120.0, gt=0, validation_alias="IOP_READY_CONSUMER_STUCK_AFTER")
+    ready_outbox_max_age: Seconds = Field(default=60.0, gt=0, validation_alias="IOP_READY_OUTBOX_MAX_AGE")
+    ready_consumer_stuck_after: Seconds = Field(default=120.0, gt=0, validation_alias="IOP_READY_CONSUMER_STUCK_AFTER")
     # Retention (seconds, like every kernel duration): published outbox rows (they may hold contact data) and
     # applied inbox rows are purged by each service's retention timer in batches.
-    outbox_retention: float = Field(default=86400.0, ge=60, validation_alias="IOP_OUTBOX_RETENTION")
-    inbox_retention: float = Field(default=7 * 86400.0, ge=3600, validation_alias="IOP_INBOX_RETENTION")
-    retention_interval: float = Field(default=300.0, gt=0, validation_alias="IOP_RETENTION_INTERVAL")
+    outbox_retention: Seconds = Field(default=86400.0, ge=60, validation_alias="IOP_OUTBOX_RETENTION")
+    inbox_retention: Seconds = Field(default=7 * 86400.0, ge=3600, validation_alias="IOP_INBOX_RETENTION")
+    retention_interval: Seconds = Field(default=300.0, gt=0, validation_alias="IOP_RETENTION_INTERVAL")
     retention_batch: int = Field(default=1000, ge=1, le=100_000, validation_alias="IOP_RETENTION_BATCH")
     # The contract reads IOP_MAX_ATTENDEES when it validates a roster; declared here so a bad value stops the start.
     max_attendees: int = Field(default=DEFAULT_MAX_ATTENDEES, ge=1, validation_alias="IOP_MAX_ATTENDEES")

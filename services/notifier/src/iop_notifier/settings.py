@@ -7,6 +7,7 @@ from typing import ClassVar, Self
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from iop_shared.durations import Seconds
 from iop_shared.experiments import Experiment
 from iop_shared.settings import BaseServiceSettings, PatientPolicySettings
 
@@ -36,18 +37,18 @@ class Settings(BaseServiceSettings, PatientPolicySettings):
     webhook_max_bytes: int = Field(default=64 * 1024, ge=1024)  # a Twilio form is a few KB; 413 past this
     webhook_max_fields: int = Field(default=100, ge=10)  # Twilio sends about 30 fields
     sms_rate_per_second: float = 1.0  # per sender (long code about 1/s); 0 disables the limiter
-    provider_timeout_s: float = 10.0
+    provider_timeout_s: Seconds = 10.0
     provider_retry_attempts: int = 5
-    provider_retry_max_wait_s: float = 8.0
+    provider_retry_max_wait_s: Seconds = 8.0
     # How long a lease on a due request, and a claim not yet sent to the provider, belongs to its replica
     # (database clock); a claim of a replica that died before calling the provider is sent after this.
-    lease_s: float = Field(default=60.0, gt=0)
+    lease_s: Seconds = Field(default=60.0, gt=0)
     # A provider call started this long ago without an outcome (its process died mid-call) is reconciled with
     # the provider; never less than a live call can take (provider_timeout_s and its retries).
-    reaper_after_s: float = Field(default=600.0, gt=0, validation_alias=AliasChoices(
+    reaper_after_s: Seconds = Field(default=600.0, gt=0, validation_alias=AliasChoices(
         "NOTIFIER_REAPER_AFTER", "NOTIFIER_REAPER_AFTER_S", "reaper_after_s"))
     # After an ambiguous provider error (timeout, reset, 5xx), wait this long before asking the provider.
-    reconcile_after_s: float = Field(default=30.0, gt=0, validation_alias=AliasChoices(
+    reconcile_after_s: Seconds = Field(default=30.0, gt=0, validation_alias=AliasChoices(
         "NOTIFIER_RECONCILE_AFTER", "NOTIFIER_RECONCILE_AFTER_S", "reconcile_after_s"))
 
     # Email over SMTP; without smtp_host email is recorded by the embedded channel.
@@ -72,13 +73,13 @@ class Settings(BaseServiceSettings, PatientPolicySettings):
     fallback_care_teams: dict[str, str] = Field(default_factory=dict)
 
     # Policy (DOMAIN.md): quiet hours are the allowed local window, caps per patient for non-urgent texts.
-    unknown_recipient_grace_s: float = 120.0  # wait this long for a patient upsert before suppressing
+    unknown_recipient_grace_s: Seconds = 120.0  # wait this long for a patient upsert before suppressing
     default_score_kind: str = Field(default="mood", pattern="^(mood|craving)$")
     # A questionnaire check-in not finished this long after it was offered expires and counts as unanswered.
     # FHIR R4 reads (Flag lives in attendance): bearer tokens per clinic, {"clinic-id": "token"}, "*" = every
     # clinic. Empty: the FHIR routes answer 401 (open only on a developer machine), like attendance's API.
     api_tokens: dict[str, SecretStr] = Field(default_factory=dict)
-    checkin_window_s: float = Field(default=86400.0, gt=0, validation_alias=AliasChoices(
+    checkin_window_s: Seconds = Field(default=86400.0, gt=0, validation_alias=AliasChoices(
         "NOTIFIER_CHECKIN_WINDOW", "NOTIFIER_CHECKIN_WINDOW_S", "checkin_window_s"))
 
     # Care-team alerts by severity, and escalation of unacknowledged high/critical flags.
@@ -86,12 +87,12 @@ class Settings(BaseServiceSettings, PatientPolicySettings):
     alert_channels_high: tuple[str, ...] = ("sms", "email")
     alert_channels_medium: tuple[str, ...] = ("email",)
     alert_channels_low: tuple[str, ...] = ()
-    escalate_after_s: float = 900.0
+    escalate_after_s: Seconds = 900.0
     clinic_system_url: str = "https://clinic.example.org/flags/"  # alerts link here with the flag id
 
     # Texts nobody could read (concern): paged by the medium channels in opening hours, escalating to the next
     # member after this long unopened; outside opening hours the on-call member is paged by the high channels.
-    concern_escalate_after_s: float = Field(default=1800.0, validation_alias=AliasChoices(
+    concern_escalate_after_s: Seconds = Field(default=1800.0, validation_alias=AliasChoices(
         "NOTIFIER_CONCERN_ESCALATE_AFTER", "NOTIFIER_CONCERN_ESCALATE_AFTER_S", "concern_escalate_after_s"))
     clinic_open_hours: str = "mon-fri 08:00-18:00"  # clinic local time; days mon..sun, a range or a comma list
 
@@ -100,12 +101,12 @@ class Settings(BaseServiceSettings, PatientPolicySettings):
     inbound_retention_days: int = 90  # raw reply texts and embedded messages are purged after this
     # Retention in seconds (the kernel's convention). The ledger is the audit of what went to whom and what caps
     # count, so it outlasts the cap week; receipts only stop a provider's retry from applying twice.
-    ledger_retention: float = Field(default=90 * 86400.0, ge=8 * 86400)
-    webhook_retention: float = Field(default=7 * 86400.0, ge=3600)
+    ledger_retention: Seconds = Field(default=90 * 86400.0, ge=8 * 86400)
+    webhook_retention: Seconds = Field(default=7 * 86400.0, ge=3600)
     dispatch_batch: int = 200
     dispatch_concurrency: int = 32
-    dispatch_poll_s: float = 1.0
-    timer_interval_s: float = 5.0
+    dispatch_poll_s: Seconds = 1.0
+    timer_interval_s: Seconds = 5.0
 
     @model_validator(mode="after")
     def _safe_in_production(self) -> Self:

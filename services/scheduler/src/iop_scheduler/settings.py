@@ -21,17 +21,15 @@ from pydantic import (
 from pydantic_settings import NoDecode, SettingsConfigDict
 
 from iop_shared.contracts.outbound import CheckinKind
+from iop_shared.durations import Duration, Durations
 from iop_shared.experiments import Experiment
 from iop_shared.safety import check_token_map
 from iop_shared.settings import BaseServiceSettings, PatientPolicySettings
 
 from .domain.arms import cadence_offsets
 from .domain.cadence import EVERY_PROGRAM, CadenceStep
-from .domain.durations import parse_duration, parse_durations
 from .domain.policy import Policy, QuietHours
 
-Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
-Durations = Annotated[list[timedelta], NoDecode, BeforeValidator(parse_durations)]
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 

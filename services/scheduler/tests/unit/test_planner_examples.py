@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from iop_scheduler.domain.durations import parse_duration, parse_durations
 from iop_scheduler.domain.model import PastMessage, PatientView, PlanInput, SessionView
 from iop_scheduler.domain.notices import cancelled_notices, moved_notices
 from iop_scheduler.domain.planner import plan_patient
 from iop_scheduler.domain.policy import Policy, QuietHours
 from iop_shared.contracts.outbound import ReminderPurpose as P
+from iop_shared.durations import parse_duration, parse_durations
 
 NY = "America/New_York"
 NO_CHECKIN = Policy(checkin_time=None)

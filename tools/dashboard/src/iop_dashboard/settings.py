@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from iop_shared.contracts.common import EntityId, TimeZoneName
+from iop_shared.durations import Duration
 from iop_shared.experiments import Experiment
 from iop_shared.settings import BaseServiceSettings
 
@@ -43,8 +44,8 @@ class Settings(BaseServiceSettings):
     attendance_url: str = Field(default="http://127.0.0.1:8003", description="the attendance service's base URL")
     # A bearer token of the attendance API (ATTENDANCE_API_TOKENS) valid for the clinics shown here.
     attendance_token: SecretStr = SecretStr("")
-    attendance_timeout: timedelta = timedelta(seconds=5)
-    refresh_interval: timedelta = Field(default=timedelta(seconds=60), description="push a refresh this often")
+    attendance_timeout: Duration = timedelta(seconds=5)
+    refresh_interval: Duration = Field(default=timedelta(seconds=60), description="push a refresh this often")
     run_migrations: bool = True
     pool_max_size: int = Field(default=10, ge=2)
     consumer_batch_size: int = Field(default=2000, ge=1, le=20000,
@@ -59,11 +60,11 @@ class Settings(BaseServiceSettings):
     dev_users: dict[EntityId, DevUser] = Field(default_factory=dict)
     # Empty in development: a random key per process (sign in again after a restart).
     session_secret: SecretStr = SecretStr("")
-    session_max_age: timedelta = Field(default=timedelta(hours=8), description="a sign-in lasts this long")
+    session_max_age: Duration = Field(default=timedelta(hours=8), description="a sign-in lasts this long")
     notifier_url: str = Field(default="http://127.0.0.1:8002", description="the notifier's base URL (concerns)")
     # Required outside development: without it nobody can open a concern (the triage queue is a safety path).
     notifier_token: SecretStr = SecretStr("")
-    notifier_timeout: timedelta = timedelta(seconds=5)
+    notifier_timeout: Duration = timedelta(seconds=5)
     # Reminder experiments (JSON list of iop_shared.experiments.Experiment, as NOTIFIER_EXPERIMENTS): their reports.
     experiments: list[Experiment] = Field(default_factory=list)
 

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from iop_shared.durations import parse_duration
 from iop_shared.experiments import Experiment, assign
 
-from .durations import parse_duration
 from .model import SessionView
 
 
