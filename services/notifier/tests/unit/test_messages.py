@@ -5,7 +5,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from iop_notifier.domain.gsm import fits_one_segment, is_gsm7, septets, to_gsm7
-from iop_notifier.domain.messages import LOCALES, PURPOSES, TEMPLATES, SessionFacts, context, render
+from iop_notifier.domain.messages import (
+    LOCALES,
+    PURPOSES,
+    TEMPLATES,
+    SessionFacts,
+    context,
+    format_day_time,
+    format_when,
+    render,
+)
 from iop_shared.contracts.inbound import ClinicUpserted, Location, SessionKind
 from iop_shared.contracts.lockscreen import clinical_terms, vocabulary
 
@@ -98,6 +107,10 @@ def test_times_are_rendered_in_the_recipient_zone_and_locale() -> None:
     assert "Mon Mar 9, 10:00 AM" in en.sms  # PDT began on Mar 8
     assert "lun 9 mar, 10:00" in es.sms
     assert "<p>" in en.html and en.subject
+    # Babel's CLDR names and patterns: the weekday form, a PM hour, and Spanish September ("sept").
+    evening = datetime(2026, 9, 16, 23, 5, tzinfo=UTC)
+    both = {lang: (format_when(evening, tz, lang), format_day_time(evening, tz, lang)) for lang in ("en", "es")}
+    assert both == {"en": ("Wed Sep 16, 4:05 PM", "Wed 4:05 PM"), "es": ("mié 16 sept, 16:05", "mié 16:05")}
 
 
 @pytest.mark.unit

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import phonenumbers
+from babel.dates import format_datetime
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -31,10 +32,8 @@ JOIN_LABEL = {"en": "Join the video visit", "es": "Entrar a la visita por video"
 # to a patient with a recorded consent to detailed check-ins, one at a time, after that patient replied GO to a
 # neutral `checkin_ready`. Kept apart from PURPOSES, whose every text must be safe on a locked phone.
 QUESTIONNAIRE_PURPOSES = ("checkin_item",)
-_DAYS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-         "es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")}
-_MONTHS = {"en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-           "es": ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")}
+# CLDR patterns (Babel supplies the names): the date and time, and the weekday and time, of each locale.
+_WHEN = {"en": ("EEE MMM d, h:mm a", "EEE h:mm a"), "es": ("EEE d MMM, HH:mm", "EEE HH:mm")}
 
 
 @dataclass(frozen=True)
@@ -59,21 +58,16 @@ _env = SandboxedEnvironment(loader=FileSystemLoader(str(TEMPLATES)), undefined=S
                             autoescape=select_autoescape(["html.j2"]), trim_blocks=False)
 
 
+@lru_cache(maxsize=4096)  # a group's patients share a session time: Babel formats it once, not once per message
 def format_when(at: datetime, zone: ZoneInfo, locale: str) -> str:
     """Short local date and time: "Tue Mar 4, 10:30 AM" / "mar 4 mar, 10:30"."""
-    local = at.astimezone(zone)
-    day, month = _DAYS[locale][local.weekday()], _MONTHS[locale][local.month - 1]
-    if locale == "en":
-        hour = local.strftime("%I").lstrip("0")
-        return f"{day} {month} {local.day}, {hour}:{local:%M} {local:%p}"
-    return f"{day} {local.day} {month}, {local:%H:%M}"
+    return format_datetime(at, _WHEN[locale][0], tzinfo=zone, locale=locale)
 
 
+@lru_cache(maxsize=4096)
 def format_day_time(at: datetime, zone: ZoneInfo, locale: str) -> str:
     """Weekday and time only, for a message about this week: "Wed 10:30 AM" / "mié 10:30"."""
-    when = format_when(at, zone, locale)
-    day = when.split(" ", 1)[0]
-    return f"{day} {when.split(', ', 1)[1]}"
+    return format_datetime(at, _WHEN[locale][1], tzinfo=zone, locale=locale)
 
 
 @lru_cache(maxsize=1024)  # the clinic's callback number, parsed once rather than for every message of a burst
