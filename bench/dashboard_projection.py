@@ -24,7 +24,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
-from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 
 os.environ["IOP_TOPIC_PREFIX"] = f"bench-dash-{uuid.uuid4().hex[:8]}."
@@ -37,7 +36,8 @@ from iop_dashboard.entrypoints.views import render_live
 from iop_dashboard.handlers.queries import overview
 from iop_dashboard.settings import Settings
 from iop_devkit.dashboard import attendance, missed, patient, session, suppressed
-from iop_shared.contracts import Contract, Envelope, encode
+from iop_devkit.testing.kafka import publish_bulk
+from iop_shared.contracts import Contract, Envelope
 from iop_shared.contracts.inbound import AttendanceStatus
 from iop_shared.contracts.outbound import ReasonCode
 from iop_shared.contracts.topics import TOPICS
@@ -69,14 +69,7 @@ def workload(n: int) -> list[Envelope[Contract]]:
 
 
 async def publish_all(bootstrap_servers: str, events: list[Envelope[Contract]]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, enable_idempotence=True, acks="all",
-                                linger_ms=20, max_batch_size=512 * 1024)
-    await producer.start()
-    try:
-        records = [encode(e) for e in events]
-        await asyncio.gather(*[await producer.send(r.topic, r.value, key=r.key, headers=r.headers) for r in records])
-    finally:
-        await producer.stop()
+    await publish_bulk(bootstrap_servers, events, linger_ms=20, max_batch_size=512 * 1024)
 
 
 async def project(settings: Settings, n: int) -> tuple[float, float, Any]:

@@ -70,20 +70,9 @@ def events(n: int, first_due: datetime) -> tuple[list[Any], dict[str, float]]:
 
 
 async def publish(envelopes: list[Any]) -> None:
-    from aiokafka import AIOKafkaProducer
+    from iop_devkit.testing.kafka import publish_bulk
 
-    from iop_shared.contracts import encode
-
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all", enable_idempotence=True, linger_ms=5)
-    await producer.start()
-    try:
-        deliveries = []
-        for env in envelopes:
-            rec = encode(env)
-            deliveries.append(await producer.send(rec.topic, rec.value, key=rec.key, headers=rec.headers))
-        await asyncio.gather(*deliveries)
-    finally:
-        await producer.stop()
+    await publish_bulk(KAFKA, envelopes)
 
 
 def pct(values: list[float], q: float) -> float:

@@ -54,21 +54,10 @@ def schedule(n: int, group: int, start: datetime) -> list[Any]:
 
 async def publish(envelopes: list[Any]) -> float:
     """Publish as a clinic system would (CloudEvents binary mode, keyed by session); return records/s."""
-    from aiokafka import AIOKafkaProducer
+    from iop_devkit.testing.kafka import publish_bulk
 
-    from iop_shared.contracts import encode
-
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all", enable_idempotence=True, linger_ms=5)
-    await producer.start()
     started = time.perf_counter()
-    try:
-        deliveries = []
-        for env in envelopes:
-            rec = encode(env)
-            deliveries.append(await producer.send(rec.topic, rec.value, key=rec.key, headers=rec.headers))
-        await asyncio.gather(*deliveries)
-    finally:
-        await producer.stop()
+    await publish_bulk(KAFKA, envelopes)
     return len(envelopes) / (time.perf_counter() - started)
 
 
