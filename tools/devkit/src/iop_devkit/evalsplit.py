@@ -85,3 +85,12 @@ def write_halves(folder: Path, dev: Iterable[Row], held: Iterable[Row], fields: 
     """dev.csv and heldout.csv in folder."""
     write_csv(folder / "dev.csv", dev, fields)
     write_csv(folder / "heldout.csv", held, fields)
+
+
+def split_file(source: Path, folder: Path, seed: int, rule: Rule,
+               fields: Sequence[str] | None = FIELDS) -> tuple[int, int]:
+    """Split an all-rows file into folder's dev.csv and heldout.csv (fields None: the source's header)."""
+    header, rows = read_csv(source)
+    dev, held = stratified_halves(rows, seed, rule)
+    write_halves(folder, dev, held, header if fields is None else fields)
+    return len(dev), len(held)
