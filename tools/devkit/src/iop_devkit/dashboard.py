@@ -134,15 +134,13 @@ async def wait_ready(url: str, proc: Any, timeout: float = 60) -> None:
     import httpx
 
     from iop_devkit.testing.kafka import eventually
+    from iop_devkit.testing.ready import answers_ready
 
     async with httpx.AsyncClient(timeout=2) as http:
         async def ready() -> bool:
             if proc.poll() is not None:
                 raise AssertionError(f"process exited with {proc.returncode}")
-            try:
-                return (await http.get(f"{url}/readyz")).status_code == 200
-            except httpx.HTTPError:
-                return False
+            return await answers_ready(http, url)
 
         await eventually(ready, timeout=timeout, interval=0.3)
 

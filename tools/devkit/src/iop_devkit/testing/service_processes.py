@@ -16,6 +16,7 @@ import httpx
 
 from .kafka import private_topics, unique
 from .plugin import fresh_schema
+from .ready import answers_ready
 
 TOKEN = "e2e-clinic-token-abcdef123"  # noqa: S105 (a test token)
 MODULES = {"scheduler": ("iop_scheduler", "SCHEDULER"), "attendance": ("iop_attendance", "ATTENDANCE"),
@@ -75,11 +76,8 @@ async def _ready(proc: subprocess.Popen[bytes], base: str, log: Path) -> None:
     async with httpx.AsyncClient(timeout=2) as http:
         while time.monotonic() < deadline:
             assert proc.poll() is None, _tail(log)
-            try:
-                if (await http.get(f"{base}/readyz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
+            if await answers_ready(http, base):
+                return
             await asyncio.sleep(0.3)
     raise AssertionError(f"not ready: {_tail(log)}")
 
