@@ -96,14 +96,13 @@ async def main() -> None:
     args = parser.parse_args()
     n = args.patients
 
+    from benchkit import report_durable
     from rawkafka import raw_round_trip
 
     from iop_devkit.notifier.twilio_fake import TwilioFake
     from iop_devkit.testing.service_processes import run_services
-    from iop_shared.db import pg_durable
 
-    durable = await pg_durable(DB)
-    print(f"PostgreSQL durable: {durable} (fsync, synchronous_commit, full_page_writes)")
+    durable = await report_durable(DB)
     logs = Path(tempfile.mkdtemp(prefix="e2e-burst-"))
     async with TwilioFake() as twilio:
         extra = {**scheduler_env(), **notifier_env(twilio)}

@@ -145,17 +145,14 @@ async def main() -> None:
     args = parser.parse_args()
     n, group = args.sessions, args.group
 
-    import asyncpg
-    from aiokafka.admin import AIOKafkaAdminClient
+    from benchkit import drop_run, report_durable
     from rawkafka import raw_round_trip
 
     from iop_scheduler.bootstrap import MIGRATIONS
-    from iop_shared.contracts.topics import TOPICS
-    from iop_shared.db import migrate, pg_durable
+    from iop_shared.db import migrate
     from iop_shared.kafka import provision_topics
 
-    durable = await pg_durable(DB)
-    print(f"PostgreSQL durable: {durable} (fsync, synchronous_commit, full_page_writes)")
+    durable = await report_durable(DB)
     schema = f"bench_ingest_{uuid.uuid4().hex[:8]}"
     await provision_topics(KAFKA)
     migrate(DB, schema, MIGRATIONS)
@@ -175,13 +172,7 @@ async def main() -> None:
         raw = await raw_round_trip(KAFKA, args.raw)
     finally:
         stop.set()
-        conn = await asyncpg.connect(DB)
-        await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        await conn.close()
-        admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA)
-        await admin.start()
-        await admin.delete_topics([t.name for t in TOPICS])
-        await admin.close()
+        await drop_run(DB, schema, KAFKA)
 
     rate = applied / max(1e-9, last - first)
     print(f"sessions published: {n:,} ({group} patients each, {n_groups:,} groups x 12 weeks), "
