@@ -28,6 +28,7 @@ import pytest
 from iop_devkit.notifier import builders as b
 from iop_devkit.testing.kafka import TopicTail, eventually, private_topics, publish
 from iop_devkit.testing.plugin import fresh_schema
+from iop_devkit.testing.ready import ready_now
 from iop_shared.contracts import Contract, Envelope, clinic_source
 from iop_shared.contracts.outbound import DeadLetter
 from iop_shared.contracts.topics import DEADLETTER
@@ -107,11 +108,8 @@ def _wait_ready(name: str, url: str, proc: subprocess.Popen[bytes], logs: Path) 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         assert proc.poll() is None, (logs / f"{name}.log").read_text()[-2000:]
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
+        if ready_now(url):
+            return
         time.sleep(0.3)
     raise AssertionError(f"{name} not ready: {(logs / f'{name}.log').read_text()[-2000:]}")
 

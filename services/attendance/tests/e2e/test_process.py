@@ -17,6 +17,7 @@ import pytest
 
 from iop_devkit.attendance import envelope, patient_upserted, session_upserted
 from iop_devkit.testing.kafka import TopicTail, eventually, publish, unique
+from iop_devkit.testing.ready import answers_ready
 from iop_shared.contracts.outbound import RiskFlagged, VisitMissed
 from iop_shared.contracts.topics import RISK, VISITS
 
@@ -53,11 +54,8 @@ def start_process(kafka_bootstrap: str, database_url: str, pg_schema: str, group
 
         async def ready() -> bool:
             assert proc.poll() is None, "the service exited"
-            try:
-                async with httpx.AsyncClient() as c:
-                    return (await c.get(f"{url}/readyz", timeout=2)).status_code == 200
-            except httpx.TransportError:
-                return False
+            async with httpx.AsyncClient(timeout=2) as c:
+                return await answers_ready(c, url)
         await eventually(ready, timeout=30)
         return proc, url
 

@@ -21,3 +21,11 @@ async def until_ready(base: str, *, timeout: float = 40, interval: float = 0.3) 
         async def ready() -> bool:
             return await answers_ready(http, base)
         await eventually(ready, timeout=timeout, interval=interval)
+
+
+def ready_now(base: str, timeout: float = 1.0) -> bool:
+    """`answers_ready` for synchronous callers (the demo, process fixtures that poll between sleeps)."""
+    try:
+        return httpx.get(f"{base}/readyz", timeout=timeout).status_code == 200
+    except httpx.HTTPError:
+        return False
