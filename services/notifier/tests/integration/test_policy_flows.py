@@ -11,16 +11,11 @@ from iop_devkit.notifier import builders as b
 from iop_devkit.notifier.runner import run_notifier
 from iop_devkit.notifier.smtp import SmtpCapture
 from iop_devkit.notifier.twilio_fake import TwilioFake
-from iop_devkit.testing.kafka import TopicTail, publish
+from iop_devkit.testing.kafka import TopicTail, of, publish
 from iop_notifier.settings import Settings
 from iop_shared.contracts.cloudevents import Envelope
-from iop_shared.contracts.common import Contract
 from iop_shared.contracts.outbound import VisitMissed, VisitMissedRetracted
 from iop_shared.contracts.topics import NOTIFICATIONS
-
-
-def of(ce_type: str, **fields: object) -> Callable[[Envelope[Contract]], bool]:
-    return lambda e: e.type == ce_type and all(getattr(e.data, k) == v for k, v in fields.items())
 
 
 @pytest.mark.integration
