@@ -26,7 +26,7 @@ import httpx
 import pytest
 
 from iop_devkit.notifier import builders as b
-from iop_devkit.testing.kafka import TopicTail, eventually, private_topics, publish
+from iop_devkit.testing.kafka import TopicTail, eventually, private_prefix, publish
 from iop_devkit.testing.plugin import fresh_schema
 from iop_devkit.testing.ready import ready_now
 from iop_shared.contracts import Contract, Envelope, clinic_source
@@ -50,8 +50,7 @@ def free_port() -> int:
 
 @pytest.fixture
 async def topics(kafka_bootstrap: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[str]:
-    async with private_topics(kafka_bootstrap, f"e2etenancy{uuid.uuid4().hex[:8]}.") as prefix:
-        monkeypatch.setenv("IOP_TOPIC_PREFIX", prefix)
+    async with private_prefix(kafka_bootstrap, "e2etenancy", monkeypatch) as prefix:
         yield prefix
 
 

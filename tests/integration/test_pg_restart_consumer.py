@@ -9,7 +9,7 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from iop_devkit.testing.kafka import TopicTail, eventually, private_topics, unique
+from iop_devkit.testing.kafka import TopicTail, eventually, private_prefix, unique
 from iop_devkit.testing.private_pg import PrivatePostgres
 from iop_shared.consumer import DeadLetterPublisher, subscribe_events
 from iop_shared.contracts import Contract, Envelope, encode
@@ -36,8 +36,7 @@ async def _count(url: str, schema: str) -> int:
 async def test_a_postgres_restart_mid_stream_loses_nothing(
         private_postgres: PrivatePostgres, kafka_bootstrap: str, group_id: str,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    async with private_topics(kafka_bootstrap, f"pgr-{uuid.uuid4().hex[:8]}.") as prefix:
-        monkeypatch.setenv("IOP_TOPIC_PREFIX", prefix)
+    async with private_prefix(kafka_bootstrap, "pgr-", monkeypatch):
         await _consume_through_restarts(private_postgres, kafka_bootstrap, group_id)
 
 
