@@ -69,3 +69,17 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+async def count_while_restarting(url: str, schema: str, sql: str) -> int:
+    """The count `sql` gives on `schema`, or -1 while the server does not answer (it is being restarted)."""
+    import asyncpg
+
+    try:
+        conn = await asyncpg.connect(url, timeout=2, server_settings={"search_path": schema})
+    except (OSError, asyncpg.PostgresError):
+        return -1
+    try:
+        return int(await conn.fetchval(sql))
+    finally:
+        await conn.close()
