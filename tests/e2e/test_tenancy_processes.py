@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ import pytest
 from iop_devkit.notifier import builders as b
 from iop_devkit.testing.kafka import TopicTail, eventually, private_prefix, publish
 from iop_devkit.testing.plugin import fresh_schema
+from iop_devkit.testing.ports import free_port
 from iop_devkit.testing.ready import ready_now
 from iop_shared.contracts import Contract, Envelope, clinic_source
 from iop_shared.contracts.outbound import DeadLetter
@@ -40,12 +40,6 @@ B = {"Authorization": f"Bearer {TOKENS['clinic-b']}"}
 SERVICES = {"scheduler": ["-m", "iop_scheduler", "run", "--no-provision"],
             "attendance": ["-m", "iop_attendance", "run"],
             "notifier": ["-m", "iop_notifier.entrypoints.main", "run"]}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture

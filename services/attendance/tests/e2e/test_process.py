@@ -4,7 +4,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
@@ -17,17 +16,12 @@ import pytest
 
 from iop_devkit.attendance import envelope, patient_upserted, session_upserted
 from iop_devkit.testing.kafka import TopicTail, eventually, publish, unique
+from iop_devkit.testing.ports import free_port
 from iop_devkit.testing.ready import answers_ready
 from iop_shared.contracts.outbound import RiskFlagged, VisitMissed
 from iop_shared.contracts.topics import RISK, VISITS
 
 pytestmark = pytest.mark.e2e
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,17 +17,12 @@ import pytest
 
 from iop_devkit.scheduler import patient, session
 from iop_devkit.testing.kafka import TopicTail, eventually, unique
+from iop_devkit.testing.ports import free_port
 from iop_devkit.testing.ready import ready_now
 from iop_shared.contracts.outbound import ReminderDue
 from iop_shared.contracts.topics import REMINDERS
 
 A = {"Authorization": "Bearer tok-a"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
