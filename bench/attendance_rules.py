@@ -34,13 +34,11 @@ from datetime import timedelta
 from typing import Any
 
 import asyncpg
-from aiokafka.admin import AIOKafkaAdminClient
 from attendance_processes import START, Replicas, SharedClock, generator
+from benchkit import drop_run, report_durable
 from rawkafka import raw_round_trip
 
 from iop_attendance.settings import Settings
-from iop_shared.contracts.topics import TOPICS
-from iop_shared.db import pg_durable
 from iop_shared.kafka import provision_topics
 
 PUBLISH_S: list[float] = []  # how long the generator took to publish each step
@@ -116,17 +114,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 async def cleanup(bootstrap_servers: str, database_url: str, schema: str) -> None:
-    conn = await asyncpg.connect(database_url)
-    try:
-        await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-    finally:
-        await conn.close()
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
-    await admin.start()
-    try:
-        await admin.delete_topics([t.name for t in TOPICS])
-    finally:
-        await admin.close()
+    await drop_run(database_url, schema, bootstrap_servers)
 
 
 async def run_all(args: argparse.Namespace) -> dict[str, Any]:
@@ -136,8 +124,7 @@ async def run_all(args: argparse.Namespace) -> dict[str, Any]:
     ratio to that round trip too.
     """
     bootstrap_servers = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
-    durable = await pg_durable(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:15432/iop"))
-    print(f"PostgreSQL durable (fsync, synchronous_commit, full_page_writes): {durable}", flush=True)
+    durable = await report_durable(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:15432/iop"))
     raw = await raw_round_trip(bootstrap_servers)
     print(f"raw aiokafka round trip: {raw:,.0f} records/s", flush=True)
     result = await run(args)

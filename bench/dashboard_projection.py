@@ -23,12 +23,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import asyncpg
-from aiokafka import AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient
-
 os.environ["IOP_TOPIC_PREFIX"] = f"bench-dash-{uuid.uuid4().hex[:8]}."
 
+from benchkit import drop_run, report_durable
 from dashboard_readmodel import explain, seed
 from rawkafka import raw_round_trip
 
@@ -37,11 +34,10 @@ from iop_dashboard.entrypoints.views import render_live
 from iop_dashboard.handlers.queries import overview
 from iop_dashboard.settings import Settings
 from iop_devkit.dashboard import attendance, missed, patient, session, suppressed
-from iop_shared.contracts import Contract, Envelope, encode
+from iop_devkit.testing.kafka import publish_bulk
+from iop_shared.contracts import Contract, Envelope
 from iop_shared.contracts.inbound import AttendanceStatus
 from iop_shared.contracts.outbound import ReasonCode
-from iop_shared.contracts.topics import TOPICS
-from iop_shared.db import pg_durable
 from iop_shared.kafka import provision_topics
 
 STATUSES = list(AttendanceStatus)
@@ -69,14 +65,7 @@ def workload(n: int) -> list[Envelope[Contract]]:
 
 
 async def publish_all(bootstrap_servers: str, events: list[Envelope[Contract]]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, enable_idempotence=True, acks="all",
-                                linger_ms=20, max_batch_size=512 * 1024)
-    await producer.start()
-    try:
-        records = [encode(e) for e in events]
-        await asyncio.gather(*[await producer.send(r.topic, r.value, key=r.key, headers=r.headers) for r in records])
-    finally:
-        await producer.stop()
+    await publish_bulk(bootstrap_servers, events, linger_ms=20, max_batch_size=512 * 1024)
 
 
 async def project(settings: Settings, n: int) -> tuple[float, float, Any]:
@@ -100,8 +89,7 @@ async def project(settings: Settings, n: int) -> tuple[float, float, Any]:
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     settings = Settings(IOP_ENVIRONMENT="development", db_schema=f"bench_{uuid.uuid4().hex[:8]}",
                         group_id=f"bench-{uuid.uuid4().hex[:8]}")
-    durable = await pg_durable(settings.database_url)
-    print(f"PostgreSQL durable (fsync, synchronous_commit, full_page_writes): {durable}", flush=True)
+    durable = await report_durable(settings.database_url)
     raw = await raw_round_trip(settings.kafka_bootstrap_servers)
     print(f"raw aiokafka round trip: {raw:,.0f} records/s", flush=True)
     await provision_topics(settings.kafka_bootstrap_servers)
@@ -143,13 +131,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
 
 
 async def cleanup(settings: Settings) -> None:
-    conn = await asyncpg.connect(settings.database_url)
-    await conn.execute(f'DROP SCHEMA IF EXISTS "{settings.db_schema}" CASCADE')
-    await conn.close()
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
-    await admin.start()
-    await admin.delete_topics([t.name for t in TOPICS])
-    await admin.close()
+    await drop_run(settings.database_url, settings.db_schema, settings.kafka_bootstrap_servers)
 
 
 if __name__ == "__main__":

@@ -70,20 +70,9 @@ def events(n: int, first_due: datetime) -> tuple[list[Any], dict[str, float]]:
 
 
 async def publish(envelopes: list[Any]) -> None:
-    from aiokafka import AIOKafkaProducer
+    from iop_devkit.testing.kafka import publish_bulk
 
-    from iop_shared.contracts import encode
-
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all", enable_idempotence=True, linger_ms=5)
-    await producer.start()
-    try:
-        deliveries = []
-        for env in envelopes:
-            rec = encode(env)
-            deliveries.append(await producer.send(rec.topic, rec.value, key=rec.key, headers=rec.headers))
-        await asyncio.gather(*deliveries)
-    finally:
-        await producer.stop()
+    await publish_bulk(KAFKA, envelopes)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -107,14 +96,13 @@ async def main() -> None:
     args = parser.parse_args()
     n = args.patients
 
+    from benchkit import report_durable
     from rawkafka import raw_round_trip
 
     from iop_devkit.notifier.twilio_fake import TwilioFake
     from iop_devkit.testing.service_processes import run_services
-    from iop_shared.db import pg_durable
 
-    durable = await pg_durable(DB)
-    print(f"PostgreSQL durable: {durable} (fsync, synchronous_commit, full_page_writes)")
+    durable = await report_durable(DB)
     logs = Path(tempfile.mkdtemp(prefix="e2e-burst-"))
     async with TwilioFake() as twilio:
         extra = {**scheduler_env(), **notifier_env(twilio)}

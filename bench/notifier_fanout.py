@@ -25,12 +25,12 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient
 
 PREFIX = f"bench{uuid.uuid4().hex[:8]}."
 os.environ["IOP_TOPIC_PREFIX"] = PREFIX  # before any topic name is read
 
 from bare_providers import bare_ceiling  # noqa: E402
+from benchkit import drop_topics, report_durable  # noqa: E402
 from notifier_replicas import run_replicas  # noqa: E402
 from providers_proc import Endpoints, Providers  # noqa: E402
 from rawkafka import raw_round_trip  # noqa: E402
@@ -44,8 +44,7 @@ from iop_notifier.settings import Settings  # noqa: E402
 from iop_shared.contracts.cloudevents import Envelope, encode  # noqa: E402
 from iop_shared.contracts.common import Contract  # noqa: E402
 from iop_shared.contracts.inbound import ClinicUpserted, PatientUpserted, SessionUpserted  # noqa: E402
-from iop_shared.contracts.topics import TOPICS  # noqa: E402
-from iop_shared.db import migrate, pg_durable  # noqa: E402
+from iop_shared.db import migrate  # noqa: E402
 from iop_shared.kafka import provision_topics  # noqa: E402
 
 
@@ -170,7 +169,7 @@ async def main(events: int, email_share: float, timeout: float, offered_rate: fl
         finally:
             await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
             await conn.close()
-    await _drop_topics(bootstrap)
+    await drop_topics(bootstrap)
     arrivals = sms + mails
     latencies = sorted(at - due_of[to] for to, at in arrivals)
     recipients = [to for to, _ in arrivals]
@@ -187,20 +186,10 @@ async def main(events: int, email_share: float, timeout: float, offered_rate: fl
             "measured_at": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
-async def _drop_topics(bootstrap: str) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        await admin.delete_topics([t.name for t in TOPICS])
-    finally:
-        await admin.close()
-
-
 async def run(args: argparse.Namespace) -> dict[str, object]:
     """The notifier's run, then the raw Kafka round trip on the same machine, and their ratio."""
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
-    durable = await pg_durable(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:15432/iop"))
-    print(f"PostgreSQL durable (fsync, synchronous_commit, full_page_writes): {durable}", flush=True)
+    durable = await report_durable(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:15432/iop"))
     events = int(args.offered_rate * args.duration) if args.offered_rate else args.events
     result = await main(events, args.email_share, args.timeout, args.offered_rate, args.replicas,
                         args.concurrency)

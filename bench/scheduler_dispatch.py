@@ -200,18 +200,16 @@ async def main() -> None:
     parser.add_argument("--raw", type=int, default=100_000, help="records for the raw Kafka round trip")
     args = parser.parse_args()
     n, window = args.reminders, args.window
+    from benchkit import drop_run, report_durable
     from rawkafka import raw_round_trip
 
-    from iop_shared.db import pg_durable
 
-    durable = await pg_durable(DB)
-    print(f"PostgreSQL durable: {durable} (fsync, synchronous_commit, full_page_writes)")
+    durable = await report_durable(DB)
 
-    import asyncpg
     from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
     from iop_scheduler.bootstrap import MIGRATIONS
-    from iop_shared.contracts.topics import REMINDERS, TOPICS
+    from iop_shared.contracts.topics import REMINDERS
     from iop_shared.db import migrate
     from iop_shared.kafka import provision_topics
 
@@ -253,11 +251,8 @@ async def main() -> None:
             baseline = await _baseline(ctx, n, time.time() + 30, window)
             burst = await _baseline(ctx, n, time.time() + 30, 0.0)
     finally:
-        conn = await asyncpg.connect(DB)
-        await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        await conn.close()
-        await admin.delete_topics([t.name for t in TOPICS] + [baseline_topic])
         await admin.close()
+        await drop_run(DB, schema, KAFKA, [baseline_topic])
 
     raw = await raw_round_trip(KAFKA, args.raw)
     print(f"{'':28}{'scheduler (durable)':>22}{'baseline (job/reminder)':>26}")

@@ -54,21 +54,10 @@ def schedule(n: int, group: int, start: datetime) -> list[Any]:
 
 async def publish(envelopes: list[Any]) -> float:
     """Publish as a clinic system would (CloudEvents binary mode, keyed by session); return records/s."""
-    from aiokafka import AIOKafkaProducer
+    from iop_devkit.testing.kafka import publish_bulk
 
-    from iop_shared.contracts import encode
-
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all", enable_idempotence=True, linger_ms=5)
-    await producer.start()
     started = time.perf_counter()
-    try:
-        deliveries = []
-        for env in envelopes:
-            rec = encode(env)
-            deliveries.append(await producer.send(rec.topic, rec.value, key=rec.key, headers=rec.headers))
-        await asyncio.gather(*deliveries)
-    finally:
-        await producer.stop()
+    await publish_bulk(KAFKA, envelopes)
     return len(envelopes) / (time.perf_counter() - started)
 
 
@@ -156,17 +145,14 @@ async def main() -> None:
     args = parser.parse_args()
     n, group = args.sessions, args.group
 
-    import asyncpg
-    from aiokafka.admin import AIOKafkaAdminClient
+    from benchkit import drop_run, report_durable
     from rawkafka import raw_round_trip
 
     from iop_scheduler.bootstrap import MIGRATIONS
-    from iop_shared.contracts.topics import TOPICS
-    from iop_shared.db import migrate, pg_durable
+    from iop_shared.db import migrate
     from iop_shared.kafka import provision_topics
 
-    durable = await pg_durable(DB)
-    print(f"PostgreSQL durable: {durable} (fsync, synchronous_commit, full_page_writes)")
+    durable = await report_durable(DB)
     schema = f"bench_ingest_{uuid.uuid4().hex[:8]}"
     await provision_topics(KAFKA)
     migrate(DB, schema, MIGRATIONS)
@@ -186,13 +172,7 @@ async def main() -> None:
         raw = await raw_round_trip(KAFKA, args.raw)
     finally:
         stop.set()
-        conn = await asyncpg.connect(DB)
-        await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        await conn.close()
-        admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA)
-        await admin.start()
-        await admin.delete_topics([t.name for t in TOPICS])
-        await admin.close()
+        await drop_run(DB, schema, KAFKA)
 
     rate = applied / max(1e-9, last - first)
     print(f"sessions published: {n:,} ({group} patients each, {n_groups:,} groups x 12 weeks), "

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
-from aiokafka import AIOKafkaProducer
-
 from iop_devkit.notifier import builders as b
-from iop_shared.contracts import Contract, Envelope, encode
+from iop_devkit.testing.kafka import publish_bulk
+from iop_shared.contracts import Contract, Envelope
 from iop_shared.contracts.inbound import Location, SessionKind, SessionUpserted
 from iop_shared.contracts.tenancy import clinic_source
 
@@ -48,16 +46,7 @@ def upserts(clinic: str, phones: dict[str, str]) -> list[Envelope[Contract]]:
 
 async def publish_all(bootstrap: str, envelopes: list[Envelope[Contract]]) -> None:
     """Publish without waiting per message, as a clinic's integration engine would in bulk."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5)
-    await producer.start()
-    try:
-        futures = []
-        for env in envelopes:
-            rec = encode(env)
-            futures.append(await producer.send(rec.topic, rec.value, key=rec.key, headers=rec.headers))
-        await asyncio.gather(*futures)
-    finally:
-        await producer.stop()
+    await publish_bulk(bootstrap, envelopes)
 
 
 def now() -> datetime:

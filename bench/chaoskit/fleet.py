@@ -14,6 +14,7 @@ import asyncpg
 import httpx
 
 from iop_devkit.notifier.twilio_fake import TwilioFake
+from iop_devkit.testing.ready import answers_ready
 from iop_devkit.testing.service_processes import free_port, service_env, spawn_service, stop_processes
 
 REPLICAS = {"scheduler": 2, "notifier": 2, "attendance": 1}
@@ -52,11 +53,8 @@ class Replica:
             while time.monotonic() < deadline:
                 if self.proc.poll() is not None:
                     raise RuntimeError(f"{self.key} exited with {self.proc.returncode}; see {self.log}")
-                try:
-                    if (await http.get(f"{self.base}/readyz")).status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
+                if await answers_ready(http, self.base):
+                    return
                 await asyncio.sleep(0.5)
         raise RuntimeError(f"{self.key} not ready after {READY_S}s; see {self.log}")
 

@@ -14,7 +14,7 @@ from iop_devkit.notifier import builders as b
 from iop_devkit.notifier.runner import run_notifier
 from iop_devkit.notifier.twilio_fake import TwilioFake, free_port
 from iop_devkit.scheduler import make_settings, session
-from iop_devkit.testing.kafka import eventually, private_topics, publish
+from iop_devkit.testing.kafka import eventually, private_prefix, publish
 from iop_devkit.testing.plugin import fresh_schema
 from iop_notifier.domain.messages import format_when
 from iop_notifier.settings import Settings as NotifierSettings
@@ -25,8 +25,7 @@ NY = ZoneInfo("America/New_York")
 
 @pytest.fixture
 async def topics(kafka_bootstrap: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[str]:
-    async with private_topics(kafka_bootstrap, f"storm{uuid.uuid4().hex[:8]}.") as prefix:
-        monkeypatch.setenv("IOP_TOPIC_PREFIX", prefix)
+    async with private_prefix(kafka_bootstrap, "storm", monkeypatch) as prefix:
         yield prefix
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
-import socket
 import subprocess
 import time
 import uuid
@@ -23,17 +22,12 @@ import pytest
 
 from iop_devkit.notifier.twilio_fake import TwilioFake
 from iop_devkit.testing.kafka import unique
+from iop_devkit.testing.ports import free_port
 
 pytestmark = pytest.mark.e2e
 SERVICES = ("scheduler", "notifier", "attendance", "dashboard")
 SOURCES = ("kubernetes", "compose")
 PREFIX = f"prod-{uuid.uuid4().hex[:8]}."
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def overrides(service: str, kafka: str, database: str, schema: str, group: str, port: int) -> dict[str, str]:

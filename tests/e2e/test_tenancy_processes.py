@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -26,8 +25,10 @@ import httpx
 import pytest
 
 from iop_devkit.notifier import builders as b
-from iop_devkit.testing.kafka import TopicTail, eventually, private_topics, publish
+from iop_devkit.testing.kafka import TopicTail, eventually, private_prefix, publish
 from iop_devkit.testing.plugin import fresh_schema
+from iop_devkit.testing.ports import free_port
+from iop_devkit.testing.ready import ready_now
 from iop_shared.contracts import Contract, Envelope, clinic_source
 from iop_shared.contracts.outbound import DeadLetter
 from iop_shared.contracts.topics import DEADLETTER
@@ -41,16 +42,9 @@ SERVICES = {"scheduler": ["-m", "iop_scheduler", "run", "--no-provision"],
             "notifier": ["-m", "iop_notifier.entrypoints.main", "run"]}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 async def topics(kafka_bootstrap: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[str]:
-    async with private_topics(kafka_bootstrap, f"e2etenancy{uuid.uuid4().hex[:8]}.") as prefix:
-        monkeypatch.setenv("IOP_TOPIC_PREFIX", prefix)
+    async with private_prefix(kafka_bootstrap, "e2etenancy", monkeypatch) as prefix:
         yield prefix
 
 
@@ -107,11 +101,8 @@ def _wait_ready(name: str, url: str, proc: subprocess.Popen[bytes], logs: Path) 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         assert proc.poll() is None, (logs / f"{name}.log").read_text()[-2000:]
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
+        if ready_now(url):
+            return
         time.sleep(0.3)
     raise AssertionError(f"{name} not ready: {(logs / f'{name}.log').read_text()[-2000:]}")
 

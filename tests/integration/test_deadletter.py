@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import uuid
 from collections.abc import Sequence
 
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from iop_devkit.testing.kafka import TopicTail, eventually, private_topics, unique
+from iop_devkit.testing.kafka import TopicTail, eventually, private_prefix, unique
 from iop_shared.consumer import DeadLetterPublisher, subscribe_events
 from iop_shared.contracts import Contract, ContractError, Envelope, encode
 from iop_shared.contracts.inbound import SessionCancelled
@@ -76,8 +75,7 @@ async def test_bad_messages_are_dead_lettered_and_the_partition_keeps_moving(kaf
 async def test_a_batch_handler_gets_runs_and_only_the_refused_event_is_dead_lettered(
         kafka_bootstrap: str, group_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # Private topics: on the shared ones the first test's refused events would be part of the same runs.
-    async with private_topics(kafka_bootstrap, f"dlq-{uuid.uuid4().hex[:8]}.") as prefix:
-        monkeypatch.setenv("IOP_TOPIC_PREFIX", prefix)
+    async with private_prefix(kafka_bootstrap, "dlq-", monkeypatch):
         await _batch_run_with_a_refused_event(kafka_bootstrap, group_id)
 
 

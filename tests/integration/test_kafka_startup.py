@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from iop_devkit.testing.kafka import TopicTail, eventually, private_topics, publish, unique
+from iop_devkit.testing.kafka import TopicTail, eventually, private_prefix, publish, unique
 from iop_devkit.testing.private_pg import free_port
 from iop_shared.consumer import DeadLetterPublisher, subscribe_events
 from iop_shared.contracts import Contract, Envelope
@@ -52,8 +51,7 @@ async def tcp_proxy(port: int, target: str) -> AsyncIterator[None]:
 async def test_consumer_and_relay_wait_for_a_late_kafka(
         kafka_bootstrap: str, database_url: str, pg_schema: str, group_id: str,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    async with private_topics(kafka_bootstrap, f"late-{uuid.uuid4().hex[:8]}.") as prefix:
-        monkeypatch.setenv("IOP_TOPIC_PREFIX", prefix)
+    async with private_prefix(kafka_bootstrap, "late-", monkeypatch):
         await _late_kafka(kafka_bootstrap, database_url, pg_schema, group_id)
 
 

@@ -9,8 +9,8 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from iop_devkit.testing.kafka import TopicTail, eventually, private_topics, unique
-from iop_devkit.testing.private_pg import PrivatePostgres
+from iop_devkit.testing.kafka import TopicTail, eventually, private_prefix, unique
+from iop_devkit.testing.private_pg import PrivatePostgres, count_while_restarting
 from iop_shared.consumer import DeadLetterPublisher, subscribe_events
 from iop_shared.contracts import Contract, Envelope, encode
 from iop_shared.contracts.inbound import SessionCancelled
@@ -23,21 +23,13 @@ EVENTS = 400
 
 
 async def _count(url: str, schema: str) -> int:
-    try:
-        conn = await asyncpg.connect(url, timeout=2, server_settings={"search_path": schema})
-    except (OSError, asyncpg.PostgresError):
-        return -1
-    try:
-        return int(await conn.fetchval("SELECT count(*) FROM applied"))
-    finally:
-        await conn.close()
+    return await count_while_restarting(url, schema, "SELECT count(*) FROM applied")
 
 
 async def test_a_postgres_restart_mid_stream_loses_nothing(
         private_postgres: PrivatePostgres, kafka_bootstrap: str, group_id: str,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    async with private_topics(kafka_bootstrap, f"pgr-{uuid.uuid4().hex[:8]}.") as prefix:
-        monkeypatch.setenv("IOP_TOPIC_PREFIX", prefix)
+    async with private_prefix(kafka_bootstrap, "pgr-", monkeypatch):
         await _consume_through_restarts(private_postgres, kafka_bootstrap, group_id)
 
 

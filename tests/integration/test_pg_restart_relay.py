@@ -13,7 +13,7 @@ import asyncpg
 import pytest
 
 from iop_devkit.testing.kafka import TopicTail, eventually, unique
-from iop_devkit.testing.private_pg import PrivatePostgres
+from iop_devkit.testing.private_pg import PrivatePostgres, count_while_restarting
 from iop_shared.contracts import Envelope
 from iop_shared.contracts.outbound import CheckinIntent, CheckinReceived
 from iop_shared.contracts.topics import CHECKINS
@@ -50,14 +50,7 @@ async def _writer(url: str, schema: str, run: str, stop: asyncio.Event) -> None:
 
 
 async def _unsent(url: str, schema: str) -> int:
-    try:
-        conn = await asyncpg.connect(url, timeout=2, server_settings={"search_path": schema})
-    except (OSError, asyncpg.PostgresError):
-        return -1
-    try:
-        return int(await conn.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL"))
-    finally:
-        await conn.close()
+    return await count_while_restarting(url, schema, "SELECT count(*) FROM outbox WHERE sent_at IS NULL")
 
 
 def _crash(pg: PrivatePostgres) -> None:

@@ -6,12 +6,11 @@ import base64
 import hashlib
 import json
 import time
-import uuid
 
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from iop_devkit.testing.kafka import TopicTail, eventually, private_topics, unique
+from iop_devkit.testing.kafka import TopicTail, eventually, private_prefix, unique
 from iop_shared.consumer import DeadLetterPublisher, subscribe_events
 from iop_shared.contracts import Contract, Envelope, encode
 from iop_shared.contracts.examples import EXAMPLES
@@ -42,8 +41,7 @@ def _poison(session_id: str) -> dict[str, bytes]:
 
 async def test_poison_values_are_dead_lettered_and_the_next_event_on_the_key_is_applied(
         kafka_bootstrap: str, group_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    async with private_topics(kafka_bootstrap, f"poison-{uuid.uuid4().hex[:8]}.") as prefix:
-        monkeypatch.setenv("IOP_TOPIC_PREFIX", prefix)
+    async with private_prefix(kafka_bootstrap, "poison-", monkeypatch):
         await _poison_then_valid(kafka_bootstrap, group_id)
 
 

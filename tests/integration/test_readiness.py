@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 import asyncpg
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from iop_devkit.testing.kafka import eventually, private_topics, publish, unique
+from iop_devkit.testing.kafka import eventually, private_prefix, publish, unique
 from iop_shared.consumer import DeadLetterPublisher, subscribe_events
 from iop_shared.contracts import Contract, Envelope
 from iop_shared.contracts.inbound import SessionCancelled
@@ -65,8 +64,7 @@ async def test_readiness_fails_while_a_consumer_is_stuck_on_one_offset(
         if database_down:
             raise ConnectionRefusedError("database away")  # transient: retried, redelivered, never committed
 
-    async with private_topics(kafka_bootstrap, f"rdy-{uuid.uuid4().hex[:8]}.") as prefix:
-        monkeypatch.setenv("IOP_TOPIC_PREFIX", prefix)
+    async with private_prefix(kafka_bootstrap, "rdy-", monkeypatch):
         producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
         await producer.start()
         broker = make_broker(kafka_bootstrap, "ready-test")

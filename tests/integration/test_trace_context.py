@@ -4,14 +4,13 @@ an event written outside any trace is published without a traceparent; the ce_* 
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 import pytest
 from aiokafka import AIOKafkaProducer
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import get_current_span
 
-from iop_devkit.testing.kafka import TopicTail, eventually, private_topics, unique
+from iop_devkit.testing.kafka import TopicTail, eventually, private_prefix, unique
 from iop_shared.consumer import DeadLetterPublisher, subscribe_events
 from iop_shared.contracts import Contract, Envelope, encode
 from iop_shared.contracts.examples import EXAMPLES
@@ -37,8 +36,7 @@ async def test_trace_context_crosses_the_outbox_kafka_and_the_consumer(
         database_url: str, pg_schema: str, kafka_bootstrap: str, group_id: str,
         monkeypatch: pytest.MonkeyPatch) -> None:
     configure_tracing("iop-test", extra=EXPORTER)
-    async with private_topics(kafka_bootstrap, f"trace-{uuid.uuid4().hex[:8]}.") as prefix:
-        monkeypatch.setenv("IOP_TOPIC_PREFIX", prefix)
+    async with private_prefix(kafka_bootstrap, "trace-", monkeypatch):
         await asyncio.to_thread(migrate, database_url, pg_schema)
         traced, untraced = _upsert(unique("ses")), _upsert(unique("ses"))
         pool = await create_pool(database_url, pg_schema)

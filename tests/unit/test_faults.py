@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from dataclasses import dataclass, field
 
 import asyncpg
 import pytest
@@ -13,6 +12,7 @@ from aiokafka.errors import KafkaConnectionError, MessageSizeTooLargeError
 
 from iop_devkit.devstack.config import StackConfig
 from iop_devkit.devstack.postgres_node import server_options
+from iop_devkit.testing.records import FakeRecord
 from iop_shared.contracts import ContractError, Envelope, decode, encode
 from iop_shared.contracts.inbound import SessionCancelled
 from iop_shared.contracts.topics import SESSIONS
@@ -64,24 +64,14 @@ def test_poison_values_are_contract_errors(value: bytes, reason: str) -> None:
         decode(_headers(), value)
 
 
-@dataclass
-class _Record:
-    value: bytes
-    topic: str = "iop.sessions.v1"
-    partition: int = 0
-    offset: int = 7
-    key: bytes = b"s-1"
-    headers: list[tuple[str, bytes]] = field(default_factory=list)
-
-
 def test_a_dead_letter_past_the_size_limit_is_cut_with_size_and_hash() -> None:
     value = b"x" * 2_000_000
-    letter = DeadLetterPublisher(None, "t").letter(_Record(value), "bad", 900_000)
+    letter = DeadLetterPublisher(None, "t").letter(FakeRecord(value), "bad", 900_000)
     assert letter.truncated and letter.original_size == len(value)
     assert letter.value_sha256 == hashlib.sha256(value).hexdigest()
     assert len(letter.model_dump_json(exclude_none=True)) <= 900_000
     assert value.startswith(base64.b64decode(letter.value_b64))
-    small = DeadLetterPublisher(None, "t").letter(_Record(b"{}"), "bad", 900_000)
+    small = DeadLetterPublisher(None, "t").letter(FakeRecord(b"{}"), "bad", 900_000)
     assert not small.truncated and base64.b64decode(small.value_b64) == b"{}"
     assert json.loads(small.model_dump_json())["original_size"] == 2
 

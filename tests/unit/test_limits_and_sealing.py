@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pytest
 from cryptography.fernet import Fernet
 from fastapi import HTTPException
 from pydantic import SecretStr
 
 from iop_attendance.settings import Settings as AttendanceSettings
+from iop_devkit.testing.records import FakeRecord
 from iop_shared.bearer import match_token, presented_token
 from iop_shared.deadletter import DeadLetterPublisher
 from iop_shared.deadletter_crypto import MISSING_KEY, LetterCipher, check_deadletter_key, cipher_for, opened
@@ -45,21 +44,16 @@ def test_declared_length_reads_only_plain_numbers(headers: list[tuple[bytes, byt
     assert declared_length({"type": "http", "headers": headers}) == expected
 
 
-@dataclass
-class _Record:
-    value: bytes
-    topic: str = "iop.patients.v1"
-    partition: int = 0
-    offset: int = 3
-    key: bytes = b"p-1"
-    headers: list[tuple[str, bytes]] = field(default_factory=lambda: [("ce_id", b"e-1"), ("x-to", PHONE)])
+def _record(value: bytes) -> FakeRecord:
+    return FakeRecord(value, topic="iop.patients.v1", offset=3, key=b"p-1",
+                      headers=[("ce_id", b"e-1"), ("x-to", PHONE)])
 
 
 def test_a_sealed_letter_holds_no_value_or_extra_header_in_clear_and_opens_with_the_key() -> None:
     cipher = LetterCipher(Fernet.generate_key())
     value = b'{"phone": "' + PHONE + b'"}'
     publisher = DeadLetterPublisher(None, "t", cipher=cipher)
-    letter = publisher.letter(_Record(value), "bad", 900_000)
+    letter = publisher.letter(_record(value), "bad", 900_000)
     assert letter.value_encrypted and PHONE.decode() not in letter.model_dump_json()
     assert letter.headers == {"ce_id": "e-1"} and letter.value_sha256 is None
     assert opened(letter, cipher) == (value, {"ce_id": "e-1", "x-to": PHONE.decode()})
@@ -72,7 +66,7 @@ def test_a_sealed_letter_holds_no_value_or_extra_header_in_clear_and_opens_with_
 def test_a_sealed_letter_past_the_size_limit_is_cut_and_still_fits() -> None:
     cipher = LetterCipher(Fernet.generate_key())
     letter = DeadLetterPublisher(None, "t", cipher=cipher).letter(
-        _Record(b"x" * 2_000_000), "bad", 900_000)
+        _record(b"x" * 2_000_000), "bad", 900_000)
     assert letter.truncated and letter.original_size == 2_000_000
     assert len(letter.model_dump_json(exclude_none=True)) <= 900_000
     assert set(opened(letter, cipher)[0]) == {ord("x")}

@@ -7,10 +7,12 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import asyncpg
+import httpx
 import pytest
 
 from iop_attendance.bootstrap import Service, bootstrap
 from iop_attendance.domain.ruleset import RuleSet, load
+from iop_attendance.entrypoints.http import create_app
 from iop_attendance.settings import Settings
 from iop_devkit.testing.kafka import private_topics
 
@@ -21,6 +23,8 @@ def rules() -> RuleSet:
     return load()
 
 
+CLINIC_1 = {"Authorization": "Bearer token-clinic-1"}  # the tokens make_settings gives clinic-1 and clinic-2
+CLINIC_2 = {"Authorization": "Bearer token-clinic-2"}
 PREFIX = f"att-test-{uuid.uuid4().hex[:8]}."
 
 
@@ -72,3 +76,11 @@ async def db(database_url: str, pg_schema: str) -> AsyncIterator[asyncpg.Connect
     conn = await asyncpg.connect(database_url, server_settings={"search_path": pg_schema})
     yield conn
     await conn.close()
+
+
+@pytest.fixture
+async def client(service: Service) -> AsyncIterator[httpx.AsyncClient]:
+    """The service's HTTP app in process; the service is already started by its fixture, so no lifespan here."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(service)),
+                                 base_url="http://attendance") as c:
+        yield c

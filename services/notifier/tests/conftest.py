@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -10,15 +9,14 @@ import pytest
 
 from iop_devkit.notifier.smtp import SmtpCapture
 from iop_devkit.notifier.twilio_fake import TwilioFake, free_port
-from iop_devkit.testing.kafka import private_topics
+from iop_devkit.testing.kafka import private_prefix
 from iop_notifier.settings import Settings
 
 
 @pytest.fixture
 async def topics(kafka_bootstrap: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[str]:
     """Private copies of every topic for one test, so a fresh consumer group replays only this test's events."""
-    async with private_topics(kafka_bootstrap, f"nt{uuid.uuid4().hex[:10]}.") as prefix:
-        monkeypatch.setenv("IOP_TOPIC_PREFIX", prefix)
+    async with private_prefix(kafka_bootstrap, "nt", monkeypatch) as prefix:
         yield prefix
 
 

@@ -4,7 +4,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
@@ -17,16 +16,12 @@ import pytest
 
 from iop_devkit.attendance import envelope, patient_upserted, session_upserted
 from iop_devkit.testing.kafka import TopicTail, eventually, publish, unique
+from iop_devkit.testing.ports import free_port
+from iop_devkit.testing.ready import answers_ready
 from iop_shared.contracts.outbound import RiskFlagged, VisitMissed
 from iop_shared.contracts.topics import RISK, VISITS
 
 pytestmark = pytest.mark.e2e
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -53,11 +48,8 @@ def start_process(kafka_bootstrap: str, database_url: str, pg_schema: str, group
 
         async def ready() -> bool:
             assert proc.poll() is None, "the service exited"
-            try:
-                async with httpx.AsyncClient() as c:
-                    return (await c.get(f"{url}/readyz", timeout=2)).status_code == 200
-            except httpx.TransportError:
-                return False
+            async with httpx.AsyncClient(timeout=2) as c:
+                return await answers_ready(c, url)
         await eventually(ready, timeout=30)
         return proc, url
 

@@ -1,6 +1,5 @@
 """A record dated in the future (past a small clock skew) would override later truth: refused over HTTP and Kafka."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -8,22 +7,15 @@ import httpx
 import pytest
 
 from iop_attendance.bootstrap import Service
-from iop_attendance.entrypoints.http import create_app
 from iop_devkit.attendance import attendance_recorded, envelope, patient_upserted, session_upserted
 from iop_devkit.testing.kafka import TopicTail, eventually, publish, unique
 from iop_shared.contracts.inbound import AttendanceStatus
 from iop_shared.contracts.outbound import DeadLetter
 from iop_shared.contracts.topics import DEADLETTER
 
+from ..conftest import CLINIC_1
+
 pytestmark = pytest.mark.integration
-CLINIC_1 = {"Authorization": "Bearer token-clinic-1"}
-
-
-@pytest.fixture
-async def client(service: Service) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(service)),
-                                 base_url="http://attendance") as c:
-        yield c
 
 
 async def _session(kafka: str, db: asyncpg.Connection, patient: str) -> str:

@@ -1,29 +1,19 @@
 """The HTTP API over the real service: attendance ingest, flags, dashboard reads, auth and 422s."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import httpx
 import pytest
 
-from iop_attendance.bootstrap import Service
-from iop_attendance.entrypoints.http import create_app
 from iop_devkit.attendance import checkin_received, envelope, patient_upserted, session_upserted
 from iop_devkit.testing.kafka import TopicTail, eventually, publish, unique
 from iop_shared.contracts.outbound import CheckinIntent, RiskAcknowledged, RiskFlagged, RiskResolved
 from iop_shared.contracts.topics import RISK
 
+from ..conftest import CLINIC_1, CLINIC_2
+
 pytestmark = pytest.mark.integration
-CLINIC_1 = {"Authorization": "Bearer token-clinic-1"}
-CLINIC_2 = {"Authorization": "Bearer token-clinic-2"}
-
-
-@pytest.fixture
-async def client(service: Service) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(service)  # the service is already started by its fixture; no lifespan here
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://attendance") as c:
-        yield c
 
 
 async def _known(db: asyncpg.Connection, sql: str, *args: object) -> None:

@@ -5,12 +5,11 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
-from aiokafka import AIOKafkaProducer
 
 from iop_attendance.bootstrap import bootstrap
 from iop_devkit.attendance import attendance_recorded, envelope, patient_upserted, session_upserted
-from iop_devkit.testing.kafka import TopicTail, eventually, unique
-from iop_shared.contracts import Contract, Envelope, encode
+from iop_devkit.testing.kafka import TopicTail, eventually, publish_bulk, unique
+from iop_shared.contracts import Contract, Envelope
 from iop_shared.contracts.inbound import AttendanceStatus
 from iop_shared.contracts.outbound import VisitMissed
 from iop_shared.contracts.topics import VISITS
@@ -22,17 +21,7 @@ FILLER = 4000  # records ahead of the one that matters, on its partition: the at
 
 
 async def _publish_all(bootstrap_servers: str, envelopes: list[Envelope[Contract]]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, enable_idempotence=True, acks="all",
-                                linger_ms=20)
-    await producer.start()
-    try:
-        futures = []
-        for env in envelopes:
-            rec = encode(env)
-            futures.append(await producer.send(rec.topic, rec.value, key=rec.key, headers=rec.headers))
-        await asyncio.gather(*futures)
-    finally:
-        await producer.stop()
+    await publish_bulk(bootstrap_servers, envelopes, linger_ms=20)
 
 
 async def test_an_attendance_record_in_the_backlog_prevents_a_missed_visit(

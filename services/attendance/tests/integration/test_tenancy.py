@@ -1,7 +1,6 @@
 """Attacks from a second clinic on the attendance service, over HTTP and Kafka: refused, nothing changes owner."""
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -10,7 +9,6 @@ import httpx
 import pytest
 
 from iop_attendance.bootstrap import Service
-from iop_attendance.entrypoints.http import create_app
 from iop_attendance.handlers import stream
 from iop_devkit.attendance import attendance_recorded, envelope, patient_upserted, session_upserted
 from iop_devkit.testing.kafka import TopicTail, eventually, publish, unique
@@ -19,16 +17,9 @@ from iop_shared.contracts.inbound import AttendanceStatus, SessionCancelled
 from iop_shared.contracts.outbound import DeadLetter
 from iop_shared.contracts.topics import DEADLETTER
 
+from ..conftest import CLINIC_1, CLINIC_2
+
 pytestmark = pytest.mark.integration
-CLINIC_1 = {"Authorization": "Bearer token-clinic-1"}
-CLINIC_2 = {"Authorization": "Bearer token-clinic-2"}
-
-
-@pytest.fixture
-async def client(service: Service) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(service)),
-                                 base_url="http://attendance") as c:
-        yield c
 
 
 async def value(db: asyncpg.Connection, sql: str, *args: object) -> object:

@@ -9,11 +9,11 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import asyncpg
-import httpx
 import pytest
 
 from iop_devkit.notifier.twilio_fake import TwilioFake, free_port
 from iop_devkit.testing.kafka import eventually
+from iop_devkit.testing.ready import until_ready
 
 Launch = Callable[..., Awaitable[str]]
 
@@ -46,14 +46,7 @@ async def notifier_proc(topics: str, kafka_bootstrap: str, database_url: str, pg
         proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "iop_notifier.entrypoints.main", "run",
                                                     env=env, stderr=asyncio.subprocess.PIPE)
         procs.append(proc)
-
-        async def ready() -> bool:
-            try:
-                async with httpx.AsyncClient() as http:
-                    return (await http.get(f"{base}/readyz")).status_code == 200
-            except httpx.TransportError:
-                return False
-        await eventually(ready, timeout=40, interval=0.3)
+        await until_ready(base)
         return base
 
     yield launch

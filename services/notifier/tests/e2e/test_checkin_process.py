@@ -11,12 +11,12 @@ import signal
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from iop_devkit.notifier import builders as b
 from iop_devkit.notifier.twilio_fake import TwilioFake, free_port
 from iop_devkit.testing.kafka import TopicTail, eventually, publish
+from iop_devkit.testing.ready import until_ready
 from iop_shared.contracts.outbound import CheckinKind, ReminderPurpose
 from iop_shared.contracts.topics import CHECKINS
 
@@ -27,13 +27,7 @@ ITEM = re.compile(r"\b(\d)/(\d)\b")
 
 
 async def _ready(base: str) -> None:
-    async def ok() -> bool:
-        try:
-            async with httpx.AsyncClient() as http:
-                return (await http.get(f"{base}/readyz")).status_code == 200
-        except httpx.TransportError:
-            return False
-    await eventually(ok, timeout=40, interval=0.3)
+    await until_ready(base)
 
 
 def _items(twilio: TwilioFake, ph: str) -> list[str]:

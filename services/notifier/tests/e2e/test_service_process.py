@@ -14,6 +14,7 @@ import pytest
 from iop_devkit.notifier import builders as b
 from iop_devkit.notifier.twilio_fake import free_port
 from iop_devkit.testing.kafka import TopicTail, eventually, publish
+from iop_devkit.testing.ready import until_ready
 from iop_shared.contracts.topics import CHECKINS
 
 
@@ -29,15 +30,8 @@ async def service(topics: str, kafka_bootstrap: str, database_url: str, pg_schem
     proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "iop_notifier.entrypoints.main", "run",
                                                 env=env, stderr=asyncio.subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
-
-    async def ready() -> bool:
-        try:
-            async with httpx.AsyncClient() as http:
-                return (await http.get(f"{base}/readyz")).status_code == 200
-        except httpx.TransportError:
-            return False
     try:
-        await eventually(ready, timeout=40, interval=0.3)
+        await until_ready(base)
         yield base
     finally:
         proc.send_signal(signal.SIGTERM)

@@ -15,11 +15,9 @@ from iop_devkit.notifier.runner import run_notifier
 from iop_devkit.notifier.scenario import known
 from iop_devkit.notifier.smtp import SmtpCapture
 from iop_devkit.notifier.twilio_fake import TwilioFake
-from iop_devkit.testing.kafka import TopicTail, eventually
+from iop_devkit.testing.kafka import TopicTail, eventually, of
 from iop_notifier.domain.reply_parser import parse_reply
 from iop_notifier.settings import Settings
-from iop_shared.contracts.cloudevents import Envelope
-from iop_shared.contracts.common import Contract
 from iop_shared.contracts.outbound import CheckinIntent
 from iop_shared.contracts.topics import CHECKINS
 
@@ -35,10 +33,6 @@ AT_NIGHT = "can my mom come with me next time?"
 
 def test_the_texts_are_ones_nobody_can_read() -> None:
     assert {parse_reply(QUESTION).intent, parse_reply(AT_NIGHT).intent} == {CheckinIntent.concern}
-
-
-def of(ce_type: str, **fields: object) -> Callable[[Envelope[Contract]], bool]:
-    return lambda e: e.type == ce_type and all(getattr(e.data, k) == v for k, v in fields.items())
 
 
 def never_open() -> str:

@@ -12,18 +12,12 @@ from iop_devkit.notifier import builders as b
 from iop_devkit.notifier.runner import run_notifier
 from iop_devkit.notifier.scenario import known
 from iop_devkit.notifier.twilio_fake import TwilioFake
-from iop_devkit.testing.kafka import TopicTail, eventually
+from iop_devkit.testing.kafka import TopicTail, eventually, of
 from iop_notifier.settings import Settings
-from iop_shared.contracts.cloudevents import Envelope
-from iop_shared.contracts.common import Contract
 from iop_shared.contracts.topics import CHECKINS, NOTIFICATIONS
 
 pytestmark = pytest.mark.integration
 NUMBER_A, NUMBER_B, MG_B = "+15557770001", "+15557770002", "MG" + "b" * 32
-
-
-def of(ce_type: str, **fields: object) -> Callable[[Envelope[Contract]], bool]:
-    return lambda e: e.type == ce_type and all(getattr(e.data, k) == v for k, v in fields.items())
 
 
 def crisis_answers(twilio: TwilioFake, phone: str) -> list[str]:

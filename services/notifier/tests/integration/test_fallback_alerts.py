@@ -1,9 +1,12 @@
-"""Provider faults with fallback to email, care-team paging and escalation, dead letters, the embedded channel."""
+"""Provider faults with fallback to email (21211, 21610), care-team paging and escalation, dead letters, embedded."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import pytest
@@ -12,7 +15,7 @@ from iop_devkit.notifier import builders as b
 from iop_devkit.notifier.runner import run_notifier
 from iop_devkit.notifier.smtp import SmtpCapture
 from iop_devkit.notifier.twilio_fake import TwilioFake
-from iop_devkit.testing.kafka import TopicTail, eventually, publish
+from iop_devkit.testing.kafka import TopicTail, eventually, of, publish
 from iop_notifier.settings import Settings
 from iop_shared.contracts.cloudevents import Envelope
 from iop_shared.contracts.common import Contract
@@ -20,23 +23,39 @@ from iop_shared.contracts.outbound import RiskAcknowledged
 from iop_shared.contracts.topics import CHECKINS, DEADLETTER, NOTIFICATIONS, REMINDERS
 
 
-def of(ce_type: str, **fields: object) -> Callable[[Envelope[Contract]], bool]:
-    return lambda e: e.type == ce_type and all(getattr(e.data, k) == v for k, v in fields.items())
+@dataclass
+class _Failed:
+    """A reminder whose SMS the provider refused with one error code, to a patient who also has an email."""
+
+    phone: str
+    mail: str
+    reminder_id: str
+    failed: Envelope[Contract]
+    tail: TopicTail
+    svc: Any
+
+
+@asynccontextmanager
+async def _sms_refused(kafka_bootstrap: str, twilio: TwilioFake, settings: Settings,
+                       code: int) -> AsyncIterator[_Failed]:
+    clinic, pid, sid, ph, mail = b.uid("cl"), b.uid("pt"), b.uid("ses"), b.phone(), f"{b.uid('p')}@example.org"
+    twilio.script(ph, code)
+    rem = b.reminder(pid, clinic, [sid])
+    async with TopicTail(kafka_bootstrap, NOTIFICATIONS.name) as tail, run_notifier(settings) as svc:
+        await publish(kafka_bootstrap, b.clinic(clinic, quiet=b.all_day()),
+                      b.patient(pid, clinic, phone_number=ph, email=mail), b.session(sid, clinic, [pid]), rem)
+        [failed] = await tail.wait_for(of("iop.notification.failed.v1", source_event_id=rem.data.reminder_id))
+        yield _Failed(ph, mail, rem.data.reminder_id, failed, tail, svc)
 
 
 @pytest.mark.integration
 async def test_invalid_number_21211_marks_it_and_falls_back_to_email(
         topics: str, kafka_bootstrap: str, twilio: TwilioFake, smtp: SmtpCapture,
         make_settings: Callable[..., Settings]) -> None:
-    clinic, pid, sid, ph, mail = b.uid("cl"), b.uid("pt"), b.uid("ses"), b.phone(), f"{b.uid('p')}@example.org"
-    twilio.script(ph, 21211)
-    rem = b.reminder(pid, clinic, [sid])
-    async with TopicTail(kafka_bootstrap, NOTIFICATIONS.name) as tail, run_notifier(make_settings()) as svc:
-        await publish(kafka_bootstrap, b.clinic(clinic, quiet=b.all_day()),
-                      b.patient(pid, clinic, phone_number=ph, email=mail), b.session(sid, clinic, [pid]), rem)
-        [failed] = await tail.wait_for(of("iop.notification.failed.v1", source_event_id=rem.data.reminder_id))
-        assert failed.data.reason_code == "invalid_address" and failed.data.error_code == "21211"
-        [sent] = await tail.wait_for(of("iop.notification.sent.v1", source_event_id=rem.data.reminder_id))
+    async with _sms_refused(kafka_bootstrap, twilio, make_settings(), 21211) as f:
+        ph, mail, svc = f.phone, f.mail, f.svc
+        assert f.failed.data.reason_code == "invalid_address" and f.failed.data.error_code == "21211"
+        [sent] = await f.tail.wait_for(of("iop.notification.sent.v1", source_event_id=f.reminder_id))
         assert sent.data.channel == "email" and sent.data.reason_code == "fallback_used"
         [received] = smtp.to(mail)
         assert received.message.is_multipart()
@@ -45,6 +64,17 @@ async def test_invalid_number_21211_marks_it_and_falls_back_to_email(
         assert "Riverside Wellness" in received.message["Subject"]
         assert twilio.to(ph) == []
         assert await svc.deps.pool.fetchval("SELECT invalid FROM phone_state WHERE phone = $1", ph)
+
+
+@pytest.mark.integration
+async def test_unsubscribed_21610_records_the_opt_out_and_uses_email(
+        topics: str, kafka_bootstrap: str, twilio: TwilioFake, smtp: SmtpCapture,
+        make_settings: Callable[..., Settings]) -> None:
+    async with _sms_refused(kafka_bootstrap, twilio, make_settings(), 21610) as f:
+        assert f.failed.data.reason_code == "opted_out" and f.failed.data.error_code == "21610"
+        await f.tail.wait_for(of("iop.notification.sent.v1", source_event_id=f.reminder_id, channel="email"))
+        assert len(smtp.to(f.mail)) == 1
+        assert await f.svc.deps.pool.fetchval("SELECT opted_out FROM phone_state WHERE phone = $1", f.phone)
 
 
 @pytest.mark.integration

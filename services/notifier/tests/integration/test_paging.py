@@ -12,18 +12,13 @@ from iop_devkit.notifier import builders as b
 from iop_devkit.notifier.runner import run_notifier
 from iop_devkit.notifier.scenario import known
 from iop_devkit.notifier.twilio_fake import TwilioFake
-from iop_devkit.testing.kafka import TopicTail, eventually, publish
+from iop_devkit.testing.kafka import TopicTail, eventually, of, publish
 from iop_notifier.settings import Settings
 from iop_shared.contracts.cloudevents import Envelope
-from iop_shared.contracts.common import Contract
 from iop_shared.contracts.outbound import RiskAcknowledged
 from iop_shared.contracts.topics import CHECKINS, NOTIFICATIONS
 
 pytestmark = pytest.mark.integration
-
-
-def of(ce_type: str, **fields: object) -> Callable[[Envelope[Contract]], bool]:
-    return lambda e: e.type == ce_type and all(getattr(e.data, k) == v for k, v in fields.items())
 
 
 async def test_crisis_text_pages_the_team_directly_and_the_crisis_flag_adopts_the_page(

@@ -1,4 +1,4 @@
-"""Caps, the 21610 opt-out error, and missed-visit messages over real Kafka and PostgreSQL."""
+"""Caps and missed-visit messages over real Kafka and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,18 +9,12 @@ import pytest
 
 from iop_devkit.notifier import builders as b
 from iop_devkit.notifier.runner import run_notifier
-from iop_devkit.notifier.smtp import SmtpCapture
 from iop_devkit.notifier.twilio_fake import TwilioFake
-from iop_devkit.testing.kafka import TopicTail, publish
+from iop_devkit.testing.kafka import TopicTail, of, publish
 from iop_notifier.settings import Settings
 from iop_shared.contracts.cloudevents import Envelope
-from iop_shared.contracts.common import Contract
 from iop_shared.contracts.outbound import VisitMissed, VisitMissedRetracted
 from iop_shared.contracts.topics import NOTIFICATIONS
-
-
-def of(ce_type: str, **fields: object) -> Callable[[Envelope[Contract]], bool]:
-    return lambda e: e.type == ce_type and all(getattr(e.data, k) == v for k, v in fields.items())
 
 
 @pytest.mark.integration
@@ -38,23 +32,6 @@ async def test_second_routine_text_of_the_day_is_capped_but_an_urgent_one_goes(
         assert capped.data.reason_code == "cap_reached"
         await tail.wait_for(of("iop.notification.sent.v1", source_event_id=urgent.data.reminder_id))
         assert len(twilio.to(ph)) == 2
-
-
-@pytest.mark.integration
-async def test_unsubscribed_21610_records_the_opt_out_and_uses_email(
-        topics: str, kafka_bootstrap: str, twilio: TwilioFake, smtp: SmtpCapture,
-        make_settings: Callable[..., Settings]) -> None:
-    clinic, pid, sid, ph, mail = b.uid("cl"), b.uid("pt"), b.uid("ses"), b.phone(), f"{b.uid('p')}@example.org"
-    twilio.script(ph, 21610)
-    rem = b.reminder(pid, clinic, [sid])
-    async with TopicTail(kafka_bootstrap, NOTIFICATIONS.name) as tail, run_notifier(make_settings()) as svc:
-        await publish(kafka_bootstrap, b.clinic(clinic, quiet=b.all_day()),
-                      b.patient(pid, clinic, phone_number=ph, email=mail), b.session(sid, clinic, [pid]), rem)
-        [failed] = await tail.wait_for(of("iop.notification.failed.v1", source_event_id=rem.data.reminder_id))
-        assert failed.data.reason_code == "opted_out" and failed.data.error_code == "21610"
-        await tail.wait_for(of("iop.notification.sent.v1", source_event_id=rem.data.reminder_id, channel="email"))
-        assert len(smtp.to(mail)) == 1
-        assert await svc.deps.pool.fetchval("SELECT opted_out FROM phone_state WHERE phone = $1", ph)
 
 
 @pytest.mark.integration

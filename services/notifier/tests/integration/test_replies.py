@@ -10,15 +10,9 @@ import pytest
 from iop_devkit.notifier import builders as b
 from iop_devkit.notifier.runner import Running, run_notifier
 from iop_devkit.notifier.twilio_fake import TwilioFake
-from iop_devkit.testing.kafka import TopicTail, eventually, publish
+from iop_devkit.testing.kafka import TopicTail, eventually, of, publish
 from iop_notifier.settings import Settings
-from iop_shared.contracts.cloudevents import Envelope
-from iop_shared.contracts.common import Contract
 from iop_shared.contracts.topics import CHECKINS, NOTIFICATIONS
-
-
-def of(ce_type: str, **fields: object) -> Callable[[Envelope[Contract]], bool]:
-    return lambda e: e.type == ce_type and all(getattr(e.data, k) == v for k, v in fields.items())
 
 
 async def _known_patient(svc: Running, kafka: str, clinic: str, pid: str, phone: str, **quiet: object) -> None:

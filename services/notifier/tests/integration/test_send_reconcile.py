@@ -18,18 +18,12 @@ from iop_devkit.notifier.twilio_fake import (
     FakeMessage,
     TwilioFake,
 )
-from iop_devkit.testing.kafka import TopicTail, eventually, publish
+from iop_devkit.testing.kafka import TopicTail, eventually, of, publish
 from iop_notifier.settings import Settings
-from iop_shared.contracts.cloudevents import Envelope
-from iop_shared.contracts.common import Contract
 from iop_shared.contracts.topics import NOTIFICATIONS
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 SENT, FAILED, DELIVERED = "iop.notification.sent.v1", "iop.notification.failed.v1", "iop.notification.delivered.v1"
-
-
-def of(ce_type: str, **fields: object) -> Callable[[Envelope[Contract]], bool]:
-    return lambda e: e.type == ce_type and all(getattr(e.data, k) == v for k, v in fields.items())
 
 
 async def _reminder_to(kafka: str, ph: str) -> str:

@@ -11,15 +11,10 @@ from iop_devkit.notifier import builders as b
 from iop_devkit.notifier.clock import ShiftableClock
 from iop_devkit.notifier.runner import run_notifier
 from iop_devkit.notifier.twilio_fake import TwilioFake
-from iop_devkit.testing.kafka import TopicTail, eventually, publish
+from iop_devkit.testing.kafka import TopicTail, eventually, of, publish
 from iop_notifier.settings import Settings
 from iop_shared.contracts.cloudevents import Envelope
-from iop_shared.contracts.common import Contract
 from iop_shared.contracts.topics import NOTIFICATIONS
-
-
-def of(ce_type: str, **fields: object) -> Callable[[Envelope[Contract]], bool]:
-    return lambda e: e.type == ce_type and all(getattr(e.data, k) == v for k, v in fields.items())
 
 
 @pytest.mark.integration

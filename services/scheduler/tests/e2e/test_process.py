@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,16 +17,12 @@ import pytest
 
 from iop_devkit.scheduler import patient, session
 from iop_devkit.testing.kafka import TopicTail, eventually, unique
+from iop_devkit.testing.ports import free_port
+from iop_devkit.testing.ready import ready_now
 from iop_shared.contracts.outbound import ReminderDue
 from iop_shared.contracts.topics import REMINDERS
 
 A = {"Authorization": "Bearer tok-a"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -52,11 +47,8 @@ def launcher(database_url: str, kafka_bootstrap: str, pg_schema: str, group_id: 
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             assert proc.poll() is None, (tmp_path / f"scheduler-{len(procs) - 1}.log").read_text()[-2000:]
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                    return proc
-            except httpx.HTTPError:
-                pass
+            if ready_now(f"http://127.0.0.1:{port}"):
+                return proc
             time.sleep(0.2)
         raise AssertionError("scheduler did not become ready")
 

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
+from iop_devkit.testing.ready import ready_now
 
 
 @dataclass
@@ -45,11 +45,8 @@ class ServiceProcess:
         while time.monotonic() < deadline:
             if self.proc is not None and self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log_file}")
-            try:
-                if httpx.get(f"{self.base_url}/readyz", timeout=1.0).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
+            if ready_now(self.base_url):
+                return
             time.sleep(0.5)
         raise RuntimeError(f"{self.name} was not ready within {timeout:.0f}s; see {self.log_file}")
 

@@ -121,12 +121,10 @@ def sample_overview(now: datetime | None = None, **changes: Any) -> Overview:
 
 
 def free_port() -> int:
-    import socket
+    """A TCP port nobody listens on right now (the dev kit's one, kept under this name for the dashboard's tests)."""
+    from iop_devkit.testing.ports import free_port as port
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+    return port()
 
 
 async def wait_ready(url: str, proc: Any, timeout: float = 60) -> None:
@@ -134,15 +132,13 @@ async def wait_ready(url: str, proc: Any, timeout: float = 60) -> None:
     import httpx
 
     from iop_devkit.testing.kafka import eventually
+    from iop_devkit.testing.ready import answers_ready
 
     async with httpx.AsyncClient(timeout=2) as http:
         async def ready() -> bool:
             if proc.poll() is not None:
                 raise AssertionError(f"process exited with {proc.returncode}")
-            try:
-                return (await http.get(f"{url}/readyz")).status_code == 200
-            except httpx.HTTPError:
-                return False
+            return await answers_ready(http, url)
 
         await eventually(ready, timeout=timeout, interval=0.3)
 

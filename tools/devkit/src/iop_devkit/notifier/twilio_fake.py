@@ -16,7 +16,6 @@ import asyncio
 import base64
 import hashlib
 import secrets
-import socket
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -29,6 +28,8 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from twilio.request_validator import RequestValidator
+
+from ..testing.ports import free_port as free_port
 
 ERRORS = {21211: (400, "The 'To' number is not a valid phone number."),
           21610: (400, "Attempt to send to unsubscribed recipient"),
@@ -55,12 +56,6 @@ class FakeMessage:
     def marker(self) -> str:
         """Our per-send marker: the recipient and the body's hash (what the notifier's reconciliation matches)."""
         return f"{self.to}:{hashlib.sha256(self.body.encode()).hexdigest()[:16]}"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class TwilioFake:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -13,13 +12,7 @@ from pathlib import Path
 
 from ..devstack import postgres_node
 from ..devstack.config import StackConfig, load
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from .ports import free_port as free_port
 
 
 class PrivatePostgres:
@@ -69,3 +62,17 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+async def count_while_restarting(url: str, schema: str, sql: str) -> int:
+    """The count `sql` gives on `schema`, or -1 while the server does not answer (it is being restarted)."""
+    import asyncpg
+
+    try:
+        conn = await asyncpg.connect(url, timeout=2, server_settings={"search_path": schema})
+    except (OSError, asyncpg.PostgresError):
+        return -1
+    try:
+        return int(await conn.fetchval(sql))
+    finally:
+        await conn.close()

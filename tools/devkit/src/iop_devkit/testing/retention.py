@@ -57,6 +57,15 @@ def bound(family: Family, step: timedelta, per_step: int) -> int:
     return per_step * (int(family.keep / step) + 1)
 
 
+async def simulate_bounded(pool: asyncpg.Pool, clock: FrozenClock, timer: RetentionTimer, families: Sequence[Family],
+                           *, days: int, step: timedelta, per_step: int) -> None:
+    """`simulate`, then every family peaked within its bound and was purged at least once."""
+    await simulate(pool, clock, timer, families, days=days, step=step, per_step=per_step)
+    for family in families:
+        assert family.peak <= bound(family, step, per_step), family.name
+        assert family.peak < len(family.stamps), f"{family.name} was never purged"
+
+
 async def _outbox_row(conn: Conn, ts: datetime, uid: str) -> None:
     await conn.execute("INSERT INTO outbox (event_id, topic, key, value, headers, created_at, sent_at)"
                        " VALUES ($1, 'sim', ''::bytea, ''::bytea, '{}', $2, $2)", uid, ts)

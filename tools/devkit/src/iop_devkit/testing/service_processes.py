@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,16 +15,12 @@ import httpx
 
 from .kafka import private_topics, unique
 from .plugin import fresh_schema
+from .ports import free_port as free_port
+from .ready import answers_ready
 
 TOKEN = "e2e-clinic-token-abcdef123"  # noqa: S105 (a test token)
 MODULES = {"scheduler": ("iop_scheduler", "SCHEDULER"), "attendance": ("iop_attendance", "ATTENDANCE"),
            "notifier": ("iop_notifier.entrypoints.main", "NOTIFIER")}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def service_env(service: str, schema: str, port: int, topics: str) -> dict[str, str]:
@@ -75,11 +70,8 @@ async def _ready(proc: subprocess.Popen[bytes], base: str, log: Path) -> None:
     async with httpx.AsyncClient(timeout=2) as http:
         while time.monotonic() < deadline:
             assert proc.poll() is None, _tail(log)
-            try:
-                if (await http.get(f"{base}/readyz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
+            if await answers_ready(http, base):
+                return
             await asyncio.sleep(0.3)
     raise AssertionError(f"not ready: {_tail(log)}")
 
