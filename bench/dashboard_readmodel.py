@@ -8,14 +8,14 @@ notification counts. Written straight into the read model's tables: what is meas
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import asyncpg
 
+from iop_dashboard.adapters import overview_statement
 from iop_dashboard.adapters.sql import q
-from iop_dashboard.domain.periods import chart_period, local_day
+from iop_dashboard.handlers.queries import overview_parts
 from iop_dashboard.settings import Settings
 
 SEED = [
@@ -79,25 +79,21 @@ async def seed(conn: asyncpg.Connection, patients: int, per_clinic: int, weeks: 
     await conn.execute("ANALYZE")
 
 
-def overview_queries(s: Settings, now: datetime, clinics: list[str]) -> list[tuple[str, tuple[Any, ...]]]:
-    """The overview's statements and arguments, as handlers.queries.overview runs them."""
-    tz = ZoneInfo(s.timezone)
-    _, today = local_day(now, tz)
-    charted = chart_period(now, tz, s.chart_weeks)
-    since = today.start - timedelta(days=s.missed_window_days - 1)
-    return [("today_sessions", (today.start, today.end, s.list_limit, clinics)),
-            ("recent_missed", (since, s.list_limit, clinics)),
-            ("unresolved_flags", (s.list_limit, clinics)),
-            ("waiting_concerns", (clinics, s.list_limit)),
-            ("notification_totals", (today.start, today.end, clinics)),
-            ("weekly_attendance", (charted.start, charted.end, s.timezone, clinics)),
-            ("no_shows_by_kind", (charted.start, charted.end, clinics))]
-
-
 async def explain(conn: asyncpg.Connection, s: Settings, now: datetime, clinics: list[str]) -> dict[str, float]:
-    """Execution time (ms) of each overview statement, by EXPLAIN ANALYZE."""
+    """Execution time (ms) of each overview query alone, and of all as the one statement the overview runs
+    (`overview_statement`), by EXPLAIN ANALYZE."""
+    parts = overview_parts(s, now, clinics)
+    await overview_statement.read(conn, parts)  # loads the codecs and column names the statement needs
     out: dict[str, float] = {}
-    for name, args in overview_queries(s, now, clinics):
-        plan = await conn.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {q(name)}", *args)
-        out[name] = round(float(json.loads(plan)[0]["Execution Time"]), 2)
+    for name, args in parts:
+        out[name] = await _executed_ms(conn, q(name), args)
+    names = tuple(name for name, _ in parts)
+    types = tuple(sorted({t for name in names for t in overview_statement.described(name)[1]}))
+    out["overview_statement"] = await _executed_ms(conn, overview_statement.statement(names, types),
+                                                   tuple(a for _, args in parts for a in args))
     return out
+
+
+async def _executed_ms(conn: asyncpg.Connection, sql: str, args: tuple[Any, ...]) -> float:
+    plan = await conn.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", *args)
+    return round(float(json.loads(plan)[0]["Execution Time"]), 2)
