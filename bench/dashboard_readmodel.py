@@ -40,9 +40,12 @@ SEED = [
                  FROM generate_series(0, {patients} / 10 - 1) g, generate_series(0, {weeks} * 7 / 2) k,
                       generate_series(0, 9) m) AS v
         WHERE at < {now}""",
-    """INSERT INTO missed_visits (visit_id, session_id, patient_id, detected_at)
-       SELECT 'rv-' || session_id || '-' || patient_id, session_id, patient_id, recorded_at + interval '1 hour'
-         FROM attendance WHERE status = 'absent' AND session_id LIKE 'rs%'""",
+    # Each miss with its patient's clinic and its session's kind, as the projection keeps them (migration 0007).
+    """INSERT INTO missed_visits (visit_id, session_id, patient_id, detected_at, clinic_id, kind)
+       SELECT 'rv-' || a.session_id || '-' || a.patient_id, a.session_id, a.patient_id,
+              a.recorded_at + interval '1 hour', p.clinic_id, s.kind
+         FROM attendance a JOIN patients p USING (patient_id) JOIN sessions s USING (session_id)
+        WHERE a.status = 'absent' AND a.session_id LIKE 'rs%'""",
     # What the projection keeps per session (as migration 0004 backfills it); every absence was missed.
     """INSERT INTO session_counts
        SELECT s.session_id, s.clinic_id, s.starts_at, s.cancelled, 10, COALESCE(a.present, 0), COALESCE(a.late, 0),
