@@ -20,7 +20,8 @@ pytestmark = pytest.mark.integration
 
 
 class _CommitsBetweenStatements:
-    """A pooled connection that runs `meanwhile` (another transaction, committed) after its first statement."""
+    """A pooled connection that runs `meanwhile` (another transaction, committed) after its first statement
+    (run directly or prepared)."""
 
     def __init__(self, conn: asyncpg.Connection, meanwhile: Callable[[], Awaitable[object]]) -> None:
         self._conn, self._meanwhile, self._fired = conn, meanwhile, False
@@ -39,6 +40,23 @@ class _CommitsBetweenStatements:
 
     async def fetchrow(self, *args: Any, **kwargs: Any) -> Any:
         return await self._then(await self._conn.fetchrow(*args, **kwargs))
+
+    async def prepare(self, *args: Any, **kwargs: Any) -> Any:
+        return _Prepared(await self._conn.prepare(*args, **kwargs), self)
+
+
+class _Prepared:
+    def __init__(self, statement: Any, conn: _CommitsBetweenStatements) -> None:
+        self._statement, self._conn = statement, conn
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._statement, name)
+
+    async def fetch(self, *args: Any) -> Any:
+        return await self._conn._then(await self._statement.fetch(*args))
+
+    async def fetchrow(self, *args: Any) -> Any:
+        return await self._conn._then(await self._statement.fetchrow(*args))
 
 
 async def test_a_retraction_committed_while_the_overview_is_read_shows_whole_or_not_at_all(
@@ -67,6 +85,8 @@ async def test_a_retraction_committed_while_the_overview_is_read_shows_whole_or_
         monkeypatch.setattr(queries, "connection", interleaved)
         during = await queries.overview(ctx, ("clinic-1",))
         monkeypatch.undo()
+        assert await pool.fetchval("SELECT retracted_at IS NOT NULL FROM missed_visits WHERE visit_id = $1",
+                                   retracted.data.visit_id)  # committed while the overview was read
         after = await queries.overview(ctx, ("clinic-1",))
     finally:
         await service.stop()
