@@ -7,8 +7,8 @@
    dashboard starts and drains it; the rate is events over the time from the first event applied to the last
    (consumer start-up is printed apart).
 3. Overview: the read model seeded to `--patients` patients in clinics of 1,000 (bench/dashboard_readmodel.py);
-   each overview statement under EXPLAIN ANALYZE for one clinic, then the overview call itself (all statements,
-   one round trip each) and its render, averaged over 20.
+   each overview query under EXPLAIN ANALYZE for one clinic, alone and as the one statement the overview runs, then
+   the overview call itself (one round trip) and its render, averaged over 20.
 Private topics (IOP_TOPIC_PREFIX) and a throwaway schema, both removed at the end. Last line: one JSON object.
 """
 
@@ -117,12 +117,14 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         for _ in range(20):
             render_live(result)
         render_ms = (time.perf_counter() - t0) / 20 * 1000
-        print(f"overview of one clinic among {args.patients} patients: query {query_ms:.1f} ms "
-              f"(statements {sum(plans.values()):.1f} ms), render {render_ms:.1f} ms", flush=True)
+        alone = sum(v for k, v in plans.items() if k != "overview_statement")
+        print(f"overview of one clinic among {args.patients} patients: query {query_ms:.1f} ms (one statement "
+              f"{plans['overview_statement']:.1f} ms, its queries alone {alone:.1f} ms), render {render_ms:.1f} ms",
+              flush=True)
         return {"bench": "dashboard_projection", "events": args.events, "rate_per_s": round(rate, 1),
                 "raw_kafka_round_trip_per_s": round(raw), "ratio_to_raw": round(rate / raw, 4),
                 "startup_s": round(startup, 1), "patients": args.patients, "overview_ms": round(query_ms, 2),
-                "overview_explain_ms": round(sum(plans.values()), 2), "render_ms": round(render_ms, 2),
+                "overview_explain_ms": plans["overview_statement"], "render_ms": round(render_ms, 2),
                 "pg_durable": durable}
     finally:
         if service is not None:

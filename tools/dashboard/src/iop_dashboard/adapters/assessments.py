@@ -9,6 +9,7 @@ import asyncpg
 from iop_shared.contracts.outbound import AssessmentCompleted
 
 from ..domain.model import Completion, ScoreTrend
+from .repository import Row
 from .sql import q
 
 
@@ -19,11 +20,17 @@ async def completed(conn: asyncpg.Connection, a: AssessmentCompleted) -> bool:
 
 async def score_trends(conn: asyncpg.Connection, clinics: list[str], since: datetime,
                        limit: int) -> list[ScoreTrend]:
-    rows = await conn.fetch(q("score_trends"), clinics, since, limit)
-    return [ScoreTrend(r["patient_id"], r["preferred_name"], r["instrument"], tuple(r["totals"]), r["last_at"],
-                       r["item9_positive"]) for r in rows]
+    return [score_trend(r) for r in await conn.fetch(q("score_trends"), clinics, since, limit)]
 
 
 async def completion(conn: asyncpg.Connection, clinics: list[str], since: datetime) -> list[Completion]:
-    rows = await conn.fetch(q("assessment_completion"), clinics, since)
-    return [Completion(r["program_id"], r["instrument"], r["offered"], r["completed"]) for r in rows]
+    return [completion_row(r) for r in await conn.fetch(q("assessment_completion"), clinics, since)]
+
+
+def score_trend(r: Row) -> ScoreTrend:
+    return ScoreTrend(r["patient_id"], r["preferred_name"], r["instrument"], tuple(r["totals"]), r["last_at"],
+                      r["item9_positive"])
+
+
+def completion_row(r: Row) -> Completion:
+    return Completion(r["program_id"], r["instrument"], r["offered"], r["completed"])

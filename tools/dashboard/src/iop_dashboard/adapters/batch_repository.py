@@ -61,9 +61,19 @@ async def flags_unpaged(conn: Conn, flags: Sequence[tuple[str, datetime]]) -> No
     await conn.execute(q("flags_unpaged"), [f for f, _ in flags], [a for _, a in flags])
 
 
-async def refresh_session_counts(conn: Conn, session_ids: Sequence[str]) -> None:
-    """Recount these sessions' attendees and statuses, serialised per session across concurrent runs."""
-    if not session_ids:
-        return
-    await conn.execute(q("lock_session_counts"), list(session_ids))
-    await conn.execute(q("refresh_session_counts"), list(session_ids))
+async def lock_kept(conn: Conn, session_ids: Sequence[str], patient_ids: Sequence[str]) -> None:
+    """Hold, to the end of the transaction, the locks of what is kept per session and per patient."""
+    if session_ids or patient_ids:
+        await conn.execute(q("lock_session_counts"), list(session_ids), list(patient_ids))
+
+
+async def refresh_kept(conn: Conn, counted: Sequence[str], kinds: Sequence[str], clinics: Sequence[str]) -> None:
+    """Recount the sessions `counted`, copy the sessions' kinds `kinds` and the patients' clinics `clinics` onto
+    their misses, serialised per session and patient across concurrent runs."""
+    await lock_kept(conn, [*counted, *kinds], clinics)
+    if counted:
+        await conn.execute(q("refresh_session_counts"), list(counted))
+    if kinds:
+        await conn.execute(q("miss_kinds"), list(kinds))
+    if clinics:
+        await conn.execute(q("miss_clinics"), list(clinics))

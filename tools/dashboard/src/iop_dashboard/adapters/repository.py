@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Protocol
 
 import asyncpg
 
@@ -32,6 +33,12 @@ from .sql import q
 
 Conn = asyncpg.Connection
 Clinics = list[str]
+
+
+class Row(Protocol):
+    """A row by column name: an asyncpg Record, or a dict of one (the overview's single statement)."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
 
 
 async def upsert_patient(conn: Conn, p: PatientUpserted) -> bool:
@@ -65,9 +72,11 @@ async def flag_unpaged(conn: Conn, flag_id: str, at: datetime) -> bool:
 
 
 async def waiting_concerns(conn: Conn, clinics: Clinics, limit: int) -> list[Concern]:
-    rows = await conn.fetch(q("waiting_concerns"), clinics, limit)
-    return [Concern(r["concern_id"], r["patient_id"], r["clinic_id"], r["preferred_name"], r["received_at"])
-            for r in rows]
+    return [concern(r) for r in await conn.fetch(q("waiting_concerns"), clinics, limit)]
+
+
+def concern(r: Row) -> Concern:
+    return Concern(r["concern_id"], r["patient_id"], r["clinic_id"], r["preferred_name"], r["received_at"])
 
 
 async def upsert_session(conn: Conn, s: SessionUpserted) -> bool:
@@ -122,34 +131,55 @@ async def notify_changed(conn: Conn, channel: str) -> None:
 
 
 async def today_sessions(conn: Conn, day: Period, limit: int, clinics: Clinics) -> list[SessionToday]:
-    rows = await conn.fetch(q("today_sessions"), day.start, day.end, limit, clinics)
-    return [SessionToday(r["session_id"], r["program_id"], r["kind"], r["starts_at"], r["ends_at"], r["cancelled"],
-                         r["expected"], r["present"], r["late"], r["left_early"], r["absent"], r["excused"],
-                         r["missed"]) for r in rows]
+    return [session_today(r) for r in await conn.fetch(q("today_sessions"), day.start, day.end, limit, clinics)]
 
 
 async def recent_missed(conn: Conn, since: datetime, limit: int, clinics: Clinics) -> list[MissedVisit]:
-    rows = await conn.fetch(q("recent_missed"), since, limit, clinics)
-    return [MissedVisit(r["visit_id"], r["session_id"], r["patient_id"], r["kind"], r["detected_at"]) for r in rows]
+    return [missed_visit(r) for r in await conn.fetch(q("recent_missed"), since, limit, clinics)]
 
 
 async def unresolved_flags(conn: Conn, limit: int, clinics: Clinics) -> list[Flag]:
-    rows = await conn.fetch(q("unresolved_flags"), limit, clinics)
-    return [Flag(r["flag_id"], r["patient_id"], r["care_team_id"], Severity(r["severity"]), r["rule"],
-                 tuple(r["reasons"]), r["raised_at"], FlagStatus(r["status"]), r["acknowledged_at"],
-                 r["acknowledged_by"], r["clinic_id"], r["preferred_name"], r["nobody_paged"]) for r in rows]
+    return [flag(r) for r in await conn.fetch(q("unresolved_flags"), limit, clinics)]
 
 
 async def notification_totals(conn: Conn, period: Period, clinics: Clinics) -> list[NotificationCount]:
     rows = await conn.fetch(q("notification_totals"), period.start, period.end, clinics)
-    return [NotificationCount(Outcome(r["outcome"]), r["channel"], r["reason"], r["count"]) for r in rows]
+    return [notification_count(r) for r in rows]
 
 
 async def weekly_attendance(conn: Conn, period: Period, timezone: str, clinics: Clinics) -> list[WeekAttendance]:
     rows = await conn.fetch(q("weekly_attendance"), period.start, period.end, timezone, clinics)
-    return [WeekAttendance(r["week_start"], r["expected"], r["attended"], r["excused"]) for r in rows]
+    return [week_attendance(r) for r in rows]
 
 
 async def no_shows_by_kind(conn: Conn, period: Period, clinics: Clinics) -> list[KindNoShows]:
-    rows = await conn.fetch(q("no_shows_by_kind"), period.start, period.end, clinics)
-    return [KindNoShows(r["kind"], r["count"]) for r in rows]
+    return [kind_no_shows(r) for r in await conn.fetch(q("no_shows_by_kind"), period.start, period.end, clinics)]
+
+
+# Rows of the overview's statements as domain values (also what overview_statement returns, by name).
+def session_today(r: Row) -> SessionToday:
+    return SessionToday(r["session_id"], r["program_id"], r["kind"], r["starts_at"], r["ends_at"], r["cancelled"],
+                        r["expected"], r["present"], r["late"], r["left_early"], r["absent"], r["excused"],
+                        r["missed"])
+
+
+def missed_visit(r: Row) -> MissedVisit:
+    return MissedVisit(r["visit_id"], r["session_id"], r["patient_id"], r["kind"], r["detected_at"])
+
+
+def flag(r: Row) -> Flag:
+    return Flag(r["flag_id"], r["patient_id"], r["care_team_id"], Severity(r["severity"]), r["rule"],
+                tuple(r["reasons"]), r["raised_at"], FlagStatus(r["status"]), r["acknowledged_at"],
+                r["acknowledged_by"], r["clinic_id"], r["preferred_name"], r["nobody_paged"])
+
+
+def notification_count(r: Row) -> NotificationCount:
+    return NotificationCount(Outcome(r["outcome"]), r["channel"], r["reason"], r["count"])
+
+
+def week_attendance(r: Row) -> WeekAttendance:
+    return WeekAttendance(r["week_start"], r["expected"], r["attended"], r["excused"])
+
+
+def kind_no_shows(r: Row) -> KindNoShows:
+    return KindNoShows(r["kind"], r["count"])

@@ -28,6 +28,10 @@ from .context import CONSUMER, Context
 # The events that change a session's counts (session_counts).
 COUNTED = frozenset({"iop.session.upserted.v1", "iop.session.cancelled.v1", "iop.attendance.recorded.v1",
                      "iop.visit.missed.v1", "iop.visit.missed_retracted.v1"})
+VISITS = frozenset({"iop.visit.missed.v1", "iop.visit.missed_retracted.v1"})
+# The events after which a miss takes its session's kind, and its patient's clinic (misses keep both: 0007).
+KINDS = frozenset({"iop.session.upserted.v1", "iop.visit.missed.v1"})
+CLINICS = frozenset({"iop.patient.upserted.v1", "iop.visit.missed.v1"})
 RunApply = Callable[[asyncpg.Connection, list[Contract]], Awaitable[int]]
 OUTCOMES = {"iop.notification.sent.v1": Outcome.sent, "iop.notification.delivered.v1": Outcome.delivered,
             "iop.notification.failed.v1": Outcome.failed, "iop.notification.suppressed.v1": Outcome.suppressed}
@@ -38,13 +42,18 @@ async def handle_batch(ctx: Context, envelopes: Sequence[Envelope[Contract]]) ->
     async with transaction(ctx.pool) as conn:
         fresh = await claim_events(conn, CONSUMER, [e.id for e in envelopes])
         todo = [e for e in dict((e.id, e) for e in envelopes).values() if e.id in fresh]
+        counted, kinds, clinics = _kept(todo)
+        if any(e.type in VISITS for e in todo):
+            # A miss written, then its locks awaited, while a patient's or session's run holding them updates that
+            # miss would deadlock: runs of misses take the locks before writing.
+            await batch.lock_kept(conn, [*counted, *kinds], clinics)
         changed = 0
         for _, group in groupby(todo, key=_run_key):
             run = list(group)
             applied = await _apply_run(conn, run)
             _count(run, applied)
             changed += applied
-        await batch.refresh_session_counts(conn, _sessions_counted(todo))
+        await batch.refresh_kept(conn, counted, kinds, clinics)
         if changed:
             await repo.notify_changed(conn, ctx.channel)
     for e in envelopes:
@@ -53,9 +62,12 @@ async def handle_batch(ctx: Context, envelopes: Sequence[Envelope[Contract]]) ->
     return changed
 
 
-def _sessions_counted(todo: list[Envelope[Contract]]) -> list[str]:
-    """The sessions whose counts these events may change (the types in COUNTED all name their session)."""
-    return [str(getattr(e.data, "session_id")) for e in todo if e.type in COUNTED]  # noqa: B009
+def _kept(todo: list[Envelope[Contract]]) -> tuple[list[str], list[str], list[str]]:
+    """The sessions whose counts these events may change, those whose kind their misses copy, and the patients
+    whose clinic their misses copy (the types named all carry those ids)."""
+    def ids(types: frozenset[str], field: str) -> list[str]:
+        return [str(getattr(e.data, field)) for e in todo if e.type in types]
+    return ids(COUNTED, "session_id"), ids(KINDS, "session_id"), ids(CLINICS, "patient_id")
 
 
 def _run_key(e: Envelope[Contract]) -> str:
