@@ -51,13 +51,13 @@ def test_each_service_reads_the_same_duration_from_its_environment(monkeypatch: 
                         "IOP_OUTBOX_RETENTION": "PT15M"}.items():
         monkeypatch.setenv(name, value)
     quarter = timedelta(minutes=15)
-    assert SchedulerSettings().change_settle == quarter  # type: ignore[call-arg]
-    assert AttendanceSettings().missed_grace == quarter  # type: ignore[call-arg]
-    assert DashboardSettings().refresh_interval == quarter  # type: ignore[call-arg]
-    notifier = NotifierSettings()  # type: ignore[call-arg]
+    assert SchedulerSettings().change_settle == quarter
+    assert AttendanceSettings().missed_grace == quarter
+    assert DashboardSettings().refresh_interval == quarter
+    notifier = NotifierSettings()
     assert notifier.escalate_after_s == quarter.total_seconds() == notifier.outbox_retention
     monkeypatch.setenv("NOTIFIER_ESCALATE_AFTER_S", "900")  # a number stays seconds, as before
-    assert NotifierSettings().escalate_after_s == 900.0  # type: ignore[call-arg]
+    assert NotifierSettings().escalate_after_s == 900.0
     monkeypatch.setenv("ATTENDANCE_MISSED_GRACE", "a while")
     with pytest.raises(ValidationError, match="missed_grace"):
-        AttendanceSettings()  # type: ignore[call-arg]
+        AttendanceSettings()
