@@ -141,3 +141,26 @@ def slot_only(tokens: list[str], weekdays: frozenset[str]) -> bool:
     the model's crisis reading of it comes from letters it shares with crisis texts ("mejor" as in "mejor muerto")."""
     return len(tokens) <= SLOT_ONLY_WORDS and (
         date_request(tokens) or works(tokens) or refused_day(tokens, weekdays))
+
+
+# Replies a person must read although they look like answers (step 10): no lean either way ("maybe", "tal vez"),
+# a yes that waits on something ("depends on my shift", "will let you know if"), and an intensity instead of a
+# score ("mucho", "a ton"). Each would otherwise be stored as an answer or an acknowledgement that nobody reads.
+# Not in it: asking for video (the writers label it a reschedule as often as a question) and a yes with an errand
+# beside it ("ill be there w my paperwork" is a yes).
+UNSURE = frozenset({"maybe", "idk", "i dont know", "dont know", "not sure", "unsure", "we will see", "well see",
+                    "tal vez", "talvez", "quizas", "quiza", "a lo mejor", "no se", "nose", "ya veremos"})
+_CONDITIONAL = (("depends",), ("depending",), ("depende",), ("will", "let", "you", "know"),
+                ("ill", "let", "you", "know"), ("let", "you", "know", "if"), ("i", "let", "you", "know"))
+INTENSITY = frozenset({"mucho", "muchisimo", "bastante", "demasiado", "a lot", "alot", "a ton", "tons",
+                       "a million", "so much", "too much", "un chingo", "un monton", "off the charts"})
+
+
+def needs_person(tokens: list[str]) -> bool:
+    """A reply that looks like an answer but needs a person: unsure, or a yes that waits on something."""
+    return " ".join(tokens) in UNSURE or any(_has(tokens, p) for p in _CONDITIONAL)
+
+
+def intensity(tokens: list[str], skip: frozenset[str]) -> bool:
+    """An amount in words after a score prompt ("mucho", "a million lol"): a strong reading, not a number."""
+    return " ".join(t for t in tokens if t not in skip) in INTENSITY

@@ -67,6 +67,7 @@ SHORT_ANSWER_WORDS = 8
 BARE_NUMBER_FLOOR = 0.95
 _PLAIN = frozenset({CheckinIntent.confirm, CheckinIntent.reschedule_request})
 _SCORES = frozenset({CheckinIntent.mood, CheckinIntent.craving})
+_PROMPTS = frozenset({Expecting.mood, Expecting.craving})
 # A model reading between the concern and the crisis thresholds sends a reply the lexicon took for a plain answer
 # to a person instead ("dying to see the group... i wont be anywhere").
 _ANSWERS = frozenset({CheckinIntent.confirm, CheckinIntent.reschedule_request, CheckinIntent.other})
@@ -142,6 +143,9 @@ def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedR
         # "thanks for everything, see you thursday": a person reads it unless the model reads it as ordinary.
         answer = _score_or_digit(tokens, expecting, apart) or _words_answer(norm, tokens, expecting)
         return ParsedReply(CheckinIntent.concern, if_ordinary=answer if answer and answer.intent in _PLAIN else _OTHER)
+    if (expecting is Expecting.reminder and S.needs_person(tokens)) or (
+            expecting in _PROMPTS and S.intensity(tokens, L.LAUGHTER | L.POLITENESS)):
+        return _CONCERN  # "maybe", "depends on my shift", "mucho" (step 10)
     answer = _score_or_digit(tokens, expecting, apart) or _words_answer(norm, tokens, expecting)
     if answer is not None:
         return answer
