@@ -41,13 +41,22 @@ _ASKS = (("can", "we"), ("could", "we"), ("can", "i"), ("could", "i"), ("can", "
          ("se", "puede"), ("puede", "ser"), ("podria", "ser"), ("podemos",), ("puedo", "ir"), ("how", "about"),
          ("what", "about"), ("mejor",), ("better",), ("instead",), ("prefer",), ("prefiero",), ("rather",),
          ("is", "there"), ("hay", "chance"), ("any", "chance"))
-_REFUSALS = frozenset({"no", "not", "nope", "nah", "nel"})
+_REFUSALS = frozenset({"no", "not", "nope", "nah", "nel", "cant", "cannot", "wont"})
 _NOT_REFUSING = frozenset({"problem", "prob", "worries", "problema", "hay"})  # "no problem, see you thursday"
 # Misspellings of Spanish confirmations that the fuzzy match cannot reach because the first letter changed or the
 # word is a homophone: "konfirmo" (k for c, as in "kiero"), "ai/ay/hay estare" for "ahi estare".
 TYPO_CONFIRM = (("konfirmo",), ("konfirmado",), ("ai", "estare"), ("ay", "estare"), ("hay", "estare"),
                 ("ai", "nos", "vemos"), ("ay", "nos", "vemos"), ("hay", "nos", "vemos"), ("ai", "voy"),
-                ("ai", "estoy"), ("ofc",), ("ofcourse",), ("yas",), ("yesh",))
+                ("ai", "estoy"), ("ofc",), ("ofcourse",), ("yas",), ("yesh",),
+                # and plain forms the phrase list lacked: "confirming", "that's fine", "fine by me".
+                ("confirming",), ("thats", "fine"), ("fine", "by", "me"), ("thats", "ok"), ("thats", "okay"))
+# Weekdays as people shorten them ("can we do next tues", "not thurs, fri?", "el jue no"); "sun", "mar" and "wed"
+# are left out (the sun, March or Spanish "mar", married).
+SHORT_WEEKDAYS = frozenset({"mon", "tue", "tues", "weds", "thu", "thur", "thurs", "fri", "sat",
+                            "lun", "mie", "jue", "vie", "sab", "dom"})
+# A day that does not suit, in words other than a negation ("thursday is bad for me", "trabajo ese dia").
+BAD_DAY = (("bad", "for", "me"), ("is", "bad"), ("trabajo", "ese", "dia"), ("trabajo", "ese"),
+           ("me", "toca", "trabajar"), ("i", "work", "then"), ("tengo", "turno"))
 # A recovery milestone is good news ("30 dias limpio", "day 45 sober"): beside a plain answer or score it needs
 # the model as sure as for a short answer before it reads as a crisis.
 _MILESTONE = re.compile(r"\b(?:\d+|one|two|three|un|uno|dos|tres) (?:days?|dias?|weeks?|semanas?|months?|meses?|"
@@ -98,7 +107,7 @@ def works(tokens: list[str]) -> bool:
 
 def _date_or_time(tokens: list[str]) -> bool:
     for i, t in enumerate(tokens):
-        if _ORDINAL.match(t) or _CLOCK.match(t) or t in _DAY_PARTS:
+        if _ORDINAL.match(t) or _CLOCK.match(t) or t in _DAY_PARTS or t in SHORT_WEEKDAYS:
             return True
         if t.isdigit() and len(t) <= 2 and i and tokens[i - 1] in _DATE_LEADS:
             return True
@@ -115,9 +124,16 @@ def date_request(tokens: list[str]) -> bool:
     return _date_or_time(tokens) and any(_has(tokens, p) for p in _ASKS)
 
 
+def bad_day(tokens: list[str], weekdays: frozenset[str]) -> bool:
+    """A day that does not suit, said without a negation ("thursday is bad for me", "i cant, trabajo ese dia");
+    only with the day named, so that "my back is bad" stays a worry for a person."""
+    day = any(t in weekdays or t in SHORT_WEEKDAYS or t in ("day", "dia", "then") for t in tokens)
+    return day and any(_has(tokens, p) for p in BAD_DAY)
+
+
 def refused_day(tokens: list[str], weekdays: frozenset[str]) -> bool:
-    """A short reply refusing the day ("no, el jueves no", "thursday no", "nope not tuesday")."""
-    if len(tokens) > 5 or not any(t in weekdays for t in tokens):
+    """A short reply refusing the day ("no, el jueves no", "cant thursday", "nope not tues")."""
+    if len(tokens) > 5 or not any(t in weekdays or t in SHORT_WEEKDAYS for t in tokens):
         return False
     return any(t in _REFUSALS and (i + 1 >= len(tokens) or tokens[i + 1] not in _NOT_REFUSING)
                for i, t in enumerate(tokens))
@@ -140,7 +156,7 @@ def slot_only(tokens: list[str], weekdays: frozenset[str]) -> bool:
     """A short reply that only names or refuses a slot ("a las 5 mejor", "thurs 3pm works", "no, el jueves no"):
     the model's crisis reading of it comes from letters it shares with crisis texts ("mejor" as in "mejor muerto")."""
     return len(tokens) <= SLOT_ONLY_WORDS and (
-        date_request(tokens) or works(tokens) or refused_day(tokens, weekdays))
+        date_request(tokens) or works(tokens) or refused_day(tokens, weekdays) or bad_day(tokens, weekdays))
 
 
 # Replies a person must read although they look like answers (step 10): no lean either way ("maybe", "tal vez"),
@@ -153,7 +169,7 @@ UNSURE = frozenset({"maybe", "idk", "i dont know", "dont know", "not sure", "uns
 _CONDITIONAL = (("depends",), ("depending",), ("depende",), ("will", "let", "you", "know"),
                 ("ill", "let", "you", "know"), ("let", "you", "know", "if"), ("i", "let", "you", "know"))
 INTENSITY = frozenset({"mucho", "muchisimo", "bastante", "demasiado", "a lot", "alot", "a ton", "tons",
-                       "a million", "so much", "too much", "un chingo", "un monton", "off the charts"})
+                       "a million", "too much", "un chingo", "un monton", "off the charts"})
 
 
 def needs_person(tokens: list[str]) -> bool:
@@ -162,5 +178,11 @@ def needs_person(tokens: list[str]) -> bool:
 
 
 def intensity(tokens: list[str], skip: frozenset[str]) -> bool:
-    """An amount in words after a score prompt ("mucho", "a million lol"): a strong reading, not a number."""
+    """An amount in words after a score prompt ("mucho", "a million lol"): a strong reading, not a number. Only
+    laughter may sit around it ("thanks so much" thanks; "so much" is therefore not in the list)."""
     return " ".join(t for t in tokens if t not in skip) in INTENSITY
+
+
+def asks_or_refuses_slot(tokens: list[str], weekdays: frozenset[str]) -> bool:
+    """Another date or time asked for, or the day refused: a reschedule request."""
+    return date_request(tokens) or refused_day(tokens, weekdays) or bad_day(tokens, weekdays)

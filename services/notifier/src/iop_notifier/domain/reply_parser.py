@@ -144,7 +144,7 @@ def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedR
         answer = _score_or_digit(tokens, expecting, apart) or _words_answer(norm, tokens, expecting)
         return ParsedReply(CheckinIntent.concern, if_ordinary=answer if answer and answer.intent in _PLAIN else _OTHER)
     if (expecting is Expecting.reminder and S.needs_person(tokens)) or (
-            expecting in _PROMPTS and S.intensity(tokens, L.LAUGHTER | L.POLITENESS)):
+            expecting in _PROMPTS and S.intensity(tokens, L.LAUGHTER)):
         return _CONCERN  # "maybe", "depends on my shift", "mucho" (step 10)
     answer = _score_or_digit(tokens, expecting, apart) or _words_answer(norm, tokens, expecting)
     if answer is not None:
@@ -191,7 +191,7 @@ def _words_answer(norm: str, tokens: list[str], expecting: Expecting | None) -> 
     if W.any_phrase(tokens, L.RESCHEDULE_PHRASES) or (reminder and any(
             t in L.WEEKDAYS for t in tokens) and W.any_phrase(tokens, L.RESCHEDULE_LEADS)) or (
             reminder and W.any_phrase(tokens, C.FAMILY_RESCHEDULE + C.NO_NUMBER_RESCHEDULE)) or (
-            reminder and (S.date_request(tokens) or S.refused_day(tokens, L.WEEKDAYS))):  # "can we do the 14th"
+            reminder and S.asks_or_refuses_slot(tokens, L.WEEKDAYS)):  # "can we do the 14th", "no, el jueves no"
         return ParsedReply(CheckinIntent.reschedule_request)
     if reminder and W.any_phrase(tokens, C.FAMILY_CONFIRM) and not any(
             t in compiled().contrast for t in tokens):  # "soy su mamá, sí va a ir"
