@@ -51,6 +51,9 @@ def test_leaving_for_now_is_no_goodbye(text: str) -> None:
     ("¿se puede el 18?", I.reschedule_request), ("mejor a las 6", I.reschedule_request),
     ("can it be earlier", I.reschedule_request), ("i get off at 5 can we do 6", I.reschedule_request),
     ("no, el viernes no", I.reschedule_request), ("friday no", I.reschedule_request),
+    ("can we do next weds", I.reschedule_request), ("cant tues", I.reschedule_request),
+    ("el jue no, ¿el vie?", I.reschedule_request), ("monday is bad for me", I.reschedule_request),
+    ("no puedo, trabajo ese día", I.reschedule_request), ("fine by me", I.confirm),
 ])
 def test_a_slot_that_works_or_another_slot_asked_for(text: str, intent: I) -> None:
     assert lexical(text)[0] is intent
@@ -90,3 +93,8 @@ def test_misspellings_capitals_and_keywords_in_other_words(text: str, intent: I)
 ])
 def test_replies_that_look_like_answers_but_need_a_person(text: str, expecting: Expecting) -> None:
     assert parse_reply(text, expecting).intent is I.concern
+
+
+@pytest.mark.parametrize("text", ["my back is bad", "everything is bad for me", "no sé que hacer"])
+def test_a_bad_thing_without_a_day_is_no_reschedule(text: str) -> None:
+    assert lexical(text)[0] is I.concern
