@@ -23,6 +23,7 @@ def lexical(text: str, expecting: Expecting = Expecting.reminder) -> tuple[I, in
     "whats the lethal dose for my sleeping pills", "how many advil would it take to kill me",
     "cuántas pastillas de clonazepam son mortales", "dosis letal de paracetamol",
     "ojalá me atropelle un tráiler", "ojala que me lleve por delante el metro",
+    "im afraid of what i might do if im alone tonight", "me da miedo lo que soy capaz de hacer",
 ])
 def test_final_goodbyes_lethal_doses_and_wishing_to_be_run_over_are_crises(text: str) -> None:
     assert lexical(text)[0] is I.crisis
