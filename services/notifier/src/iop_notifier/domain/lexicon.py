@@ -12,6 +12,8 @@ def _phrases(*texts: str) -> tuple[tuple[str, ...], ...]:
 OPT_OUT_KEYWORDS = frozenset({
     "stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout", "remove",
     "alto", "parar", "baja", "cancelar", "detener", "darmedebaja",
+    # Step 10: "¡BASTA!" ("enough") typed alone to a texting number is Spanish for STOP; inside a sentence it is not.
+    "basta",
 })
 # These opt out even with a few more words ("stop please", "unsubscribe me"); CANCEL does not ("cancel Tuesday").
 OPT_OUT_LEADS = frozenset({"stop", "stopall", "unsubscribe", "unsub", "optout", "alto"})
@@ -47,6 +49,10 @@ OPT_IN_PHRASES = _phrases(
     # Asking for the texts back in other words (step 9): "reactiven los mensajes", "turn my reminders back on".
     "reactiven", "reactivar", "reactivate", "recordatorios otra vez", "recordatorios de nuevo",
     "quiero recibir recordatorios", "texts back on", "reminders back on", "messages back on", "turn texts back",
+    # Step 10: asking to restart them ("empiecen de nuevo los mensajes", "vuelvan a mandarme los recordatorios").
+    "empiecen de nuevo", "empiecen otra vez", "de nuevo los mensajes", "vuelvan a mandar", "vuelvan a mandarme",
+    "vuelvan a enviar", "vuelvan a enviarme", "restart the texts", "restart my texts", "restart texts",
+    "restart the reminders", "restart my reminders",
 )
 HELP_KEYWORDS = frozenset({"help", "info", "ayuda", "informacion"})
 HELP_FILLER = frozenset({"please", "pls", "plz", "por", "favor", "porfa", "info", "help", "ayuda", "informacion"})

@@ -16,6 +16,7 @@ from functools import lru_cache
 from iop_shared.contracts.outbound import CheckinIntent
 
 from . import answer_classes as C
+from . import answer_slots as S
 from . import lexicon as L
 from . import reply_model
 from . import reply_numbers as N
@@ -65,6 +66,8 @@ SHORT_ANSWER_WORDS = 8
 # from the letters of "to"/"two", which crisis texts share ("want to die"); only a near-certain reading overrides it.
 BARE_NUMBER_FLOOR = 0.95
 _PLAIN = frozenset({CheckinIntent.confirm, CheckinIntent.reschedule_request})
+_SCORES = frozenset({CheckinIntent.mood, CheckinIntent.craving})
+_PROMPTS = frozenset({Expecting.mood, Expecting.craving})
 # A model reading between the concern and the crisis thresholds sends a reply the lexicon took for a plain answer
 # to a person instead ("dying to see the group... i wont be anywhere").
 _ANSWERS = frozenset({CheckinIntent.confirm, CheckinIntent.reschedule_request, CheckinIntent.other})
@@ -94,8 +97,11 @@ def parse_with(text: str, expecting: Expecting | None, *, opted_out: bool, proba
     short_answer = lexical.intent in _PLAIN and len(text.split()) <= SHORT_ANSWER_WORDS
     floor = FIGURATIVE_FLOOR if read(text).figurative else (
         KEYWORD_FLOOR if lexical.intent in _KEYWORDS or short_answer else 0.0)
-    if short_answer and C.bare_number(normalize(text).split()):
-        floor = BARE_NUMBER_FLOOR  # "to", "2 please": nothing in it but the answer
+    tokens = normalize(text).split()
+    if short_answer and (C.bare_number(tokens) or S.slot_only(tokens, L.WEEKDAYS)):
+        floor = BARE_NUMBER_FLOOR  # "to", "2 please", "a las 5 mejor": nothing in it but the answer
+    elif lexical.intent in _PLAIN | _SCORES and S.milestone(normalize(text)):
+        floor = max(floor, KEYWORD_FLOOR)  # "1. ya cumplí 30 días limpio!": good news beside the answer
     if crisis >= max(thresholds["crisis"], floor):
         return ParsedReply(CheckinIntent.crisis)
     if lexical.if_ordinary is not None and probabilities["ordinary"] >= thresholds["ordinary"]:
@@ -126,7 +132,8 @@ def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedR
     keyword = W.keyword_intent(norm, opted_out) or W.shouted_help(text) or W.lead_keyword(text)
     if keyword is not None:
         return ParsedReply(keyword)
-    tokens = norm.split()
+    tokens = S.split_glued(norm.split())  # "5ish"
+    norm = " ".join(tokens)
     apart = bool(_LEAD_NUMBER_WORD.match(text))
     if reading.level is Level.concern:
         if reading.reasons == ("distress",) and any(t in L.LAUGHTER for t in tokens):
@@ -136,6 +143,9 @@ def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedR
         # "thanks for everything, see you thursday": a person reads it unless the model reads it as ordinary.
         answer = _score_or_digit(tokens, expecting, apart) or _words_answer(norm, tokens, expecting)
         return ParsedReply(CheckinIntent.concern, if_ordinary=answer if answer and answer.intent in _PLAIN else _OTHER)
+    if (expecting is Expecting.reminder and S.needs_person(tokens)) or (
+            expecting in _PROMPTS and S.intensity(tokens, L.LAUGHTER)):
+        return _CONCERN  # "maybe", "depends on my shift", "mucho" (step 10)
     answer = _score_or_digit(tokens, expecting, apart) or _words_answer(norm, tokens, expecting)
     if answer is not None:
         return answer
@@ -147,7 +157,7 @@ def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedR
 def _score_or_digit(tokens: list[str], expecting: Expecting | None, apart: bool = False) -> ParsedReply | None:
     if expecting is Expecting.craving and " ".join(tokens) in L.NO_CRAVING:
         return ParsedReply(CheckinIntent.craving, 0)
-    numbers = N.numbers(tokens, times=expecting is Expecting.reminder)
+    numbers = S.answer_numbers(tokens, N.numbers(tokens, times=expecting is Expecting.reminder))  # not "day 30"
     if len(numbers) != 1:
         both = expecting is Expecting.reminder and {v for _, v, _ in numbers} == C.BOTH_OPTIONS
         return _CONCERN if both or (numbers and expecting in (Expecting.mood, Expecting.craving)) else None
@@ -163,7 +173,8 @@ def _score_or_digit(tokens: list[str], expecting: Expecting | None, apart: bool 
                 return ParsedReply(kind, value)
             return ParsedReply(CheckinIntent.concern, if_ordinary=ParsedReply(kind, value))
         return ParsedReply(kind, value)
-    if expecting is not Expecting.reminder or value not in (1, 2) or N.names_or_counts(tokens, at):
+    if expecting is not Expecting.reminder or value not in (1, 2) or (
+            (N.names_or_counts(tokens, at) or S.counts(tokens, at)) and not S.not_counting(tokens, at)):
         return None
     if any(t in compiled().contrast for t in others) and not (value == 1 and _confirms(W.after_contrast(others))):
         return _CONCERN  # "1 but..." worries, "1, traffic is bad but ill get there" does not
@@ -179,12 +190,13 @@ def _words_answer(norm: str, tokens: list[str], expecting: Expecting | None) -> 
         return ParsedReply(whole)
     if W.any_phrase(tokens, L.RESCHEDULE_PHRASES) or (reminder and any(
             t in L.WEEKDAYS for t in tokens) and W.any_phrase(tokens, L.RESCHEDULE_LEADS)) or (
-            reminder and W.any_phrase(tokens, C.FAMILY_RESCHEDULE + C.NO_NUMBER_RESCHEDULE)):
+            reminder and W.any_phrase(tokens, C.FAMILY_RESCHEDULE + C.NO_NUMBER_RESCHEDULE)) or (
+            reminder and S.asks_or_refuses_slot(tokens, L.WEEKDAYS)):  # "can we do the 14th", "no, el jueves no"
         return ParsedReply(CheckinIntent.reschedule_request)
     if reminder and W.any_phrase(tokens, C.FAMILY_CONFIRM) and not any(
             t in compiled().contrast for t in tokens):  # "soy su mamá, sí va a ir"
         return ParsedReply(CheckinIntent.confirm)
-    if (expecting is Expecting.reminder and norm in L.CONFIRM_WHOLE) or _confirms(tokens):
+    if (reminder and (norm in L.CONFIRM_WHOLE or S.works(tokens) or S.typo_confirm(tokens))) or _confirms(tokens):
         tail = W.after_contrast(tokens)
         if len(tail) < len(tokens) and (not tail or " ".join(tail) in L.GETTING_BY or not _confirms(tail)):
             return _CONCERN  # "see you but i might be late" is for a person; "snow looks bad but ill get there" is not
