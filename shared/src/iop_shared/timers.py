@@ -65,12 +65,12 @@ class WakeTimer:
         self.wake_at(self._clock.now())
 
     def stop(self) -> None:
-        """Stop waking; a run in progress finishes on its own (`aclose` waits for it)."""
+        """Stop waking; APScheduler's shutdown cancels a run in progress (its transaction rolls back)."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 
     async def aclose(self) -> None:
-        """Stop waking and let a run in progress finish (its batches are short)."""
+        """Stop waking and return once a run in progress has unwound (the next start catches up)."""
         self.stop()
         await self._idle.wait()
 
