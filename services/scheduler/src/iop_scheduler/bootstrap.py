@@ -144,7 +144,7 @@ def bootstrap(settings: Settings, clock: Clock | None = None, *, relay: bool = T
                                            settings.reschedule_hold_ttl), experiments=tuple(settings.experiments),
                 planner=PlannerPool(settings.planner_processes))
     dispatcher = Dispatcher(deps, batch_size=settings.dispatch_batch)
-    timer = DispatchTimer(dispatcher, settings.sweep_interval, settings.dispatch_resolution)
+    timer = DispatchTimer(dispatcher, settings.sweep_interval, settings.dispatch_resolution, deps.clock)
     deps.nudge = timer.wake_at
     drainer = ReplanDrainer(deps)
     deps.replans_owed = drainer.wake
