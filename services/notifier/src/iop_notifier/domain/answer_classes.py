@@ -97,3 +97,20 @@ def whole_answer(norm: str) -> CheckinIntent | None:
 def without_disappointment(text: str) -> str:
     """The reply with disappointed faces removed (the parser rereads it if they were all that worried)."""
     return _DISAPPOINTED.sub(" ", text).strip()
+
+
+# A first-person future action beside a method or a dangerous place (step 11) is never an ordinary message, even
+# when no crisis rule reads it: "tomorrow ill go up to the roof", "mañana voy a ir al puente". Trains and buses are
+# left out (people take them to the session every day); the crisis rules read throwing oneself under one.
+_FUTURE = (("ill",), ("i", "will"), ("im", "going", "to"), ("im", "gonna"), ("i", "am", "going", "to"),
+           ("gonna",), ("voy", "a"), ("me", "voy", "a"), ("vamos", "a"))
+_DANGER = frozenset({"bridge", "roof", "rooftop", "ledge", "cliff", "tracks", "rope", "garage", "overpass",
+                     "puente", "techo", "azotea", "cornisa", "precipicio", "vias", "soga", "cuerda", "garaje",
+                     "cochera", "pistola", "cuchillo", "navaja", "veneno"})
+
+
+def future_with_danger(tokens: list[str], means: frozenset[str]) -> bool:
+    """A first-person future action and a method or dangerous place in one reply: at least a concern."""
+    if not any(t in _DANGER or t in means for t in tokens):
+        return False
+    return any(tuple(tokens[i:i + len(p)]) == p for p in _FUTURE for i in range(len(tokens)))

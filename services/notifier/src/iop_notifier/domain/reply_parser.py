@@ -81,7 +81,7 @@ def parse_reply(text: str, expecting: Expecting | None = Expecting.reminder, *,
     nothing understood, but that reads as ordinary, stay `other` instead of going to triage.
     """
     if not use_model:
-        return _lexical(text, expecting, opted_out)
+        return _not_ordinary(text, _lexical(text, expecting, opted_out))
     model = reply_model.load()
     return parse_with(text, expecting, opted_out=opted_out, probabilities=model.probabilities(text),
                       thresholds=model.thresholds)
@@ -105,10 +105,18 @@ def parse_with(text: str, expecting: Expecting | None, *, opted_out: bool, proba
     if crisis >= max(thresholds["crisis"], floor):
         return ParsedReply(CheckinIntent.crisis)
     if lexical.if_ordinary is not None and probabilities["ordinary"] >= thresholds["ordinary"]:
-        return lexical.if_ordinary
+        return _not_ordinary(text, lexical.if_ordinary)
     if lexical.intent in _ANSWERS and lexical.value is None and crisis >= thresholds["concern"]:
         return _CONCERN
-    return lexical
+    return _not_ordinary(text, lexical)
+
+
+def _not_ordinary(text: str, reading: ParsedReply) -> ParsedReply:
+    """A plain answer or `other` becomes a concern when a first-person future action sits beside a method or a
+    dangerous place (step 11): "voy a ir a la azotea" is no confirmation."""
+    if reading.intent in _ANSWERS and C.future_with_danger(normalize(text).split(), compiled().lethal):
+        return _CONCERN
+    return reading
 
 
 @lru_cache(maxsize=1 << 14)  # pure; training scores many thresholds over the same replies

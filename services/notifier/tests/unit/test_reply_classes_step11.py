@@ -1,0 +1,54 @@
+"""Step 11's classes of misread (docs/reply-parser.md), found on set 8's development half and tested on new wording.
+
+None of these texts is in an evaluation set.
+"""
+
+import pytest
+
+from iop_notifier.domain.crisis import Level, read
+from iop_notifier.domain.reply_parser import Expecting, parse_reply
+from iop_shared.contracts.outbound import CheckinIntent as I
+
+pytestmark = pytest.mark.unit
+
+
+def lexical(text: str, expecting: Expecting = Expecting.reminder) -> tuple[I, int | None]:
+    reply = parse_reply(text, expecting, use_model=False)
+    return reply.intent, reply.value
+
+
+@pytest.mark.parametrize("text", [
+    "mañana me aviento del puente y ya",
+    "ya no aguanto, me lanzo del edificio esta noche",
+    "me voy a tirar al metro saliendo del trabajo",
+    "pienso tirarme debajo del subte",
+    "me cuelgo con una soga hoy",
+    "me pego un tiro, ya fue",
+    "hoy me doy un balazo",
+    "me corto las venas esta noche",
+    "estoy en la cochera con el carro prendido y la puerta cerrada",
+    "sitting in my car w the engine on, garage door shut",
+    "en el garaje con el motor encendido",
+])
+def test_a_first_person_method_is_a_crisis(text: str) -> None:
+    assert read(text).level is Level.crisis
+    assert lexical(text)[0] is I.crisis
+
+
+@pytest.mark.parametrize("text", [
+    "tomorrow ill go up to the roof",
+    "im gonna walk to the tracks after this",
+    "voy a ir a la azotea en un rato",
+])
+def test_a_future_act_beside_a_danger_is_never_ordinary(text: str) -> None:
+    assert parse_reply(text).intent in (I.concern, I.crisis)
+    assert lexical(text)[0] in (I.concern, I.crisis)
+
+
+@pytest.mark.parametrize("text", [
+    "ill take the train to group",
+    "me tiro al sillón a ver la tele jaja",
+    "left the car running in the driveway to warm up, lol",
+])
+def test_ordinary_trains_sofas_and_engines_are_no_crisis(text: str) -> None:
+    assert read(text).level is not Level.crisis
