@@ -52,3 +52,30 @@ def test_a_future_act_beside_a_danger_is_never_ordinary(text: str) -> None:
 ])
 def test_ordinary_trains_sofas_and_engines_are_no_crisis(text: str) -> None:
     assert read(text).level is not Level.crisis
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "value"), [
+    ("1 gonna catch the 15 bus so maybe 5 min late", Expecting.reminder, I.confirm, None),
+    ("2 😩 tengo turno", Expecting.reminder, I.reschedule_request, None),
+    ("2 😫 job stuff", Expecting.reminder, I.reschedule_request, None),
+    ("3 😞", Expecting.mood, I.mood, 3),
+    ("3 - long night, slept like 2 hours", Expecting.mood, I.mood, 3),
+    ("5 por el dolor de espalda", Expecting.mood, I.mood, 5),
+    ("7, voy a la junta a las 8", Expecting.craving, I.craving, 7),
+    ("9 tbh. heading to a meeting", Expecting.craving, I.craving, 9),
+])
+def test_a_leading_answer_with_a_comment_is_the_answer(
+        text: str, expecting: Expecting, intent: I, value: int | None) -> None:
+    assert lexical(text, expecting) == (intent, value)
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent"), [
+    ("1 and goodbye everyone", Expecting.reminder, I.crisis),
+    ("2 😞 no quiero vivir", Expecting.mood, I.crisis),
+    ("3 bc my back hurts, can someone call me", Expecting.mood, I.concern),
+    ("4 or 5", Expecting.mood, I.concern),
+    ("1 o 2?", Expecting.reminder, I.concern),
+])
+def test_a_comment_with_a_crisis_request_or_choice_is_not_just_the_answer(
+        text: str, expecting: Expecting, intent: I) -> None:
+    assert lexical(text, expecting)[0] is intent

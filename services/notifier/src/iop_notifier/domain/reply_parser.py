@@ -126,7 +126,7 @@ def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedR
         return ParsedReply(CheckinIntent.crisis)
     calm = C.without_disappointment(text) if reading.level is Level.concern else text
     if calm not in ("", text) and read(calm).level is Level.none and (
-            plain := _lexical(calm, expecting, opted_out)).intent in _PLAIN:
+            plain := _lexical(calm, expecting, opted_out)).intent in _PLAIN | _SCORES:
         return plain  # "2 😔": the face is about missing the session
     text = W.unquote(text)  # the crisis reading above saw the whole text
     norm = " ".join(expand(normalize(_OUT_OF_TEN.sub(r"\1", text)).split(), L.ANSWER_TEXTSPEAK))
@@ -146,6 +146,8 @@ def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedR
     if reading.level is Level.concern:
         if reading.reasons == ("distress",) and any(t in L.LAUGHTER for t in tokens):
             return _UNREAD  # "lol my kids are gonna kill me": a person reads it unless the model reads it as ordinary
+        if expecting in _PROMPTS and reading.reasons == ("distress",) and (score := _explained(text, tokens, expecting)):
+            return score  # "1 - rough day, only slept 3 hours": the distress words explain the score (step 11)
         if reading.reasons != ("goodbye_with_next_meeting",):
             return _CONCERN
         # "thanks for everything, see you thursday": a person reads it unless the model reads it as ordinary.
@@ -162,10 +164,18 @@ def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedR
     return _UNREAD
 
 
+def _explained(text: str, tokens: list[str], expecting: Expecting) -> ParsedReply | None:
+    """A score led by its number with an everyday cause after it, no worrying emoji beside it."""
+    if any(e in text for e in compiled().concern_emoji) or not C.ordinary_cause(tokens[1:]):
+        return None
+    score = _score_or_digit(tokens, expecting)
+    return score if score is not None and score.intent in _SCORES and len(tokens) > 1 else None
+
+
 def _score_or_digit(tokens: list[str], expecting: Expecting | None, apart: bool = False) -> ParsedReply | None:
     if expecting is Expecting.craving and " ".join(tokens) in L.NO_CRAVING:
         return ParsedReply(CheckinIntent.craving, 0)
-    numbers = S.answer_numbers(tokens, N.numbers(tokens, times=expecting is Expecting.reminder))  # not "day 30"
+    numbers = C.lead_number(tokens, S.answer_numbers(tokens, N.numbers(tokens, times=expecting is Expecting.reminder)))
     if len(numbers) != 1:
         both = expecting is Expecting.reminder and {v for _, v, _ in numbers} == C.BOTH_OPTIONS
         return _CONCERN if both or (numbers and expecting in (Expecting.mood, Expecting.craving)) else None
@@ -177,7 +187,9 @@ def _score_or_digit(tokens: list[str], expecting: Expecting | None, apart: bool 
             return _CONCERN
         if not all(t in L.SCORE_FILLER for t in others):  # "5 but my landlord..." needs a person; "a 7, thanks" not
             lead = all(t in L.SCORE_FILLER for t in tokens[:at])
-            if lead and W.settled(tokens[at + 1:]):  # "9, me fue muy bien en el trabajo"
+            comment = tokens[at + 1:]  # "9, me fue muy bien en el trabajo", "4 por el dolor de rodilla"
+            if lead and (W.settled(comment) or (C.ordinary_cause(comment) and not any(
+                    t in L.REQUEST_CUES for t in comment))):
                 return ParsedReply(kind, value)
             return ParsedReply(CheckinIntent.concern, if_ordinary=ParsedReply(kind, value))
         return ParsedReply(kind, value)
