@@ -79,3 +79,25 @@ def test_a_leading_answer_with_a_comment_is_the_answer(
 def test_a_comment_with_a_crisis_request_or_choice_is_not_just_the_answer(
         text: str, expecting: Expecting, intent: I) -> None:
     assert lexical(text, expecting)[0] is intent
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("ya po, voy", I.confirm),
+    ("voy altiro", I.confirm),
+    ("earlier in the day if possible, before 10", I.reschedule_request),
+    ("different day plz", I.reschedule_request),
+    ("¿me la pueden mover para el viernes?", I.reschedule_request),
+    ("¿podés cambiarla para la mañana?", I.reschedule_request),
+    ("whats the phone number for the office", I.help),
+    ("¿qué número marco para la clínica?", I.help),
+    ("start please", I.opt_in),
+    ("alto porfa, no quiero mas mensajes", I.opt_out),
+    ("stop pls i dont want the texts anymore", I.opt_out),
+])
+def test_plain_answers_and_keywords_in_other_words(text: str, intent: I) -> None:
+    assert lexical(text)[0] is intent
+
+
+@pytest.mark.parametrize("text", ["no quiero los mensajes, ya no quiero vivir", "stop the texts, i want to die"])
+def test_an_opt_out_beside_a_crisis_is_a_crisis(text: str) -> None:
+    assert lexical(text)[0] is I.crisis

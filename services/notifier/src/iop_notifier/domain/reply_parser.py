@@ -16,6 +16,7 @@ from functools import lru_cache
 from iop_shared.contracts.outbound import CheckinIntent
 
 from . import answer_classes as C
+from . import answer_keywords as K
 from . import answer_slots as S
 from . import lexicon as L
 from . import reply_model
@@ -137,7 +138,8 @@ def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedR
             return ParsedReply(CheckinIntent.confirm)
         asks = "?" in text or any(e in text for e in compiled().medication_emoji)
         return _CONCERN if reading.level is Level.concern or asks else _OTHER
-    keyword = W.keyword_intent(norm, opted_out) or W.shouted_help(text) or W.lead_keyword(text)
+    keyword = W.keyword_intent(norm, opted_out) or W.shouted_help(text) or W.lead_keyword(text) or (
+        K.keyword(norm.split()) or W.keyword_intent(" ".join(K.without_politeness(norm.split())), opted_out))
     if keyword is not None:
         return ParsedReply(keyword)
     tokens = S.split_glued(norm.split())  # "5ish"
@@ -205,6 +207,8 @@ def _score_or_digit(tokens: list[str], expecting: Expecting | None, apart: bool 
 
 def _words_answer(norm: str, tokens: list[str], expecting: Expecting | None) -> ParsedReply | None:
     reminder = expecting is Expecting.reminder
+    if reminder and (plain := K.plain_answer(tokens)) is not None:  # "ya, voy", "diff day pls" (step 11)
+        return ParsedReply(plain)
     whole = C.whole_answer(norm) if reminder else None  # "bet", "i think so", "can't", "creo que no"
     if whole is not None:
         return ParsedReply(whole)
