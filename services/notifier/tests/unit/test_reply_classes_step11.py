@@ -101,3 +101,15 @@ def test_plain_answers_and_keywords_in_other_words(text: str, intent: I) -> None
 @pytest.mark.parametrize("text", ["no quiero los mensajes, ya no quiero vivir", "stop the texts, i want to die"])
 def test_an_opt_out_beside_a_crisis_is_a_crisis(text: str) -> None:
     assert lexical(text)[0] is I.crisis
+
+
+@pytest.mark.parametrize("text", ["careful everyone, the 10 freeway is a mess", "ice on the roads, be safe yall",
+                                  "ojo todos, la carretera está cerrada por la nieve"])
+def test_a_road_notice_to_the_others_is_no_crisis(text: str) -> None:
+    assert parse_reply(text).intent is not I.crisis
+
+
+@pytest.mark.parametrize("text", ["im going to jump off the bridge, bye everyone",
+                                  "me voy a tirar del puente, adios a todos"])
+def test_a_bridge_in_the_first_person_is_still_a_crisis(text: str) -> None:
+    assert parse_reply(text).intent is I.crisis

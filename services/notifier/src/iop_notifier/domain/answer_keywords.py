@@ -58,3 +58,19 @@ def plain_answer(tokens: list[str]) -> CheckinIntent | None:
     if any(_has(tokens, p) for p in RESCHEDULE):
         return CheckinIntent.reschedule_request
     return None
+
+
+# A road or weather notice to the group with no first person in it ("be safe driving everyone", "el puente de la 65
+# está cerrado, ojo pa los que vienen"): the model's crisis reading of it comes from "bridge" and "safe"; only a
+# near-certain reading overrides it. Any "i", "me", "my" or "yo" keeps the ordinary threshold.
+_ROAD = frozenset({"bridge", "road", "roads", "highway", "freeway", "traffic", "snow", "snowing", "ice", "icy", "rain",
+                   "puente", "calle", "carretera", "autopista", "trafico", "nieve", "lluvia", "driving", "manejen"})
+_TO_OTHERS = frozenset({"everyone", "everybody", "yall", "guys", "todos", "ojo", "cuidado", "careful", "heads"})
+_FIRST_PERSON = frozenset({"i", "im", "ill", "id", "ive", "me", "my", "mine", "myself", "yo", "mi", "mis", "conmigo",
+                           "voy", "quiero", "estoy", "tengo", "puedo", "want", "wanna", "gonna"})
+
+
+def notice_to_others(tokens: list[str]) -> bool:
+    """A road or weather warning for the others, saying nothing of the writer."""
+    return (any(t in _ROAD for t in tokens) and any(t in _TO_OTHERS for t in tokens)
+            and not any(t in _FIRST_PERSON for t in tokens))

@@ -101,6 +101,8 @@ def parse_with(text: str, expecting: Expecting | None, *, opted_out: bool, proba
     tokens = normalize(text).split()
     if short_answer and (C.bare_number(tokens) or S.slot_only(tokens, L.WEEKDAYS)):
         floor = BARE_NUMBER_FLOOR  # "to", "2 please", "a las 5 mejor": nothing in it but the answer
+    elif K.notice_to_others(tokens):
+        floor = BARE_NUMBER_FLOOR  # "be safe driving everyone": a warning for the others (step 11)
     elif lexical.intent in _PLAIN | _SCORES and S.milestone(normalize(text)):
         floor = max(floor, KEYWORD_FLOOR)  # "1. ya cumplí 30 días limpio!": good news beside the answer
     if crisis >= max(thresholds["crisis"], floor):
