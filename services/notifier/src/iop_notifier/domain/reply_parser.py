@@ -150,8 +150,9 @@ def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedR
     if reading.level is Level.concern:
         if reading.reasons == ("distress",) and any(t in L.LAUGHTER for t in tokens):
             return _UNREAD  # "lol my kids are gonna kill me": a person reads it unless the model reads it as ordinary
-        if expecting in _PROMPTS and reading.reasons == ("distress",) and (score := _explained(text, tokens, expecting)):
-            return score  # "1 - rough day, only slept 3 hours": the distress words explain the score (step 11)
+        explained = _explained(text, tokens, expecting) if expecting in _PROMPTS else None
+        if reading.reasons == ("distress",) and explained is not None:
+            return explained  # "1 - rough day, only slept 3 hours": the distress words explain the score (step 11)
         if reading.reasons != ("goodbye_with_next_meeting",):
             return _CONCERN
         # "thanks for everything, see you thursday": a person reads it unless the model reads it as ordinary.
