@@ -57,8 +57,8 @@ CONFIRM_REAL_WORDS = frozenset({"year", "years", "sore", "clara", "yeas", "seen"
 # Both options named in one reply ("is it 1 or 2 to say yes?", "do i press 1 or 2") is a question about them.
 BOTH_OPTIONS = frozenset({1, 2})
 # A disappointed face beside an answer is about missing the session ("2 😔", "can't make it 😞 can we
-# reschedule"); crying and heartbreak emoji still go to a person.
-_DISAPPOINTED = re.compile("[\U0001F61E\U0001F614\U0001F641\u2639\U0001F615]\uFE0F?")
+# reschedule"), and so is a weary face ("2 😩 work", step 11); crying and heartbreak emoji still go to a person.
+_DISAPPOINTED = re.compile("[\U0001F61E\U0001F614\U0001F641\u2639\U0001F615\U0001F629\U0001F62B]\uFE0F?")
 
 
 _NUMBER_ANSWERS = frozenset({"1", "2", "one", "two", "uno", "dos", *HOMOPHONES})
@@ -97,3 +97,45 @@ def whole_answer(norm: str) -> CheckinIntent | None:
 def without_disappointment(text: str) -> str:
     """The reply with disappointed faces removed (the parser rereads it if they were all that worried)."""
     return _DISAPPOINTED.sub(" ", text).strip()
+
+
+# A first-person future action beside a method or a dangerous place (step 11) is never an ordinary message, even
+# when no crisis rule reads it: "tomorrow ill go up to the roof", "mañana voy a ir al puente". Trains and buses are
+# left out (people take them to the session every day); the crisis rules read throwing oneself under one.
+_FUTURE = (("ill",), ("i", "will"), ("im", "going", "to"), ("im", "gonna"), ("i", "am", "going", "to"),
+           ("gonna",), ("voy", "a"), ("me", "voy", "a"), ("vamos", "a"))
+_DANGER = frozenset({"bridge", "roof", "rooftop", "ledge", "cliff", "tracks", "rope", "garage", "overpass",
+                     "puente", "techo", "azotea", "cornisa", "precipicio", "vias", "soga", "cuerda", "garaje",
+                     "cochera", "pistola", "cuchillo", "navaja", "veneno"})
+
+
+def future_with_danger(tokens: list[str], means: frozenset[str]) -> bool:
+    """A first-person future action and a method or dangerous place in one reply: at least a concern."""
+    if not any(t in _DANGER or t in means for t in tokens):
+        return False
+    return any(tuple(tokens[i:i + len(p)]) == p for p in _FUTURE for i in range(len(tokens)))
+
+
+# A score with its everyday cause or a step of coping beside it is the score (step 11): "1 - rough day, only slept 3
+# hours", "4 por el dolor de rodilla", "8 honestly. calling my sponsor". A request or a worry still goes to a person
+# ("5 but my landlord is evicting me" names no cause of this kind; "6, my kid is sick" asks for care).
+SCORE_CAUSES = frozenset({"slept", "sleep", "sleeping", "insomnia", "tired", "exhausted", "rough", "long", "pain",
+                          "headache", "knee", "back", "dormi", "dormir", "sueno", "desvelado", "desvelada",
+                          "cansado", "cansada", "cansancio", "dolor", "duele", "rodilla", "espalda", "cabeza",
+                          "sponsor", "meeting", "padrino", "madrina", "junta", "reunion", "grupo", "group"})
+_CAUSE_LEADS = frozenset({"por", "because", "bc", "cuz", "cause", "coz", "due"})
+
+
+def ordinary_cause(comment: list[str]) -> bool:
+    """The comment after a score gives an everyday cause or a coping step for it."""
+    return bool(comment) and (comment[0] in _CAUSE_LEADS or any(t in SCORE_CAUSES for t in comment))
+
+
+def lead_number(tokens: list[str], found: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
+    """A digit first in the reply is the answer when the later numbers tell of something else ("1 ill take bus 42
+    so might be 2 min early", "1 - only slept 3 hours"); a range or a choice ("4 or 5", "1 o 2") stays as it was."""
+    if len(found) < 2 or found[0][0] != 0 or found[0][2] or found[1][0] < 2:
+        return found
+    if any(tokens[at - 1] in ("or", "o", "to", "a", "y", "and") for at, _, _ in found[1:]):
+        return found
+    return found[:1]

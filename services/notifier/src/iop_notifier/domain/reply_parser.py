@@ -16,6 +16,7 @@ from functools import lru_cache
 from iop_shared.contracts.outbound import CheckinIntent
 
 from . import answer_classes as C
+from . import answer_keywords as K
 from . import answer_slots as S
 from . import lexicon as L
 from . import reply_model
@@ -81,7 +82,7 @@ def parse_reply(text: str, expecting: Expecting | None = Expecting.reminder, *,
     nothing understood, but that reads as ordinary, stay `other` instead of going to triage.
     """
     if not use_model:
-        return _lexical(text, expecting, opted_out)
+        return _not_ordinary(text, _lexical(text, expecting, opted_out))
     model = reply_model.load()
     return parse_with(text, expecting, opted_out=opted_out, probabilities=model.probabilities(text),
                       thresholds=model.thresholds)
@@ -100,15 +101,25 @@ def parse_with(text: str, expecting: Expecting | None, *, opted_out: bool, proba
     tokens = normalize(text).split()
     if short_answer and (C.bare_number(tokens) or S.slot_only(tokens, L.WEEKDAYS)):
         floor = BARE_NUMBER_FLOOR  # "to", "2 please", "a las 5 mejor": nothing in it but the answer
+    elif K.notice_to_others(tokens):
+        floor = BARE_NUMBER_FLOOR  # "be safe driving everyone": a warning for the others (step 11)
     elif lexical.intent in _PLAIN | _SCORES and S.milestone(normalize(text)):
         floor = max(floor, KEYWORD_FLOOR)  # "1. ya cumplí 30 días limpio!": good news beside the answer
     if crisis >= max(thresholds["crisis"], floor):
         return ParsedReply(CheckinIntent.crisis)
     if lexical.if_ordinary is not None and probabilities["ordinary"] >= thresholds["ordinary"]:
-        return lexical.if_ordinary
+        return _not_ordinary(text, lexical.if_ordinary)
     if lexical.intent in _ANSWERS and lexical.value is None and crisis >= thresholds["concern"]:
         return _CONCERN
-    return lexical
+    return _not_ordinary(text, lexical)
+
+
+def _not_ordinary(text: str, reading: ParsedReply) -> ParsedReply:
+    """A plain answer or `other` becomes a concern when a first-person future action sits beside a method or a
+    dangerous place (step 11): "voy a ir a la azotea" is no confirmation."""
+    if reading.intent in _ANSWERS and C.future_with_danger(normalize(text).split(), compiled().lethal):
+        return _CONCERN
+    return reading
 
 
 @lru_cache(maxsize=1 << 14)  # pure; training scores many thresholds over the same replies
@@ -118,7 +129,7 @@ def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedR
         return ParsedReply(CheckinIntent.crisis)
     calm = C.without_disappointment(text) if reading.level is Level.concern else text
     if calm not in ("", text) and read(calm).level is Level.none and (
-            plain := _lexical(calm, expecting, opted_out)).intent in _PLAIN:
+            plain := _lexical(calm, expecting, opted_out)).intent in _PLAIN | _SCORES:
         return plain  # "2 😔": the face is about missing the session
     text = W.unquote(text)  # the crisis reading above saw the whole text
     norm = " ".join(expand(normalize(_OUT_OF_TEN.sub(r"\1", text)).split(), L.ANSWER_TEXTSPEAK))
@@ -129,7 +140,8 @@ def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedR
             return ParsedReply(CheckinIntent.confirm)
         asks = "?" in text or any(e in text for e in compiled().medication_emoji)
         return _CONCERN if reading.level is Level.concern or asks else _OTHER
-    keyword = W.keyword_intent(norm, opted_out) or W.shouted_help(text) or W.lead_keyword(text)
+    keyword = W.keyword_intent(norm, opted_out) or W.shouted_help(text) or W.lead_keyword(text) or (
+        K.keyword(norm.split()) or W.keyword_intent(" ".join(K.without_politeness(norm.split())), opted_out))
     if keyword is not None:
         return ParsedReply(keyword)
     tokens = S.split_glued(norm.split())  # "5ish"
@@ -138,6 +150,9 @@ def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedR
     if reading.level is Level.concern:
         if reading.reasons == ("distress",) and any(t in L.LAUGHTER for t in tokens):
             return _UNREAD  # "lol my kids are gonna kill me": a person reads it unless the model reads it as ordinary
+        explained = _explained(text, tokens, expecting) if expecting in _PROMPTS else None
+        if reading.reasons == ("distress",) and explained is not None:
+            return explained  # "1 - rough day, only slept 3 hours": the distress words explain the score (step 11)
         if reading.reasons != ("goodbye_with_next_meeting",):
             return _CONCERN
         # "thanks for everything, see you thursday": a person reads it unless the model reads it as ordinary.
@@ -154,10 +169,18 @@ def _lexical(text: str, expecting: Expecting | None, opted_out: bool) -> ParsedR
     return _UNREAD
 
 
+def _explained(text: str, tokens: list[str], expecting: Expecting) -> ParsedReply | None:
+    """A score led by its number with an everyday cause after it, no worrying emoji beside it."""
+    if any(e in text for e in compiled().concern_emoji) or not C.ordinary_cause(tokens[1:]):
+        return None
+    score = _score_or_digit(tokens, expecting)
+    return score if score is not None and score.intent in _SCORES and len(tokens) > 1 else None
+
+
 def _score_or_digit(tokens: list[str], expecting: Expecting | None, apart: bool = False) -> ParsedReply | None:
     if expecting is Expecting.craving and " ".join(tokens) in L.NO_CRAVING:
         return ParsedReply(CheckinIntent.craving, 0)
-    numbers = S.answer_numbers(tokens, N.numbers(tokens, times=expecting is Expecting.reminder))  # not "day 30"
+    numbers = C.lead_number(tokens, S.answer_numbers(tokens, N.numbers(tokens, times=expecting is Expecting.reminder)))
     if len(numbers) != 1:
         both = expecting is Expecting.reminder and {v for _, v, _ in numbers} == C.BOTH_OPTIONS
         return _CONCERN if both or (numbers and expecting in (Expecting.mood, Expecting.craving)) else None
@@ -169,7 +192,9 @@ def _score_or_digit(tokens: list[str], expecting: Expecting | None, apart: bool 
             return _CONCERN
         if not all(t in L.SCORE_FILLER for t in others):  # "5 but my landlord..." needs a person; "a 7, thanks" not
             lead = all(t in L.SCORE_FILLER for t in tokens[:at])
-            if lead and W.settled(tokens[at + 1:]):  # "9, me fue muy bien en el trabajo"
+            comment = tokens[at + 1:]  # "9, me fue muy bien en el trabajo", "4 por el dolor de rodilla"
+            if lead and (W.settled(comment) or (C.ordinary_cause(comment) and not any(
+                    t in L.REQUEST_CUES for t in comment))):
                 return ParsedReply(kind, value)
             return ParsedReply(CheckinIntent.concern, if_ordinary=ParsedReply(kind, value))
         return ParsedReply(kind, value)
@@ -185,6 +210,8 @@ def _score_or_digit(tokens: list[str], expecting: Expecting | None, apart: bool 
 
 def _words_answer(norm: str, tokens: list[str], expecting: Expecting | None) -> ParsedReply | None:
     reminder = expecting is Expecting.reminder
+    if reminder and (plain := K.plain_answer(tokens)) is not None:  # "ya, voy", "diff day pls" (step 11)
+        return ParsedReply(plain)
     whole = C.whole_answer(norm) if reminder else None  # "bet", "i think so", "can't", "creo que no"
     if whole is not None:
         return ParsedReply(whole)
