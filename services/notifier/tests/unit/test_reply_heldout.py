@@ -1,10 +1,11 @@
-"""The reply parser on the frozen held-out half (measured once, never tuned against), and on the retired sets.
+"""The reply parser on the frozen held-out halves (never tuned against, never printed), and on the retired sets.
 
-FROZEN is the one place that names the frozen file: the seventh set's held-out half, written blind on its own
-branch and measured once by the lead after the parser's step 9 merged, aggregates only (2026-12-02: crisis recall
-0.960, triage rate 0.050, confirm 0.897, reschedule 0.897); its misread rows have not been printed. The sixth set's
-held-out half (measured once after step 8, its misreads printed then) and the halves studied for steps 8 and 9
-are regression floors, not evidence of generalisation (docs/reply-parser.md tells the order).
+FROZEN names the frozen files: the seventh and eighth sets' held-out halves, each written blind on its own branch
+and measured by the lead only in aggregate (`parser_metrics ... | tail -1`) after a parser step merged: set 7
+after steps 9, 10 and 11, set 8 after steps 10 and 11 (2026-12-02; the figures are beside each test). Their
+misread rows have not been printed. The sixth set's held-out half (its misreads printed after step 8) and the halves
+studied for steps 8 to 11 are regression floors, not evidence of generalisation (docs/reply-parser.md tells the
+order).
 """
 
 from __future__ import annotations
@@ -19,26 +20,39 @@ from iop_devkit.notifier.parser_metrics import evaluate, load
 
 pytestmark = pytest.mark.unit
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-FROZEN = FIXTURES / "eval7" / "heldout.csv"
+FROZEN = (FIXTURES / "eval7" / "heldout.csv", FIXTURES / "eval8" / "heldout.csv")
 EVAL5 = FIXTURES / "eval5"
 
 
-def test_the_held_out_half_is_the_frozen_one() -> None:
-    digest = hashlib.sha256(FROZEN.read_bytes()).hexdigest()
-    readme = (FROZEN.parent / "README.md").read_text(encoding="utf-8")
+@pytest.mark.parametrize("frozen", FROZEN, ids=lambda p: p.parent.name)
+def test_the_held_out_half_is_the_frozen_one(frozen: Path) -> None:
+    digest = hashlib.sha256(frozen.read_bytes()).hexdigest()
+    readme = (frozen.parent / "README.md").read_text(encoding="utf-8")
     assert re.search(rf"\b{digest}\b", readme)
     assert "status: retired" not in readme.lower()
 
 
-def test_the_frozen_half_holds_what_was_measured_once() -> None:
-    summary, _ = evaluate(load(FROZEN))
+def test_the_seventh_sets_frozen_half_holds_what_was_measured() -> None:
+    summary, _ = evaluate(load(FROZEN[0]))
     assert summary.rows == 231
-    # Issue 11's targets: crisis recall >= 0.98 (measured 48 of 50: NOT met), triage <= 0.05 (7 of 141: met),
-    # confirm and reschedule recall >= 0.95 (26 of 29 each: not met). Floors at what was measured, so nothing slips.
+    # Issue 11's targets: crisis recall >= 0.98, triage <= 0.05, confirm and reschedule recall >= 0.95.
+    # After step 11: crisis 48 of 50 (0.960, NOT met; steps 9-11 alike), triage 5 of 141 (0.035; step 9: 0.050),
+    # confirm 27 of 29 (0.931, not met; step 9: 0.897), reschedule 28 of 29 (0.966; step 9: 0.897).
     assert summary.crisis_recall >= 0.96
-    assert summary.triage_rate <= 0.05
-    assert summary.per_intent["confirm"].recall >= 0.89
-    assert summary.per_intent["reschedule_request"].recall >= 0.89
+    assert summary.triage_rate <= 0.036
+    assert summary.per_intent["confirm"].recall >= 0.93
+    assert summary.per_intent["reschedule_request"].recall >= 0.96
+
+
+def test_the_eighth_sets_frozen_half_holds_what_was_measured() -> None:
+    summary, _ = evaluate(load(FROZEN[1]))
+    assert summary.rows == 234
+    # After step 11: crisis 57 of 58 (0.983, met), triage 0.015 (step 10: 0.037), confirm 25 of 29 (0.862, NOT
+    # met), reschedule 27 of 28 (0.964, met).
+    assert summary.crisis_recall >= 0.98
+    assert summary.triage_rate <= 0.015
+    assert summary.per_intent["confirm"].recall >= 0.86
+    assert summary.per_intent["reschedule_request"].recall >= 0.96
 
 
 def test_the_sixth_sets_held_out_half_holds_what_was_measured() -> None:
