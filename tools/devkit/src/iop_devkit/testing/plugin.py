@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from fnmatch import fnmatch
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 
@@ -15,6 +16,24 @@ from .private_pg import PrivatePostgres
 
 # IOP_ENVIRONMENT has no default; tests (and the processes they start) run as development unless they say otherwise.
 os.environ.setdefault("IOP_ENVIRONMENT", "development")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini("serial_files", "test files (globs from the root) whose tests carry the `serial` marker",
+                  type="linelist", default=[])
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects, so `-m serial` and `-m "not serial"` see the marker
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests of `serial_files`: `./dev test` runs them alone, after the parallel lane."""
+    patterns = config.getini("serial_files")
+    for item in items:
+        try:
+            path = item.path.relative_to(config.rootpath).as_posix()
+        except ValueError:
+            continue
+        if any(fnmatch(path, pattern) for pattern in patterns):
+            item.add_marker(pytest.mark.serial)
 
 
 @pytest.fixture(scope="session")
