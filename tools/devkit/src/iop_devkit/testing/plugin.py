@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import uuid
-from fnmatch import fnmatch
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from fnmatch import fnmatch
 
 import asyncpg
 import pytest
