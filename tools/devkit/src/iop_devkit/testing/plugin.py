@@ -34,6 +34,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         if any(fnmatch(path, pattern) for pattern in patterns):
             item.add_marker(pytest.mark.serial)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        _longest_first(items)
+
+
+_TIER_RANK = {"e2e": 0, "integration": 1}
+
+
+def _longest_first(items: list[pytest.Item]) -> None:
+    """Files of the slow tiers first (e2e, then integration), each file's tests kept together and in order.
+
+    xdist hands out files in this order (with --no-loadscope-reorder): a minutes-long e2e file started last
+    leaves the other worker idle at the end.
+    """
+    rank: dict[object, int] = {}
+    for item in items:
+        tier = min((_TIER_RANK.get(m.name, 2) for m in item.iter_markers()), default=2)
+        rank[item.path] = min(rank.get(item.path, 2), tier)
+    items.sort(key=lambda item: rank[item.path])
 
 
 @pytest.fixture(scope="session")
