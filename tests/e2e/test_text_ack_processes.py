@@ -49,6 +49,9 @@ async def test_an_ack_by_text_acknowledges_the_attendance_flag(
                     [mine] = [f for f in items if f["patient_id"] == pid]
                     return dict(mine)
 
+                async def listed() -> bool:  # the notifier pages at once; attendance may list its flag later
+                    return any(f["patient_id"] == pid for f in (await http.get("/v1/flags")).json()["items"])
+                await eventually(listed, timeout=20)
                 assert (await flag())["status"] == "open"
                 await _reply(twilio, urls["notifier"], on_call, f"ACK {code.group(1)}")  # signed for PUBLIC
 

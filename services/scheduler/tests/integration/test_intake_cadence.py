@@ -42,7 +42,8 @@ async def test_a_session_four_weeks_after_intake_opens_the_phq9(make_service: ob
     await publish(kafka_bootstrap, cancel(intake_sid, 2))
     await eventually(lambda: _cancelled(service, intake_sid), timeout=15)
     assert await _intakes(service, pid) == {"prog-phq": intake, "*": intake}
-    today = session(unique("s"), now + timedelta(seconds=2), [pid], tz=zone, program_id="prog-phq",
+    # Only a session still ahead gets a prompt: timed from the clock now, not from before the start-up and waits.
+    today = session(unique("s"), datetime.now(UTC) + timedelta(seconds=4), [pid], tz=zone, program_id="prog-phq",
                     lasts=timedelta(seconds=2))
     async with TopicTail(kafka_bootstrap, REMINDERS.name) as tail:
         await publish(kafka_bootstrap, today)

@@ -35,13 +35,15 @@ def prompts(envs: list[Envelope[Contract]]) -> dict[str, list[CheckinKind | None
 
 @pytest.mark.integration
 async def test_each_patient_gets_only_their_programs_checkin(make_service: object, kafka_bootstrap: str) -> None:
-    now = datetime.now(UTC)
-    zone = midday_zone(now)
     # Prompts go when the session ends (the check-in time is midnight, the window always open).
     await make_service(checkin_enabled=True, checkin_time="00:00",  # type: ignore[operator]
                        checkin_cadence=json.dumps(CADENCE))
+    # Only sessions still ahead get a prompt: `now` after the start-up (seconds on a loaded machine), and a lead
+    # that outlasts publishing and planning there.
+    now = datetime.now(UTC)
+    zone = midday_zone(now)
     by_program = {"prog-phq": unique("p"), "prog-gad": unique("p"), "prog-other": unique("p")}
-    start = now + timedelta(seconds=2)
+    start = now + timedelta(seconds=4)
     sessions = [session(unique("s"), start, [pid], tz=zone, program_id=program, lasts=timedelta(seconds=2))
                 for program, pid in by_program.items()]
     async with TopicTail(kafka_bootstrap, REMINDERS.name) as tail:
