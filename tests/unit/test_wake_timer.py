@@ -16,7 +16,7 @@ pytestmark = pytest.mark.unit
 T0 = datetime(2026, 6, 1, 14, tzinfo=UTC)  # the service's clock, long before the machine's
 
 
-async def until(condition: Callable[[], bool], timeout: float = 2.0) -> None:
+async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
     for _ in range(int(timeout / 0.01)):
         if condition():
             return
@@ -130,7 +130,7 @@ async def test_aclose_cancels_the_run_in_progress_and_returns_once_it_has_unwoun
     t, _ = timer(work)
     t.start()
     await until(lambda: work.active == 1)
-    await asyncio.wait_for(t.aclose(), timeout=1)  # APScheduler's shutdown cancels it; its cleanup has run
+    await asyncio.wait_for(t.aclose(), timeout=10)  # APScheduler's shutdown cancels it; its cleanup has run
     assert work.active == 0 and not t.scheduler.running
     t.wake_at(T0)  # a nudge after the stop starts nothing
     await asyncio.sleep(0.05)
