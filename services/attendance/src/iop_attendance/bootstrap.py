@@ -60,7 +60,7 @@ class Service:
         self.ctx = Context(self.pool, self.clock, self.rules, s.missed_grace, consumer=SERVICE,
                            late_session_settle=s.late_session_settle, future_skew=s.future_skew)
         if self.timers:
-            self.timer = MissedVisitTimer(self.ctx, s.sweep_interval, s.sweep_batch, self.clock)
+            self.timer = MissedVisitTimer(self.ctx, s.sweep_interval, s.sweep_batch)
             self.ctx.wake = self.timer.wake
             self.ctx.deciding = lambda: self.timer is not None and self.timer.released
         if self.kafka:
